@@ -1,0 +1,72 @@
+import { definePlugin } from '../plugin.ts';
+import { ApiKeySchema } from './api-key.entity.ts';
+import { registerAuthSchema } from './auth.schema.ts';
+import { AuthService } from './auth.service.ts';
+import { CustomerSessionSchema } from './customer-session.entity.ts';
+import { MerchantSchema } from './merchant.entity.ts';
+import { Migration0001AuthTables } from './migrations/0001-auth-tables.ts';
+import { PartnerSchema } from './partner.entity.ts';
+import { PartnerGrantSchema } from './partner-grant.entity.ts';
+
+declare module '../plugin.ts' {
+  interface GatewayServices {
+    auth: AuthService;
+  }
+}
+
+const technical = (purpose: string) =>
+  ({ category: 'technical', purpose, retention: 'while-active' }) as const;
+const credential = {
+  category: 'credential',
+  purpose: 'authenticate the caller',
+  retention: 'until-revoked',
+} as const;
+
+/** The kernel's own plugin: merchants, partners, API keys, customer sessions. Always installed first. */
+export const authPlugin = definePlugin({
+  name: 'auth',
+  version: '1.0.0',
+  description: 'Principals and credentials: merchants, partners, API keys and customer sessions',
+  entities: [MerchantSchema, PartnerSchema, PartnerGrantSchema, ApiKeySchema, CustomerSessionSchema],
+  migrations: [{ name: '0001-auth-tables', class: Migration0001AuthTables }],
+  dataMap: {
+    Merchant: {
+      id: technical('identify the tenant'),
+      name: { category: 'technical', purpose: 'show the tenant to operators', retention: 'while-active' },
+      createdAt: technical('audit'),
+    },
+    Partner: {
+      id: technical('identify the partner'),
+      name: technical('show the partner to merchants'),
+      createdAt: technical('audit'),
+    },
+    PartnerGrant: {
+      id: technical('identify the grant'),
+      partner: technical('who may read'),
+      merchant: technical('whose data may be read'),
+      createdAt: technical('audit'),
+    },
+    ApiKey: {
+      id: technical('identify the key'),
+      kind: technical('decide what the key may do'),
+      label: technical('tell keys apart'),
+      prefix: technical('tell keys apart'),
+      secretHash: credential,
+      merchant: technical('scope the key to a tenant'),
+      partner: technical('scope the key to a partner'),
+      createdAt: technical('audit'),
+      revokedAt: technical('refuse revoked keys'),
+    },
+    CustomerSession: {
+      id: technical('identify the session'),
+      tokenHash: credential,
+      merchant: technical('scope the session to a tenant'),
+      customerRef: { category: 'personal', purpose: 'act for the end user', retention: 'P30D' },
+      createdAt: technical('audit'),
+      expiresAt: technical('refuse expired sessions'),
+      revokedAt: technical('refuse revoked sessions'),
+    },
+  },
+  services: () => new AuthService(),
+  schema: (builder, plugin) => registerAuthSchema(builder, plugin.services.auth),
+});

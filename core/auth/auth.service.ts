@@ -1,0 +1,203 @@
+import type { EntityManager } from '@mikro-orm/core';
+import { GraphQLError } from 'graphql';
+import { NotFoundError, ValidationError } from '../../schema/errors.ts';
+import type { RequestContext } from '../context.ts';
+import { ApiKey, type ApiKeyKind } from './api-key.entity.ts';
+import { CustomerSession } from './customer-session.entity.ts';
+import { Merchant } from './merchant.entity.ts';
+import { Partner } from './partner.entity.ts';
+import { PartnerGrant } from './partner-grant.entity.ts';
+import { ANONYMOUS, type Principal } from './principal.ts';
+import { hashToken, mintToken, tokenKind } from './tokens.ts';
+
+export const MAX_SESSION_TTL_SECONDS = 24 * 3600;
+
+export function unauthenticated(message: string): GraphQLError {
+  return new GraphQLError(message, { extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } } });
+}
+
+function requireName(field: string, value: string): string {
+  const name = value.trim();
+  if (name.length === 0 || name.length > 200)
+    throw new ValidationError(field, `${field} must be 1 to 200 characters`);
+  return name;
+}
+
+export interface CreateApiKeyInput {
+  kind: ApiKeyKind;
+  label: string;
+  merchantId?: string | null;
+  partnerId?: string | null;
+}
+
+/**
+ * Principals and their credentials. Every call that acts for someone takes the request
+ * context first; `authenticate` runs before there is one.
+ */
+export class AuthService {
+  /** The principal a credential stands for; a credential that is given but not valid is an error, not anonymity. */
+  async authenticate(em: EntityManager, token: string | undefined): Promise<Principal> {
+    if (!token) return ANONYMOUS;
+    const kind = tokenKind(token);
+    if (!kind) throw unauthenticated('The credential is not a gateway API key or session token');
+    const hash = hashToken(token);
+    if (kind === 'session') {
+      const session = await em.findOne(CustomerSession, { tokenHash: hash });
+      if (!session || session.revokedAt || session.expiresAt.getTime() <= Date.now()) {
+        throw unauthenticated('The session token is unknown, expired or revoked');
+      }
+      return {
+        kind: 'customer',
+        sessionId: session.id,
+        merchantId: session.merchant.id,
+        customerRef: session.customerRef,
+      };
+    }
+    const key = await em.findOne(ApiKey, { secretHash: hash });
+    if (!key || key.revokedAt) throw unauthenticated('The API key is unknown or revoked');
+    switch (key.kind) {
+      case 'operator':
+        return { kind: 'operator', keyId: key.id };
+      case 'merchant':
+        return { kind: 'merchant', keyId: key.id, merchantId: key.merchant!.id };
+      case 'partner': {
+        const grants = await em.find(PartnerGrant, { partner: key.partner! });
+        return {
+          kind: 'partner',
+          keyId: key.id,
+          partnerId: key.partner!.id,
+          merchantIds: grants.map((g) => g.merchant.id),
+        };
+      }
+    }
+  }
+
+  async createMerchant(ctx: RequestContext, name: string): Promise<Merchant> {
+    const merchant = ctx.em.create(Merchant, { name: requireName('name', name) });
+    await ctx.em.flush();
+    return merchant;
+  }
+
+  async createPartner(ctx: RequestContext, name: string): Promise<Partner> {
+    const partner = ctx.em.create(Partner, { name: requireName('name', name) });
+    await ctx.em.flush();
+    return partner;
+  }
+
+  async getMerchant(ctx: RequestContext, id: string): Promise<Merchant> {
+    const merchant = await ctx.em.findOne(Merchant, { id });
+    if (!merchant) throw new NotFoundError('Merchant', id);
+    return merchant;
+  }
+
+  /**
+   * Operators may mint any key; a merchant only further keys of its own. The secret is in the
+   * result once and is never retrievable again.
+   */
+  async createApiKey(
+    ctx: RequestContext,
+    input: CreateApiKeyInput,
+  ): Promise<{ apiKey: ApiKey; secret: string }> {
+    const label = requireName('label', input.label);
+    const { principal } = ctx;
+    const merchantId = principal.kind === 'merchant' ? principal.merchantId : input.merchantId;
+    if (
+      principal.kind === 'merchant' &&
+      (input.kind !== 'merchant' || (input.merchantId ?? merchantId) !== merchantId)
+    ) {
+      throw new ValidationError('kind', 'a merchant key can only create keys for its own merchant');
+    }
+    if (input.kind === 'merchant' && !merchantId)
+      throw new ValidationError('merchantId', 'a merchant key needs merchantId');
+    if (input.kind === 'partner' && !input.partnerId)
+      throw new ValidationError('partnerId', 'a partner key needs partnerId');
+    if (input.kind !== 'merchant' && input.merchantId) {
+      throw new ValidationError('merchantId', `a ${input.kind} key belongs to no merchant`);
+    }
+    if (input.kind !== 'partner' && input.partnerId) {
+      throw new ValidationError('partnerId', `a ${input.kind} key belongs to no partner`);
+    }
+    const merchant = input.kind === 'merchant' ? await this.getMerchant(ctx, merchantId!) : null;
+    const partner = input.kind === 'partner' ? await ctx.em.findOne(Partner, { id: input.partnerId! }) : null;
+    if (input.kind === 'partner' && !partner) throw new NotFoundError('Partner', input.partnerId!);
+    return this.issueKey(ctx.em, { kind: input.kind, label, merchant, partner });
+  }
+
+  /** The CLI's way in on a fresh install, where no operator exists yet to ask. */
+  issueOperatorKey(em: EntityManager, label: string): Promise<{ apiKey: ApiKey; secret: string }> {
+    return this.issueKey(em, {
+      kind: 'operator',
+      label: requireName('label', label),
+      merchant: null,
+      partner: null,
+    });
+  }
+
+  private async issueKey(
+    em: EntityManager,
+    fields: { kind: ApiKeyKind; label: string; merchant: Merchant | null; partner: Partner | null },
+  ): Promise<{ apiKey: ApiKey; secret: string }> {
+    const secret = mintToken(fields.kind);
+    const apiKey = em.create(ApiKey, {
+      ...fields,
+      prefix: secret.slice(0, 12),
+      secretHash: hashToken(secret),
+      revokedAt: null,
+    });
+    await em.flush();
+    return { apiKey, secret };
+  }
+
+  async revokeApiKey(ctx: RequestContext, id: string): Promise<ApiKey> {
+    const { principal } = ctx;
+    const key = await ctx.em.findOne(ApiKey, { id });
+    const visible =
+      key &&
+      (principal.kind === 'operator' ||
+        (principal.kind === 'merchant' && key.merchant?.id === principal.merchantId));
+    if (!key || !visible) throw new NotFoundError('ApiKey', id);
+    key.revokedAt ??= new Date();
+    await ctx.em.flush();
+    return key;
+  }
+
+  async grantPartnerAccess(
+    ctx: RequestContext,
+    partnerId: string,
+    merchantId: string,
+  ): Promise<PartnerGrant> {
+    const partner = await ctx.em.findOne(Partner, { id: partnerId });
+    if (!partner) throw new NotFoundError('Partner', partnerId);
+    const merchant = await this.getMerchant(ctx, merchantId);
+    const existing = await ctx.em.findOne(PartnerGrant, { partner, merchant });
+    if (existing) return existing;
+    const grant = ctx.em.create(PartnerGrant, { partner, merchant });
+    await ctx.em.flush();
+    return grant;
+  }
+
+  async createCustomerSession(
+    ctx: RequestContext,
+    merchantId: string,
+    customerRef: string,
+    ttlSeconds: number,
+  ): Promise<{ session: CustomerSession; token: string }> {
+    if (!Number.isInteger(ttlSeconds) || ttlSeconds < 60 || ttlSeconds > MAX_SESSION_TTL_SECONDS) {
+      throw new ValidationError(
+        'ttlSeconds',
+        `ttlSeconds must be a whole number from 60 to ${MAX_SESSION_TTL_SECONDS}`,
+      );
+    }
+    const merchant = await this.getMerchant(ctx, merchantId);
+    const token = mintToken('session');
+    const session = ctx.em.create(CustomerSession, {
+      tokenHash: hashToken(token),
+      merchant,
+      customerRef: requireName('customerRef', customerRef),
+      expiresAt: new Date(Date.now() + ttlSeconds * 1000),
+      revokedAt: null,
+    });
+    await ctx.em.flush();
+    return { session, token };
+  }
+}

@@ -1,0 +1,42 @@
+/** Who is calling. Resolved once per request (or WebSocket connection) from its credentials. */
+export type Principal =
+  | { readonly kind: 'anonymous' }
+  | { readonly kind: 'operator'; readonly keyId: string }
+  | { readonly kind: 'merchant'; readonly keyId: string; readonly merchantId: string }
+  | {
+      readonly kind: 'partner';
+      readonly keyId: string;
+      readonly partnerId: string;
+      /** Merchants that granted this partner access to their events and payments. */
+      readonly merchantIds: readonly string[];
+    }
+  | {
+      readonly kind: 'customer';
+      readonly sessionId: string;
+      readonly merchantId: string;
+      readonly customerRef: string;
+    };
+
+export type PrincipalKind = Principal['kind'];
+
+export const ANONYMOUS: Principal = { kind: 'anonymous' };
+
+/** The merchants whose data this principal may see; operators see all (`'*'`). */
+export function visibleMerchants(principal: Principal): '*' | readonly string[] {
+  switch (principal.kind) {
+    case 'operator':
+      return '*';
+    case 'merchant':
+    case 'customer':
+      return [principal.merchantId];
+    case 'partner':
+      return principal.merchantIds;
+    case 'anonymous':
+      return [];
+  }
+}
+
+export function canSeeMerchant(principal: Principal, merchantId: string): boolean {
+  const visible = visibleMerchants(principal);
+  return visible === '*' || visible.includes(merchantId);
+}

@@ -1,0 +1,16 @@
+/**
+ * The one error that stops boot. Its message names what is wrong and how to fix it, so an
+ * operator reading one log line knows what to change.
+ */
+export class BootError extends Error {
+  override readonly name = 'BootError';
+  readonly plugin: string | undefined;
+  readonly fix: string;
+
+  constructor(options: { plugin?: string; problem: string; fix: string }) {
+    const where = options.plugin ? `plugin "${options.plugin}": ` : '';
+    super(`${where}${options.problem}. Fix: ${options.fix}`);
+    this.plugin = options.plugin;
+    this.fix = options.fix;
+  }
+}

@@ -1,0 +1,47 @@
+import type { LogConfig } from './logging.ts';
+import type { InstalledPlugin } from './plugin.ts';
+
+export interface DatabaseConfig {
+  /** A PostgreSQL server (`postgres://...`). When absent, the embedded PGlite database is used. */
+  url?: string;
+  /** The embedded database's folder, or `memory://` for one that lives only as long as the process. */
+  dataDir?: string;
+  /**
+   * Start an embedded in-memory database from this data-dir snapshot (a PGlite `dumpDataDir()`)
+   * instead of running initdb: the tests use it to boot in under a second.
+   */
+  embeddedSnapshot?: Blob;
+  /** Connection pool size for a server. */
+  poolSize?: number;
+}
+
+export interface HttpConfig {
+  port?: number;
+  host?: string;
+  /** Larger request bodies are refused with PAYLOAD_TOO_LARGE before they are parsed. */
+  bodyLimitBytes?: number;
+  /** GraphiQL in the browser at the GraphQL endpoint. */
+  graphiql?: boolean;
+}
+
+export interface SecretsConfig {
+  /**
+   * 32 bytes, base64: encrypts secrets and personal data at rest. Required with a database
+   * server; the embedded database keeps a generated one in `<dataDir>/master.key`.
+   */
+  masterKey?: string;
+}
+
+export interface GatewayConfig {
+  database?: DatabaseConfig;
+  http?: HttpConfig;
+  secrets?: SecretsConfig;
+  log?: LogConfig;
+  /** The installed plugins, in any order: the registry orders them by `requires`. */
+  plugins: readonly InstalledPlugin[];
+}
+
+/** Types the operator's `yoga.config.ts`. */
+export function defineConfig(config: GatewayConfig): GatewayConfig {
+  return config;
+}

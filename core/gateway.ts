@@ -1,0 +1,202 @@
+import { randomUUID } from 'node:crypto';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { GraphQLSchema } from 'graphql';
+import { createYoga, type YogaServerInstance } from 'graphql-yoga';
+import { createBuilder, type ScopeLoaderFactory } from '../schema/builder.ts';
+import { registerErrorTypes } from '../schema/error-types.ts';
+import { registerHeartbeat } from '../schema/heartbeat.schema.ts';
+import { registerScalars } from '../schema/scalars.ts';
+import { authPlugin } from './auth/auth.plugin.ts';
+import { assertEveryFieldHasAuthPolicy } from './auth/policy-audit.ts';
+import type { Principal } from './auth/principal.ts';
+import { tokenFromAuthorization } from './auth/tokens.ts';
+import type { GatewayConfig } from './config.ts';
+import type { RequestContext } from './context.ts';
+import { SecretBox } from './crypto/secret-box.ts';
+import { Database, resolveMasterKey } from './db/database.ts';
+import { HookBus } from './hook-bus.ts';
+import { useBodyLimit } from './http/body-limit.ts';
+import { maskUnexpected, useErrorCodes } from './http/error-codes.ts';
+import { GatewayMetrics } from './http/metrics.ts';
+import { createRouter } from './http/router.ts';
+import { attachWebSocket } from './http/websocket.ts';
+import { createLogger, type Logger } from './logging.ts';
+import type { GatewayServices } from './plugin.ts';
+import type { PluginRuntime } from './plugin-runtime.ts';
+import { type ResolvedPlugin, resolvePlugins } from './registry.ts';
+import { requestScope } from './request-scope.ts';
+
+export const GRAPHQL_PATH = '/graphql';
+const DEFAULT_BODY_LIMIT = 1024 * 1024;
+
+export interface Gateway {
+  // biome-ignore lint/suspicious/noExplicitAny: the server and user context generics are not the caller's concern
+  readonly yoga: YogaServerInstance<any, any>;
+  readonly server: Server;
+  readonly schema: GraphQLSchema;
+  readonly database: Database;
+  readonly services: GatewayServices;
+  readonly hooks: HookBus;
+  readonly plugins: readonly ResolvedPlugin[];
+  readonly log: Logger;
+  readonly metrics: GatewayMetrics;
+  /** Applies pending migrations (all plugins, in dependency order). */
+  migrate(): Promise<string[]>;
+  /** Listens first (so /health answers), then migrates; resolves once ready to serve GraphQL. */
+  start(options?: { port?: number; host?: string }): Promise<{ url: string }>;
+  isReady(): boolean;
+  close(): Promise<void>;
+}
+
+/** Wires the kernel and the configured plugins into one gateway. Nothing listens until `start`. */
+export async function createGateway(config: GatewayConfig): Promise<Gateway> {
+  const log = createLogger(config.log);
+  const plugins = resolvePlugins([authPlugin, ...config.plugins]);
+  const database = new Database(config.database ?? {}, plugins, log);
+  const secrets = new SecretBox(resolveMasterKey(config.database ?? {}, config.secrets?.masterKey));
+  const hooks = new HookBus();
+  const services = {} as GatewayServices;
+  const runtimes = plugins.map(
+    ({ definition, options }): PluginRuntime => ({
+      name: definition.name,
+      options,
+      log: log.child({ plugin: definition.name }),
+      orm: database.orm,
+      services,
+      hooks,
+      secrets,
+    }),
+  );
+  const scopeLoaders: ScopeLoaderFactory[] = [];
+  plugins.forEach(({ definition }, i) => {
+    const runtime = runtimes[i]!;
+    if (definition.services)
+      (services as unknown as Record<string, unknown>)[definition.name] = definition.services(runtime);
+    if (definition.hooks) hooks.register(definition.name, definition.hooks(runtime));
+    if (definition.authScopes) scopeLoaders.push(definition.authScopes(runtime));
+  });
+
+  const builder = createBuilder(scopeLoaders);
+  registerScalars(builder);
+  registerErrorTypes(builder);
+  registerHeartbeat(builder);
+  for (const [i, { definition }] of plugins.entries()) definition.schema?.(builder, runtimes[i]!);
+  const schema = builder.toSchema({ sortSchema: true });
+  assertEveryFieldHasAuthPolicy(schema);
+
+  const authenticate = (token: string | undefined): Promise<Principal> =>
+    services.auth.authenticate(database.em.fork(), token);
+
+  const metrics = new GatewayMetrics();
+  let ready = false;
+  let closed = false;
+
+  const yoga = createYoga<{ requestId?: string; principal?: Principal; headers?: Headers }, RequestContext>({
+    schema,
+    graphqlEndpoint: GRAPHQL_PATH,
+    landingPage: false,
+    graphiql: config.http?.graphiql ?? true,
+    healthCheckEndpoint: '/yoga-health-unused',
+    // Unexpected errors are logged once, with their stack, by maskUnexpected.
+    logging: false,
+    maskedErrors: { maskError: maskUnexpected(log), isDev: false },
+    plugins: [
+      useBodyLimit(config.http?.bodyLimitBytes ?? DEFAULT_BODY_LIMIT),
+      useErrorCodes(),
+      metrics.yogaPlugin(),
+    ],
+    context: async (initial): Promise<RequestContext> => {
+      const requestId = initial.requestId ?? randomUUID();
+      const headers = initial.request?.headers ?? initial.headers ?? new Headers();
+      const principal =
+        initial.principal ?? (await authenticate(tokenFromAuthorization(headers.get('authorization'))));
+      return {
+        requestId,
+        principal,
+        em: database.em.fork(),
+        log: log.child({ requestId }),
+        services,
+        hooks,
+        headers,
+      };
+    },
+  });
+
+  const server = createServer(
+    createRouter({
+      graphqlPath: GRAPHQL_PATH,
+      yoga,
+      metrics,
+      isReady: () => ready,
+      databaseReachable: () => database.isReachable(),
+    }),
+  );
+  const websocket = attachWebSocket({
+    server,
+    path: GRAPHQL_PATH,
+    yoga,
+    authenticate,
+    isReady: () => ready,
+    metrics,
+    log,
+  });
+
+  const migrate = () => requestScope.run({ requestId: 'migrate' }, () => database.migrate());
+
+  async function migrateUntilReady(): Promise<void> {
+    for (let attempt = 1, delay = 250; !closed; attempt++, delay = Math.min(delay * 2, 5000)) {
+      try {
+        const applied = await migrate();
+        if (applied.length > 0) log.info({ applied }, 'migrations applied');
+        return;
+      } catch (error) {
+        // Only an unreachable database is worth waiting for; a failing migration needs a person.
+        if (await database.isReachable()) throw error;
+        log.warn({ err: error, attempt }, 'database not reachable; retrying');
+        await new Promise((resolve) => setTimeout(resolve, delay));
+      }
+    }
+  }
+
+  return {
+    yoga,
+    server,
+    schema,
+    database,
+    services,
+    hooks,
+    plugins,
+    log,
+    metrics,
+    migrate,
+    isReady: () => ready,
+    async start(options = {}) {
+      const port = options.port ?? config.http?.port ?? 4000;
+      const host = options.host ?? config.http?.host ?? '0.0.0.0';
+      await new Promise<void>((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(port, host, () => resolve());
+      });
+      const address = server.address() as AddressInfo;
+      const url = `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${address.port}${GRAPHQL_PATH}`;
+      log.info({ url, database: database.kind }, 'listening; migrating');
+      await migrateUntilReady();
+      for (const [i, { definition }] of plugins.entries()) await definition.onReady?.(runtimes[i]!);
+      ready = !closed;
+      log.info({ url }, 'ready');
+      return { url };
+    },
+    async close() {
+      closed = true;
+      ready = false;
+      for (const [i, { definition }] of [...plugins.entries()].reverse())
+        await definition.onClose?.(runtimes[i]!);
+      await websocket.close();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => (server.listening ? server.close(() => resolve()) : resolve()));
+      await database.close();
+      log.flush?.();
+    },
+  };
+}

@@ -1,0 +1,80 @@
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { YogaServerInstance } from 'graphql-yoga';
+import { requestScope } from '../request-scope.ts';
+import type { GatewayMetrics } from './metrics.ts';
+
+export interface RouterOptions {
+  graphqlPath: string;
+  // biome-ignore lint/suspicious/noExplicitAny: Yoga's server and user context generics do not matter here
+  yoga: YogaServerInstance<any, any>;
+  metrics: GatewayMetrics;
+  /** Migrated and accepting traffic. */
+  isReady: () => boolean;
+  /** A live round trip to the database. */
+  databaseReachable: () => Promise<boolean>;
+}
+
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+function json(res: ServerResponse, status: number, body: unknown): void {
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8' });
+  res.end(JSON.stringify(body));
+}
+
+/** The operational endpoints around Yoga, and a request id on every request and log line. */
+export function createRouter(options: RouterOptions) {
+  const { yoga, metrics } = options;
+  return (req: IncomingMessage, res: ServerResponse): void => {
+    const given = req.headers['x-request-id'];
+    const requestId = typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+    res.setHeader('x-request-id', requestId);
+    const path = (req.url ?? '/').split('?')[0]!;
+    const route =
+      path === options.graphqlPath
+        ? 'graphql'
+        : ['/health', '/ready', '/metrics'].includes(path)
+          ? path.slice(1)
+          : 'other';
+    const stop = metrics.httpDuration.startTimer({ route });
+    res.on('finish', () => {
+      stop();
+      metrics.httpRequests.inc({ route, method: req.method ?? 'GET', status: String(res.statusCode) });
+    });
+    requestScope.run({ requestId }, () => {
+      switch (route) {
+        case 'health':
+          return json(res, 200, { status: 'ok' });
+        case 'ready':
+          return void readiness(options).then((ready) =>
+            json(res, ready ? 200 : 503, { status: ready ? 'ready' : 'not ready' }),
+          );
+        case 'metrics':
+          return void metrics.registry.metrics().then((text) => {
+            res.writeHead(200, { 'content-type': metrics.registry.contentType });
+            res.end(text);
+          });
+        case 'graphql':
+          if (!options.isReady()) {
+            return json(res, 503, {
+              errors: [
+                {
+                  message: 'The gateway is starting: the database is not ready yet',
+                  extensions: { code: 'NOT_READY' },
+                },
+              ],
+            });
+          }
+          return void yoga(req, res, { requestId });
+        default:
+          return json(res, 404, { error: 'not found', graphql: options.graphqlPath });
+      }
+    });
+  };
+}
+
+async function readiness(options: RouterOptions): Promise<boolean> {
+  if (!options.isReady()) return false;
+  const timeout = new Promise<boolean>((resolve) => setTimeout(resolve, 2000, false).unref());
+  return Promise.race([options.databaseReachable().catch(() => false), timeout]);
+}

@@ -1,0 +1,95 @@
+import type { Server } from 'node:http';
+import type { ExecutionArgs } from 'graphql';
+import { CloseCode } from 'graphql-ws';
+import { useServer } from 'graphql-ws/use/ws';
+import type { YogaServerInstance } from 'graphql-yoga';
+import { WebSocketServer } from 'ws';
+import type { Principal } from '../auth/principal.ts';
+import { tokenFromAuthorization } from '../auth/tokens.ts';
+import type { Logger } from '../logging.ts';
+import type { GatewayMetrics } from './metrics.ts';
+
+export interface WebSocketOptions {
+  server: Server;
+  path: string;
+  // biome-ignore lint/suspicious/noExplicitAny: Yoga's server and user context generics do not matter here
+  yoga: YogaServerInstance<any, any>;
+  /** Resolves the connection's principal once, from its connection params (or upgrade headers). */
+  authenticate: (token: string | undefined) => Promise<Principal>;
+  isReady: () => boolean;
+  metrics: GatewayMetrics;
+  log: Logger;
+}
+
+interface Extra extends Record<PropertyKey, unknown> {
+  principal?: Principal;
+}
+
+type Executor = { execute: (args: ExecutionArgs) => unknown; subscribe: (args: ExecutionArgs) => unknown };
+
+/**
+ * graphql-ws on the GraphQL endpoint, executed through Yoga's envelop so that scope-auth, error
+ * codes and masking behave exactly as over HTTP. Credentials come in `connection_init`:
+ * `{ "authorization": "Bearer gw_..." }`; a bad credential closes the socket with 4403.
+ */
+export function attachWebSocket(options: WebSocketOptions): { close: () => Promise<void> } {
+  const wss = new WebSocketServer({ server: options.server, path: options.path });
+  const disposable = useServer<Record<string, unknown>, Extra>(
+    {
+      execute: (args) => (args.rootValue as Executor).execute(args) as never,
+      subscribe: (args) => (args.rootValue as Executor).subscribe(args) as never,
+      onConnect: async (ctx) => {
+        if (!options.isReady()) return false;
+        const token =
+          tokenFromAuthorization(
+            ctx.connectionParams?.authorization ?? ctx.connectionParams?.Authorization,
+          ) ?? tokenFromAuthorization(ctx.extra.request.headers.authorization);
+        try {
+          ctx.extra.principal = await options.authenticate(token);
+        } catch {
+          return false;
+        }
+        options.metrics.websocketConnections.inc();
+        return true;
+      },
+      onDisconnect: (ctx) => {
+        if (ctx.acknowledged) options.metrics.websocketConnections.dec();
+      },
+      onSubscribe: async (ctx, _id, payload) => {
+        const { schema, execute, subscribe, contextFactory, parse, validate } = options.yoga.getEnveloped({
+          ...ctx,
+          principal: ctx.extra.principal,
+          headers: new Headers(
+            Object.entries(ctx.extra.request.headers).flatMap(([k, v]) =>
+              v === undefined ? [] : [[k, Array.isArray(v) ? v.join(', ') : v] as [string, string]],
+            ),
+          ),
+          params: payload,
+        });
+        let document: ReturnType<typeof parse>;
+        try {
+          document = parse(payload.query);
+        } catch (error) {
+          return [error as never];
+        }
+        const errors = validate(schema, document);
+        if (errors.length > 0) return errors;
+        return {
+          schema,
+          operationName: payload.operationName,
+          document,
+          variableValues: payload.variables,
+          contextValue: await contextFactory(),
+          rootValue: { execute, subscribe },
+        };
+      },
+    },
+    wss,
+  );
+  return {
+    close: async () => {
+      for (const client of wss.clients) client.close(CloseCode.InternalServerError, 'Server shutting down');
+      await disposable.dispose();
+    },
+  };
+}

@@ -1,0 +1,116 @@
+import { z } from 'zod';
+import { BootError } from './boot-error.ts';
+import { assertDataMapCovers } from './db/data-map.ts';
+import type { InstalledPlugin, PluginDefinition } from './plugin.ts';
+
+export interface ResolvedPlugin {
+  readonly definition: PluginDefinition;
+  /** The options after validation and defaults. */
+  readonly options: unknown;
+}
+
+const NAME = /^[a-z][a-z0-9-]*$/;
+
+function validateOptions(definition: PluginDefinition, raw: unknown): unknown {
+  if (!definition.options) {
+    if (raw !== undefined && !(typeof raw === 'object' && raw && Object.keys(raw).length === 0)) {
+      throw new BootError({
+        plugin: definition.name,
+        problem: 'options were given, but the plugin takes none',
+        fix: `remove .with(...) from "${definition.name}" in yoga.config.ts`,
+      });
+    }
+    return {};
+  }
+  const parsed = definition.options.safeParse(raw ?? {});
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0]!;
+  const path = issue.path.length > 0 ? issue.path.join('.') : '(options)';
+  throw new BootError({
+    plugin: definition.name,
+    problem: `option "${path}" is invalid: ${issue.message}`,
+    fix: `correct "${path}" in ${definition.name}.with({ ... }) in yoga.config.ts (${z.prettifyError(parsed.error).replaceAll('\n', ' ')})`,
+  });
+}
+
+/** Depth-first topological order; the path in a cycle's message is the cycle itself. */
+function orderByRequires(plugins: Map<string, InstalledPlugin>, listed: string[]): string[] {
+  const done = new Set<string>();
+  const visiting: string[] = [];
+  const order: string[] = [];
+  const visit = (name: string) => {
+    if (done.has(name)) return;
+    const at = visiting.indexOf(name);
+    if (at >= 0) {
+      const cycle = [...visiting.slice(at), name].join(' -> ');
+      throw new BootError({
+        plugin: name,
+        problem: `plugins require each other in a cycle: ${cycle}`,
+        fix: 'break the cycle: move the shared part into one plugin, or call the other through a hook',
+      });
+    }
+    visiting.push(name);
+    for (const dep of plugins.get(name)!.definition.requires ?? []) visit(dep);
+    visiting.pop();
+    done.add(name);
+    order.push(name);
+  };
+  for (const name of listed) visit(name);
+  return order;
+}
+
+/**
+ * Checks the operator's plugin list and returns it in dependency order with validated options.
+ * Each refusal is a BootError naming the plugin and the fix.
+ */
+export function resolvePlugins(installed: readonly InstalledPlugin[]): ResolvedPlugin[] {
+  const byName = new Map<string, InstalledPlugin>();
+  for (const plugin of installed) {
+    const { name } = plugin.definition;
+    if (!NAME.test(name)) {
+      throw new BootError({
+        plugin: name,
+        problem: 'the name is not kebab-case',
+        fix: 'name plugins like "carrier-billing": lower-case letters, digits and dashes',
+      });
+    }
+    if (byName.has(name)) {
+      throw new BootError({
+        plugin: name,
+        problem: 'it is installed twice',
+        fix: `list "${name}" once in yoga.config.ts (two plugins may not share a name)`,
+      });
+    }
+    byName.set(name, plugin);
+  }
+  for (const [name, plugin] of byName) {
+    for (const dep of plugin.definition.requires ?? []) {
+      if (!byName.has(dep)) {
+        throw new BootError({
+          plugin: name,
+          problem: `it requires "${dep}", which is not installed`,
+          fix: `add "${dep}" to the plugins in yoga.config.ts, or remove "${name}"`,
+        });
+      }
+    }
+  }
+  const order = orderByRequires(byName, [...byName.keys()]);
+  const entityOwner = new Map<string, string>();
+  return order.map((name) => {
+    const { definition, rawOptions } = byName.get(name)!;
+    const options = validateOptions(definition, rawOptions);
+    for (const entity of definition.entities ?? []) {
+      const owner = entityOwner.get(entity.meta.className);
+      if (owner) {
+        throw new BootError({
+          plugin: name,
+          problem: `entity ${entity.meta.className} is already declared by plugin "${owner}"`,
+          fix: 'give the entity a plugin-specific name; a plugin uses another plugin’s data through its services',
+        });
+      }
+      entityOwner.set(entity.meta.className, name);
+    }
+    assertDataMapCovers(name, definition.entities ?? [], definition.dataMap);
+    return { definition, options };
+  });
+}

@@ -1,0 +1,108 @@
+import SchemaBuilder from '@pothos/core';
+import ErrorsPlugin from '@pothos/plugin-errors';
+import RelayPlugin from '@pothos/plugin-relay';
+import ScopeAuthPlugin from '@pothos/plugin-scope-auth';
+import { GraphQLError } from 'graphql';
+import type { RequestContext } from '../core/context.ts';
+import { GatewayError } from './errors.ts';
+
+/**
+ * The scopes a field may require. The kernel defines the principal kinds; a plugin adds a
+ * scope by merging into this interface and supplying its loader through `authScopes`.
+ */
+export interface GatewayAuthScopes {
+  /** Anyone, signed in or not: must be said explicitly. */
+  public: boolean;
+  authenticated: boolean;
+  operator: boolean;
+  merchant: boolean;
+  partner: boolean;
+  customer: boolean;
+}
+
+/** Loaders for each scope: a boolean, or a function of the scope's parameter. */
+export type ScopeLoaders = {
+  [K in keyof GatewayAuthScopes]: GatewayAuthScopes[K] extends boolean
+    ? boolean | (() => boolean | Promise<boolean>)
+    : (param: GatewayAuthScopes[K]) => boolean | Promise<boolean>;
+};
+
+/** Object shapes by GraphQL type name, so plugins can extend each other's types by name. */
+// biome-ignore lint/suspicious/noEmptyInterface: extended by declaration merging
+export interface GatewayObjects {}
+
+export interface GatewaySchemaTypes {
+  Context: RequestContext;
+  AuthScopes: GatewayAuthScopes;
+  Objects: GatewayObjects;
+  Scalars: {
+    DateTime: { Input: Date; Output: Date };
+    ID: { Input: string; Output: string };
+  };
+  DefaultFieldNullability: false;
+  DefaultEdgesNullability: false;
+  DefaultNodeNullability: false;
+}
+
+export type GatewayBuilder = PothosSchemaTypes.SchemaBuilder<
+  PothosSchemaTypes.ExtendDefaultTypes<GatewaySchemaTypes>
+>;
+
+export type ScopeLoaderFactory = (
+  ctx: RequestContext,
+) => Partial<ScopeLoaders> | Promise<Partial<ScopeLoaders>>;
+
+/**
+ * One builder per gateway (not a module singleton), so that a process can host gateways with
+ * different plugin sets, as the tests do.
+ */
+export function createBuilder(pluginScopes: readonly ScopeLoaderFactory[]): GatewayBuilder {
+  const builder = new SchemaBuilder<GatewaySchemaTypes>({
+    plugins: [ScopeAuthPlugin, ErrorsPlugin, RelayPlugin],
+    defaultFieldNullability: false,
+    scopeAuth: {
+      authorizeOnSubscribe: true,
+      authScopes: async (ctx) => {
+        const { principal } = ctx;
+        const base: ScopeLoaders = {
+          public: true,
+          authenticated: principal.kind !== 'anonymous',
+          operator: principal.kind === 'operator',
+          merchant: principal.kind === 'merchant',
+          partner: principal.kind === 'partner',
+          customer: principal.kind === 'customer',
+        } as ScopeLoaders;
+        const extra = await Promise.all(pluginScopes.map((scopes) => scopes(ctx)));
+        return Object.assign(base, ...extra);
+      },
+      unauthorizedError: (_parent, ctx) =>
+        ctx.principal.kind === 'anonymous'
+          ? new GraphQLError('Authentication required: send an API key or session token', {
+              extensions: { code: 'UNAUTHENTICATED' },
+            })
+          : new GraphQLError('This principal is not allowed to do that', {
+              extensions: { code: 'FORBIDDEN' },
+            }),
+    },
+    errors: {
+      defaultTypes: [],
+      directResult: true,
+    },
+    relay: {
+      clientMutationId: 'omit',
+      cursorType: 'String',
+      // Connection and edge types are shapes around fields that were already authorized.
+      defaultConnectionTypeOptions: { authScopes: { public: true } },
+      defaultEdgeTypeOptions: { authScopes: { public: true } },
+      pageInfoTypeOptions: { authScopes: { public: true } },
+      nodeQueryOptions: false,
+      nodesQueryOptions: false,
+    },
+  });
+  builder.queryType({});
+  builder.mutationType({});
+  builder.subscriptionType({});
+  return builder as unknown as GatewayBuilder;
+}
+
+export { GatewayError };

@@ -1,0 +1,20 @@
+import { defineConfig } from './core/config.ts';
+
+/**
+ * The operator's file: which database, which plugins with which options. Environment
+ * variables override what deployments differ in (DATABASE_URL, PORT, GATEWAY_MASTER_KEY).
+ */
+export default defineConfig({
+  database: {
+    url: process.env.DATABASE_URL,
+    dataDir: process.env.GATEWAY_DATA_DIR ?? './data',
+  },
+  http: {
+    port: Number(process.env.PORT ?? 4000),
+    bodyLimitBytes: 1024 * 1024,
+  },
+  secrets: {
+    masterKey: process.env.GATEWAY_MASTER_KEY,
+  },
+  plugins: [],
+});
