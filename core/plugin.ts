@@ -2,6 +2,7 @@ import type { EntitySchema, MigrationObject } from '@mikro-orm/core';
 import type { z } from 'zod';
 import type { GatewayBuilder, ScopeLoaderFactory } from '../schema/builder.ts';
 import type { DataMap } from './db/data-map.ts';
+import type { PaymentMethod } from './payments/payment-method.ts';
 import type { PluginRuntime } from './plugin-runtime.ts';
 
 /**
@@ -53,6 +54,8 @@ export interface PluginDefinition<
   dataMap?: DataMap;
   /** Services other plugins (and this plugin's schema) may call. */
   services?: (plugin: PluginRuntime<OptionsOf<Schema>>) => Services;
+  /** Ways to pay this plugin adds (payment-method plugins only); registered with the payments engine. */
+  paymentMethods?: (plugin: PluginRuntime<OptionsOf<Schema>>) => readonly PaymentMethod[];
   /** Extends the GraphQL schema. Runs after every plugin's services exist. */
   schema?: (builder: GatewayBuilder, plugin: PluginRuntime<OptionsOf<Schema>>) => void;
   hooks?: (plugin: PluginRuntime<OptionsOf<Schema>>) => HookHandlers;
