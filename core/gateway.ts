@@ -182,6 +182,7 @@ export async function createGateway(config: GatewayConfig): Promise<Gateway> {
       const url = `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${address.port}${GRAPHQL_PATH}`;
       log.info({ url, database: database.kind }, 'listening; migrating');
       await migrateUntilReady();
+      if (closed) return { url };
       for (const [i, { definition }] of plugins.entries()) await definition.onReady?.(runtimes[i]!);
       ready = !closed;
       log.info({ url }, 'ready');

@@ -4,7 +4,11 @@ import { ERROR_CODES } from './error-codes.ts';
 
 function tooLarge(limit: number): GraphQLError {
   return new GraphQLError(`The request body is larger than ${limit} bytes`, {
-    extensions: { code: ERROR_CODES.payloadTooLarge, http: { status: 413 } },
+    // The client may still be sending: the connection cannot carry another request after this.
+    extensions: {
+      code: ERROR_CODES.payloadTooLarge,
+      http: { status: 413, headers: { connection: 'close' } },
+    },
   });
 }
 

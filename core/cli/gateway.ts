@@ -1,0 +1,128 @@
+#!/usr/bin/env node
+import { writeFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { printSchema } from 'graphql';
+import { authPlugin } from '../auth/auth.plugin.ts';
+import { BootError } from '../boot-error.ts';
+import { createGateway, type Gateway } from '../gateway.ts';
+import { resolvePlugins } from '../registry.ts';
+import { DEFAULT_CONFIG_FILE, loadConfig, withoutDatabase } from './load-config.ts';
+
+const USAGE = `Usage: npm run gateway -- <command> [options]
+
+Commands:
+  start                          serve GraphQL, health, readiness and metrics on PORT (default 4000)
+  migrate up                     apply pending migrations of every installed plugin
+  migrate status                 list applied and pending migrations
+  schema print [--out FILE]      write the SDL (default schema/schema.graphql; --out - for stdout)
+  plugins                        installed plugins: version, requires, validated options
+  keys create-operator [--label] create an operator API key (shown once)
+
+Options:
+  --config FILE                  the operator's config (default ${DEFAULT_CONFIG_FILE})
+`;
+
+const out = (text: string) => process.stdout.write(`${text}\n`);
+
+async function withGateway<T>(configFile: string, run: (gateway: Gateway) => Promise<T>): Promise<T> {
+  const gateway = await createGateway({ ...(await loadConfig(configFile)), log: { level: 'warn' } });
+  try {
+    return await run(gateway);
+  } finally {
+    await gateway.close();
+  }
+}
+
+async function main(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      config: { type: 'string', default: DEFAULT_CONFIG_FILE },
+      out: { type: 'string', default: 'schema/schema.graphql' },
+      label: { type: 'string', default: 'operator' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  const [command, sub] = positionals;
+  const configFile = values.config;
+  switch (values.help ? 'help' : `${command ?? 'help'} ${sub ?? ''}`.trim()) {
+    case 'start': {
+      const gateway = await createGateway(await loadConfig(configFile));
+      const stop = async (signal: string) => {
+        gateway.log.info({ signal }, 'shutting down');
+        await gateway.close();
+        process.exit(0);
+      };
+      process.once('SIGINT', stop);
+      process.once('SIGTERM', stop);
+      await gateway.start();
+      return -1;
+    }
+    case 'migrate up':
+    case 'migrate':
+      return withGateway(configFile, async (gateway) => {
+        const applied = await gateway.migrate();
+        out(
+          applied.length
+            ? `applied:\n  ${applied.join('\n  ')}`
+            : 'nothing to apply: the database is up to date',
+        );
+        return 0;
+      });
+    case 'migrate status':
+      return withGateway(configFile, async (gateway) => {
+        const { executed, pending } = await gateway.database.status();
+        out(`applied (${executed.length}):${executed.map((m) => `\n  ${m}`).join('')}`);
+        out(`pending (${pending.length}):${pending.map((m) => `\n  ${m}`).join('')}`);
+        return 0;
+      });
+    case 'schema print': {
+      const gateway = await createGateway(withoutDatabase(await loadConfig(configFile)));
+      const sdl = `${printSchema(gateway.schema)}\n`;
+      await gateway.close();
+      if (values.out === '-') process.stdout.write(sdl);
+      else {
+        writeFileSync(values.out, sdl);
+        out(`wrote ${values.out}`);
+      }
+      return 0;
+    }
+    case 'plugins': {
+      const config = await loadConfig(configFile);
+      for (const { definition, options } of resolvePlugins([authPlugin, ...config.plugins])) {
+        out(`${definition.name}@${definition.version}${definition.name === 'auth' ? ' (kernel)' : ''}`);
+        if (definition.description) out(`  ${definition.description}`);
+        out(`  requires: ${definition.requires?.join(', ') || '-'}`);
+        out(`  options:  ${JSON.stringify(options, (_k, v) => (typeof v === 'bigint' ? v.toString() : v))}`);
+      }
+      return 0;
+    }
+    case 'keys create-operator':
+      return withGateway(configFile, async (gateway) => {
+        await gateway.migrate();
+        const { apiKey, secret } = await gateway.services.auth.issueOperatorKey(
+          gateway.database.em.fork(),
+          values.label,
+        );
+        out(`operator key ${apiKey.id} (${apiKey.label}); it is shown once, store it now:\n${secret}`);
+        return 0;
+      });
+    case 'help':
+      out(USAGE);
+      return 0;
+    default:
+      process.stderr.write(`unknown command: ${positionals.join(' ')}\n\n${USAGE}`);
+      return 2;
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    if (code >= 0) process.exit(code);
+  },
+  (error: unknown) => {
+    process.stderr.write(`${error instanceof BootError ? error.message : (error as Error).stack}\n`);
+    process.exit(1);
+  },
+);
