@@ -14,6 +14,7 @@ Commands:
   start                          serve GraphQL, health, readiness and metrics on PORT (default 4000)
   migrate up                     apply pending migrations of every installed plugin
   migrate status                 list applied and pending migrations
+  migrate draft                  print the SQL the entities need beyond the migrations (for plugin authors)
   schema print [--out FILE]      write the SDL (default schema/schema.graphql; --out - for stdout)
   plugins                        installed plugins: version, requires, validated options
   keys create-operator [--label] create an operator API key (shown once)
@@ -77,6 +78,17 @@ async function main(argv: string[]): Promise<number> {
         out(`pending (${pending.length}):${pending.map((m) => `\n  ${m}`).join('')}`);
         return 0;
       });
+    case 'migrate draft': {
+      const gateway = await createGateway(withoutDatabase(await loadConfig(configFile)));
+      try {
+        await gateway.migrate();
+        const sql = await gateway.database.orm.schema.getUpdateSchemaSQL({ wrap: false });
+        out(sql.trim() || '-- the migrations already create everything the entities describe');
+      } finally {
+        await gateway.close();
+      }
+      return 0;
+    }
     case 'schema print': {
       const gateway = await createGateway(withoutDatabase(await loadConfig(configFile)));
       const sdl = `${printSchema(gateway.schema)}\n`;
