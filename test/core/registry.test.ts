@@ -1,6 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { BootError } from '../../core/boot-error.ts';
 import { createGateway } from '../../core/gateway.ts';
+import { definePlugin } from '../../core/plugin.ts';
 import { resolvePlugins } from '../../core/registry.ts';
 import { createTestGateway } from '../../core/testing/create-test-gateway.ts';
 import {
@@ -74,17 +75,14 @@ describe('the registry refuses a broken plugin list with one clear message', () 
   });
 
   test('two plugins declaring the same entity', () => {
-    const other = { definition: { ...mappedThing.definition, name: 'other-thing' }, rawOptions: undefined };
+    const other = definePlugin({ ...mappedThing.definition, name: 'other-thing' });
     const error = refusal(() => resolvePlugins([mappedThing, other]));
     expect(error.message).toContain('entity Thing is already declared by plugin "mapped-thing"');
   });
 });
 
 test('valid options get their defaults, and plugins come out in dependency order', () => {
-  const needsBase = {
-    definition: { ...base.definition, name: 'needs-base', requires: ['base'] },
-    rawOptions: undefined,
-  };
+  const needsBase = definePlugin({ ...base.definition, name: 'needs-base', requires: ['base'] });
   const resolved = resolvePlugins([needsBase, withOptions.with({ limit: 3 }), base]);
   expect(resolved.map((p) => p.definition.name)).toEqual(['base', 'needs-base', 'with-options']);
   expect(resolved[2]!.options).toEqual({ limit: 3, region: 'eu' });
@@ -105,10 +103,9 @@ test('a plugin with an entity, a migration and a complete data map boots, and it
   try {
     const rows = await t.gateway.database.em.fork().execute(`select count(*)::int as n from "thing"`);
     expect(rows[0]).toEqual({ n: 0 });
-    expect((await t.gateway.database.status()).executed).toEqual([
-      'auth/0001-auth-tables',
-      'mapped-thing/0001-thing',
-    ]);
+    const { executed } = await t.gateway.database.status();
+    expect(executed.at(-1)).toBe('mapped-thing/0001-thing');
+    expect(executed.slice(0, -1).every((name) => name.startsWith('auth/'))).toBe(true);
   } finally {
     await t.close();
   }
