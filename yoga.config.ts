@@ -1,4 +1,5 @@
 import { defineConfig } from './core/config.ts';
+import { totpPlugin } from './plugins/totp/index.ts';
 
 /**
  * The operator's file: which database, which plugins with which options. Environment
@@ -16,5 +17,5 @@ export default defineConfig({
   secrets: {
     masterKey: process.env.GATEWAY_MASTER_KEY,
   },
-  plugins: [],
+  plugins: [totpPlugin],
 });

@@ -5,12 +5,17 @@ import { AuthService } from './auth.service.ts';
 import { CustomerSessionSchema } from './customer-session.entity.ts';
 import { MerchantSchema } from './merchant.entity.ts';
 import { Migration0001AuthTables } from './migrations/0001-auth-tables.ts';
+import { Migration0002StepUpGrants } from './migrations/0002-step-up-grants.ts';
 import { PartnerSchema } from './partner.entity.ts';
 import { PartnerGrantSchema } from './partner-grant.entity.ts';
+import { registerStepUpSchema } from './step-up.schema.ts';
+import { StepUpService, stepUpScope } from './step-up.ts';
+import { StepUpGrantSchema } from './step-up-grant.entity.ts';
 
 declare module '../plugin.ts' {
   interface GatewayServices {
     auth: AuthService;
+    stepUp: StepUpService;
   }
 }
 
@@ -27,8 +32,18 @@ export const authPlugin = definePlugin({
   name: 'auth',
   version: '1.0.0',
   description: 'Principals and credentials: merchants, partners, API keys and customer sessions',
-  entities: [MerchantSchema, PartnerSchema, PartnerGrantSchema, ApiKeySchema, CustomerSessionSchema],
-  migrations: [{ name: '0001-auth-tables', class: Migration0001AuthTables }],
+  entities: [
+    MerchantSchema,
+    PartnerSchema,
+    PartnerGrantSchema,
+    ApiKeySchema,
+    CustomerSessionSchema,
+    StepUpGrantSchema,
+  ],
+  migrations: [
+    { name: '0001-auth-tables', class: Migration0001AuthTables },
+    { name: '0002-step-up-grants', class: Migration0002StepUpGrants },
+  ],
   dataMap: {
     Merchant: {
       id: technical('identify the tenant'),
@@ -66,7 +81,23 @@ export const authPlugin = definePlugin({
       expiresAt: technical('refuse expired sessions'),
       revokedAt: technical('refuse revoked sessions'),
     },
+    StepUpGrant: {
+      id: technical('identify the grant'),
+      credentialKind: technical('bind the grant to one credential'),
+      credentialId: technical('bind the grant to one credential'),
+      factor: technical('audit which factor was verified'),
+      createdAt: technical('audit'),
+      expiresAt: technical('refuse stale grants'),
+    },
   },
-  services: () => new AuthService(),
-  schema: (builder, plugin) => registerAuthSchema(builder, plugin.services.auth),
+  services: (plugin) => {
+    // A kernel service beside auth's own, under a camelCase key that no (kebab-case) plugin name can take.
+    plugin.services.stepUp = new StepUpService();
+    return new AuthService();
+  },
+  authScopes: (plugin) => stepUpScope(plugin.services.stepUp),
+  schema: (builder, plugin) => {
+    registerAuthSchema(builder, plugin.services.auth);
+    registerStepUpSchema(builder, plugin.services.stepUp);
+  },
 });

@@ -173,7 +173,7 @@ export function registerAuthSchema(builder: GatewayBuilder, auth: AuthService): 
     }),
     createApiKey: t.field({
       type: CreatedApiKey,
-      authScopes: { $any: { operator: true, merchant: true } },
+      authScopes: { $all: { $any: { operator: true, merchant: true }, stepUp: 'api_key.create' } },
       args: { input: t.arg({ type: CreateApiKeyInput, required: true }) },
       errors: { types: [ValidationError, NotFoundError] },
       resolve: (_root, { input }, ctx) =>

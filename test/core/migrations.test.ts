@@ -30,7 +30,10 @@ const masterKey = SecretBox.generateMasterKey();
 const boot = (database: GatewayConfig['database']) =>
   createGateway({ ...config, database, secrets: { masterKey }, log: { level: 'silent' } });
 
-test('every installed plugin migrates in dependency order, once: a restart applies nothing', async () => {
+// Two boots of an on-disk PGlite cluster (initdb under WASM each time): slow on a loaded machine.
+test('every installed plugin migrates in dependency order, once: a restart applies nothing', {
+  timeout: 120_000,
+}, async () => {
   const database = await durableDatabase();
   const first = await boot(database);
   const applied = await first.migrate();

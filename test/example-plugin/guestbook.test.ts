@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { createTestGateway, type TestGateway } from '../../core/testing/create-test-gateway.ts';
-import { guestbook } from './guestbook/index.ts';
+import { guestbookPlugin } from './guestbook/index.ts';
 
 // The plugin docs/plugin-authoring.md builds step by step, booted the way its step 5 says.
 let t: TestGateway;
 beforeAll(async () => {
-  t = await createTestGateway({ plugins: [guestbook.with({ maxMessageLength: 20 })] });
+  t = await createTestGateway({ plugins: [guestbookPlugin.with({ maxMessageLength: 20 })] });
 });
 afterAll(() => t?.close());
 

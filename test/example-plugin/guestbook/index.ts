@@ -11,7 +11,7 @@ declare module '../../../core/plugin.ts' {
   }
 }
 
-export const guestbook = definePlugin({
+export const guestbookPlugin = definePlugin({
   name: 'guestbook',
   version: '1.0.0',
   description: 'End users leave messages for a merchant (the plugin-authoring example)',
