@@ -32,11 +32,17 @@ export interface SecretsConfig {
   masterKey?: string;
 }
 
+export interface AuthConfig {
+  /** Seconds a resolved API key or session is trusted without a database round trip (default 5, 0 = off). */
+  principalCacheSeconds?: number;
+}
+
 export interface GatewayConfig {
   database?: DatabaseConfig;
   http?: HttpConfig;
   secrets?: SecretsConfig;
   log?: LogConfig;
+  auth?: AuthConfig;
   /** The installed plugins, in any order: the registry orders them by `requires`. */
   plugins: readonly InstalledPlugin[];
 }

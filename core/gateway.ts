@@ -22,6 +22,7 @@ import { GatewayMetrics } from './http/metrics.ts';
 import { createRouter } from './http/router.ts';
 import { attachWebSocket } from './http/websocket.ts';
 import { createLogger, type Logger } from './logging.ts';
+import { PaymentMethodRegistry } from './payments/method-registry.ts';
 import type { GatewayServices } from './plugin.ts';
 import type { PluginRuntime } from './plugin-runtime.ts';
 import { type ResolvedPlugin, resolvePlugins } from './registry.ts';
@@ -52,11 +53,12 @@ export interface Gateway {
 /** Wires the kernel and the configured plugins into one gateway. Nothing listens until `start`. */
 export async function createGateway(config: GatewayConfig): Promise<Gateway> {
   const log = createLogger(config.log);
-  const plugins = resolvePlugins([authPlugin, ...config.plugins]);
+  const plugins = resolvePlugins([authPlugin.with(config.auth ?? {}), ...config.plugins]);
   const database = new Database(config.database ?? {}, plugins, log);
   const secrets = new SecretBox(resolveMasterKey(config.database ?? {}, config.secrets?.masterKey));
   const hooks = new HookBus();
   const services = {} as GatewayServices;
+  const paymentMethods = new PaymentMethodRegistry();
   const runtimes = plugins.map(
     ({ definition, options }): PluginRuntime => ({
       name: definition.name,
@@ -66,6 +68,7 @@ export async function createGateway(config: GatewayConfig): Promise<Gateway> {
       services,
       hooks,
       secrets,
+      paymentMethods,
     }),
   );
   const scopeLoaders: ScopeLoaderFactory[] = [];
@@ -75,6 +78,8 @@ export async function createGateway(config: GatewayConfig): Promise<Gateway> {
       (services as unknown as Record<string, unknown>)[definition.name] = definition.services(runtime);
     if (definition.hooks) hooks.register(definition.name, definition.hooks(runtime));
     if (definition.authScopes) scopeLoaders.push(definition.authScopes(runtime));
+    for (const method of definition.paymentMethods?.(runtime) ?? [])
+      paymentMethods.register(definition.name, method);
   });
 
   const builder = createBuilder(scopeLoaders);

@@ -2,6 +2,7 @@ import type { MikroORM } from '@mikro-orm/core';
 import type { SecretBox } from './crypto/secret-box.ts';
 import type { HookBus } from './hook-bus.ts';
 import type { Logger } from './logging.ts';
+import type { PaymentMethodRegistry } from './payments/method-registry.ts';
 import type { GatewayServices } from './plugin.ts';
 
 /** What a plugin is handed at setup: its own validated options and the kernel's shared parts. */
@@ -16,4 +17,6 @@ export interface PluginRuntime<Options = unknown> {
   readonly services: GatewayServices;
   readonly hooks: HookBus;
   readonly secrets: SecretBox;
+  /** Every installed plugin's payment methods (filled while plugins are set up; read at run time). */
+  readonly paymentMethods: PaymentMethodRegistry;
 }

@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import { definePlugin } from '../plugin.ts';
 import { ApiKeySchema } from './api-key.entity.ts';
 import { registerAuthSchema } from './auth.schema.ts';
@@ -32,6 +33,13 @@ export const authPlugin = definePlugin({
   name: 'auth',
   version: '1.0.0',
   description: 'Principals and credentials: merchants, partners, API keys and customer sessions',
+  options: z.object({
+    /**
+     * How long a resolved credential is trusted without asking the database again. Revocations
+     * through this process apply at once; through another process within this many seconds.
+     */
+    principalCacheSeconds: z.number().min(0).max(60).default(5),
+  }),
   entities: [
     MerchantSchema,
     PartnerSchema,
@@ -93,7 +101,7 @@ export const authPlugin = definePlugin({
   services: (plugin) => {
     // A kernel service beside auth's own, under a camelCase key that no (kebab-case) plugin name can take.
     plugin.services.stepUp = new StepUpService();
-    return new AuthService();
+    return new AuthService(plugin.options.principalCacheSeconds * 1000);
   },
   authScopes: (plugin) => stepUpScope(plugin.services.stepUp),
   schema: (builder, plugin) => {

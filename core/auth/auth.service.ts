@@ -8,6 +8,7 @@ import { Merchant } from './merchant.entity.ts';
 import { Partner } from './partner.entity.ts';
 import { PartnerGrant } from './partner-grant.entity.ts';
 import { ANONYMOUS, type Principal } from './principal.ts';
+import { PrincipalCache } from './principal-cache.ts';
 import { hashToken, mintToken, tokenKind } from './tokens.ts';
 
 export const MAX_SESSION_TTL_SECONDS = 24 * 3600;
@@ -35,26 +36,42 @@ export interface CreateApiKeyInput {
  * context first; `authenticate` runs before there is one.
  */
 export class AuthService {
+  readonly #cache: PrincipalCache;
+
+  constructor(principalCacheMs: number) {
+    this.#cache = new PrincipalCache(principalCacheMs);
+  }
+
   /** The principal a credential stands for; a credential that is given but not valid is an error, not anonymity. */
   async authenticate(em: EntityManager, token: string | undefined): Promise<Principal> {
     if (!token) return ANONYMOUS;
     const kind = tokenKind(token);
     if (!kind) throw unauthenticated('The credential is not a gateway API key or session token');
     const hash = hashToken(token);
+    const cached = this.#cache.get(hash);
+    if (cached) return cached;
     if (kind === 'session') {
       const session = await em.findOne(CustomerSession, { tokenHash: hash });
       if (!session || session.revokedAt || session.expiresAt.getTime() <= Date.now()) {
         throw unauthenticated('The session token is unknown, expired or revoked');
       }
-      return {
+      const principal: Principal = {
         kind: 'customer',
         sessionId: session.id,
         merchantId: session.merchant.id,
         customerRef: session.customerRef,
       };
+      this.#cache.set(hash, principal, session.expiresAt.getTime());
+      return principal;
     }
     const key = await em.findOne(ApiKey, { secretHash: hash });
     if (!key || key.revokedAt) throw unauthenticated('The API key is unknown or revoked');
+    const principal = await this.#principalOfKey(em, key);
+    this.#cache.set(hash, principal);
+    return principal;
+  }
+
+  async #principalOfKey(em: EntityManager, key: ApiKey): Promise<Principal> {
     switch (key.kind) {
       case 'operator':
         return { kind: 'operator', keyId: key.id };
@@ -158,6 +175,7 @@ export class AuthService {
     if (!key || !visible) throw new NotFoundError('ApiKey', id);
     key.revokedAt ??= new Date();
     await ctx.em.flush();
+    this.#cache.forget((cached) => 'keyId' in cached && cached.keyId === id);
     return key;
   }
 
@@ -173,6 +191,7 @@ export class AuthService {
     if (existing) return existing;
     const grant = ctx.em.create(PartnerGrant, { partner, merchant });
     await ctx.em.flush();
+    this.#cache.forget((cached) => cached.kind === 'partner' && cached.partnerId === partnerId);
     return grant;
   }
 

@@ -45,6 +45,9 @@ export class Database {
       forceUtcTimezone: true,
       allowGlobalContext: false,
       ensureDatabase: false,
+      // Plugins ship hand-written PL/pgSQL in their migrations (the ledger's functions, the
+      // payment event triggers); the schema diff must not treat them as strays to drop.
+      schemaGenerator: { ignoreRoutines: true, ignoreTriggers: true },
     };
     if (config.url) {
       this.kind = 'postgresql';

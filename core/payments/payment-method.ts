@@ -47,6 +47,8 @@ export interface MethodCall {
   paymentId: string;
   merchantId: string;
   customerRef: string | null;
+  /** The payments `Customer` id of who pays (always set by the engine; optional for older callers). */
+  customerId?: string;
   /** Unique per (payment, operation, attempt): send it to the outside world as its idempotency key. */
   operationKey: string;
   /** The engine's transaction when the method is `internal`; otherwise a fresh EntityManager. */
@@ -76,6 +78,13 @@ export interface PaymentMethod {
    * commit or roll back together. External methods are called outside any transaction.
    */
   readonly internal: boolean;
+  /**
+   * Internal methods whose `sourceId` is a ledger account owned by the paying customer (the
+   * wallet): that account's kind. The engine checks the owner and moves the money on the
+   * account itself, so an automatic-capture payment takes one database round trip (and then
+   * `authorize`/`capture` are not called).
+   */
+  readonly fundingAccountKind?: string;
   /** Currencies it can charge in. */
   supports(currency: string): boolean;
   authorize(call: AuthorizeCall): Promise<MethodOutcome>;

@@ -49,7 +49,7 @@ test('every installed plugin migrates in dependency order, once: a restart appli
   await second.close();
 });
 
-test('the migrations create exactly the schema the entities describe', async () => {
+test('the migrations create exactly the schema the entities describe', { timeout: 120_000 }, async () => {
   const gateway = await boot(await durableDatabase());
   await gateway.migrate();
   const drift = await gateway.database.orm.schema.getUpdateSchemaSQL({ wrap: false });
