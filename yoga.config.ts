@@ -1,5 +1,9 @@
 import { defineConfig } from './core/config.ts';
+import { paymentsPlugin } from './core/payments/payments.plugin.ts';
+import { carrierBillingPlugin } from './plugins/carrier-billing/index.ts';
+import { sandboxCardPlugin } from './plugins/sandbox-card/index.ts';
 import { totpPlugin } from './plugins/totp/index.ts';
+import { walletPlugin } from './plugins/wallet/index.ts';
 
 /**
  * The operator's file: which database, which plugins with which options. Environment
@@ -17,5 +21,5 @@ export default defineConfig({
   secrets: {
     masterKey: process.env.GATEWAY_MASTER_KEY,
   },
-  plugins: [totpPlugin],
+  plugins: [totpPlugin, paymentsPlugin, walletPlugin, sandboxCardPlugin, carrierBillingPlugin],
 });

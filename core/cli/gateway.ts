@@ -6,6 +6,7 @@ import { authPlugin } from '../auth/auth.plugin.ts';
 import { BootError } from '../boot-error.ts';
 import { createGateway, type Gateway } from '../gateway.ts';
 import { resolvePlugins } from '../registry.ts';
+import { verifyLedgerCommand } from './ledger-command.ts';
 import { DEFAULT_CONFIG_FILE, loadConfig, withoutDatabase } from './load-config.ts';
 
 const USAGE = `Usage: npm run gateway -- <command> [options]
@@ -18,6 +19,7 @@ Commands:
   schema print [--out FILE]      write the SDL (default schema/schema.graphql; --out - for stdout)
   plugins                        installed plugins: version, requires, validated options
   keys create-operator [--label] create an operator API key (shown once)
+  ledger verify                  check the ledger's invariants over the whole database
 
 Options:
   --config FILE                  the operator's config (default ${DEFAULT_CONFIG_FILE})
@@ -102,7 +104,10 @@ async function main(argv: string[]): Promise<number> {
     }
     case 'plugins': {
       const config = await loadConfig(configFile);
-      for (const { definition, options } of resolvePlugins([authPlugin, ...config.plugins])) {
+      for (const { definition, options } of resolvePlugins([
+        authPlugin.with(config.auth ?? {}),
+        ...config.plugins,
+      ])) {
         out(`${definition.name}@${definition.version}${definition.name === 'auth' ? ' (kernel)' : ''}`);
         if (definition.description) out(`  ${definition.description}`);
         out(`  requires: ${definition.requires?.join(', ') || '-'}`);
@@ -119,6 +124,11 @@ async function main(argv: string[]): Promise<number> {
         );
         out(`operator key ${apiKey.id} (${apiKey.label}); it is shown once, store it now:\n${secret}`);
         return 0;
+      });
+    case 'ledger verify':
+      return withGateway(configFile, async (gateway) => {
+        await gateway.migrate();
+        return verifyLedgerCommand(gateway);
       });
     case 'help':
       out(USAGE);

@@ -1,0 +1,22 @@
+import type { PaymentMethod } from '../core/payments/payment-method.ts';
+import { definePlugin } from '../core/plugin.ts';
+
+/** A bank that approves every top-up at once: the bench needs funded wallets, not a card network. */
+const benchFunding: PaymentMethod = {
+  id: 'bench-funding',
+  displayName: 'Bench funding',
+  internal: false,
+  supports: () => true,
+  authorize: async (call) => ({ status: 'approved', reference: call.operationKey }),
+  capture: async (call) => ({ status: 'approved', reference: call.reference }),
+  void: async (call) => ({ status: 'approved', reference: call.reference }),
+  refund: async (call) => ({ status: 'approved', reference: call.reference }),
+  status: async (call) => ({ status: 'approved', reference: call.reference }),
+};
+
+export const benchFundingPlugin = definePlugin({
+  name: 'bench-funding',
+  version: '1.0.0',
+  requires: ['payments'],
+  paymentMethods: () => [benchFunding],
+});

@@ -1,0 +1,283 @@
+import { spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createInterface } from 'node:readline';
+import autocannon, { type Result } from 'autocannon';
+import pg from 'pg';
+import { createIsolatedDatabase } from '../core/testing/isolated-database.ts';
+
+/**
+ * `npm run bench`: wallet micropayments (authorize + capture in one call) through GraphQL over
+ * HTTP against PostgreSQL, and, in the same run, the two baselines: a trivial Yoga query on the
+ * same server, and the payment's own SQL sent straight through `pg`. PostgreSQL keeps its
+ * default durability. Writes bench/results/latest.json and prints a table.
+ *
+ * Environment: DATABASE_URL (default postgres://postgres@127.0.0.1:5432/test; a fresh database
+ * is created on that server and dropped), BENCH_SECONDS (10), BENCH_CONNECTIONS (50),
+ * BENCH_WALLETS (1000), BENCH_POOL_SIZE (20, the gateway's connection pool), BENCH_GATEWAY_NODE_ARGS
+ * (extra node flags for the gateway process, e.g. `--cpu-prof`).
+ */
+const serverUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+const seconds = Number(process.env.BENCH_SECONDS ?? 10);
+const connections = Number(process.env.BENCH_CONNECTIONS ?? 50);
+const walletCount = Number(process.env.BENCH_WALLETS ?? 1000);
+
+const PAY = `mutation($input: CreatePaymentInput!) {
+  createPayment(input: $input) { __typename ... on Payment { id status } ... on Error { code } }
+}`;
+
+interface Wallet {
+  customerId: string;
+  walletId: string;
+}
+
+async function graphql<T>(
+  url: string,
+  token: string,
+  query: string,
+  variables: Record<string, unknown> = {},
+) {
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+    body: JSON.stringify({ query, variables }),
+  });
+  const body = (await response.json()) as { data?: T; errors?: unknown };
+  if (!body.data || body.errors) throw new Error(`setup failed: ${JSON.stringify(body.errors)}`);
+  return body.data;
+}
+
+async function inParallel<T>(count: number, width: number, make: (i: number) => Promise<T>): Promise<T[]> {
+  const results: T[] = [];
+  for (let start = 0; start < count; start += width) {
+    const batch = Array.from({ length: Math.min(width, count - start) }, (_, i) => make(start + i));
+    results.push(...(await Promise.all(batch)));
+  }
+  return results;
+}
+
+async function setUp(url: string, operatorKey: string) {
+  const { createMerchant } = await graphql<{ createMerchant: { id: string } }>(
+    url,
+    operatorKey,
+    'mutation { createMerchant(name: "Bench shop") { ... on Merchant { id } } }',
+  );
+  const { createApiKey } = await graphql<{ createApiKey: { secret: string } }>(
+    url,
+    operatorKey,
+    `mutation($m: ID!) { createApiKey(input: { kind: merchant, label: "bench", merchantId: $m }) { ... on CreatedApiKey { secret } } }`,
+    { m: createMerchant.id },
+  );
+  const key = createApiKey.secret;
+  const wallets = await inParallel(walletCount, 20, async (i): Promise<Wallet> => {
+    const { createCustomer } = await graphql<{ createCustomer: { id: string } }>(
+      url,
+      key,
+      'mutation($r: String!) { createCustomer(input: { externalRef: $r, jurisdiction: "KR" }) { ... on Customer { id } } }',
+      { r: `bench-${i}` },
+    );
+    const { createWallet } = await graphql<{ createWallet: { id: string } }>(
+      url,
+      key,
+      'mutation($c: ID!) { createWallet(input: { customerId: $c, currency: "KRW" }) { ... on Wallet { id } } }',
+      { c: createCustomer.id },
+    );
+    await graphql(
+      url,
+      key,
+      `mutation($w: ID!) { topUpWallet(input: { walletId: $w, method: "bench-funding", sourceId: "bench",
+        amount: { amount: "1000000000000", currency: "KRW" } }) { __typename } }`,
+      { w: createWallet.id },
+    );
+    return { customerId: createCustomer.id, walletId: createWallet.id };
+  });
+  return { merchantKey: key, wallets };
+}
+
+function pick(wallets: Wallet[]): Wallet {
+  return wallets[Math.floor(Math.random() * wallets.length)]!;
+}
+
+function payments(url: string, merchantKey: string, wallets: Wallet[], duration: number): Promise<Result> {
+  return autocannon({
+    url,
+    connections,
+    duration,
+    requests: [
+      {
+        method: 'POST',
+        setupRequest: (request) => {
+          const { customerId, walletId } = pick(wallets);
+          return {
+            ...request,
+            headers: {
+              'content-type': 'application/json',
+              authorization: `Bearer ${merchantKey}`,
+              'idempotency-key': randomUUID(),
+            },
+            body: JSON.stringify({
+              query: PAY,
+              variables: {
+                input: {
+                  customerId,
+                  method: 'wallet',
+                  sourceId: walletId,
+                  amount: { amount: '10', currency: 'KRW' },
+                },
+              },
+            }),
+          };
+        },
+      },
+    ],
+  });
+}
+
+function hello(url: string): Promise<Result> {
+  return autocannon({
+    url,
+    connections,
+    duration: seconds,
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ query: '{ __typename }' }),
+  });
+}
+
+/** The payment's one statement, sent straight through `pg` by `connections` clients at once. */
+async function rawSql(databaseUrl: string, merchantId: string, wallets: Wallet[]) {
+  const clients = await Promise.all(
+    Array.from({ length: connections }, async () => {
+      const client = new pg.Client({ connectionString: databaseUrl });
+      await client.connect();
+      return client;
+    }),
+  );
+  const latencies: number[] = [];
+  const until = Date.now() + seconds * 1000;
+  await Promise.all(
+    clients.map(async (client) => {
+      while (Date.now() < until) {
+        const { customerId, walletId } = pick(wallets);
+        const started = performance.now();
+        await client.query(
+          `select * from payments_pay_from_account($1, $2, 'wallet', 'wallet', $3, 10, 'KRW', null, '[]',
+            $4, $5, 'createPayment', $6, 86400, 64::smallint)`,
+          [
+            merchantId,
+            customerId,
+            walletId,
+            `merchant:${merchantId}`,
+            randomUUID(),
+            randomUUID().replaceAll('-', ''),
+          ],
+        );
+        latencies.push(performance.now() - started);
+      }
+    }),
+  );
+  await Promise.all(clients.map((c) => c.end()));
+  latencies.sort((a, b) => a - b);
+  const at = (q: number) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? 0;
+  return { tps: latencies.length / seconds, p50: at(0.5), p99: at(0.99) };
+}
+
+async function main() {
+  const database = await createIsolatedDatabase(serverUrl);
+  const nodeArgs = process.env.BENCH_GATEWAY_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
+  const child = spawn(process.execPath, [...nodeArgs, 'bench/gateway-server.ts'], {
+    env: { ...process.env, BENCH_DATABASE_URL: database.url },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  try {
+    const line = await new Promise<string>((resolve, reject) => {
+      createInterface({ input: child.stdout! }).once('line', resolve);
+      child.once('exit', (code) => reject(new Error(`the gateway exited (${code}) before it was ready`)));
+    });
+    const { url, operatorKey } = JSON.parse(line) as { url: string; operatorKey: string };
+    const sql = new pg.Client({ connectionString: database.url });
+    await sql.connect();
+    const durability: Record<string, string> = {};
+    for (const name of ['fsync', 'synchronous_commit', 'full_page_writes']) {
+      durability[name] = (await sql.query(`show ${name}`)).rows[0][name] as string;
+    }
+    process.stderr.write(`setting up ${walletCount} funded wallets...\n`);
+    const { merchantKey, wallets } = await setUp(url, operatorKey);
+    const merchantId = (await sql.query('select id from merchant limit 1')).rows[0].id as string;
+
+    process.stderr.write('warming up...\n');
+    await payments(url, merchantKey, wallets, 3);
+    process.stderr.write(`hello (${seconds}s)...\n`);
+    const helloResult = await hello(url);
+    process.stderr.write(`raw SQL (${seconds}s)...\n`);
+    const raw = await rawSql(database.url, merchantId, wallets);
+    const before = Number((await sql.query('select count(*) from payment_intent')).rows[0].count);
+    process.stderr.write(`payments (${seconds}s)...\n`);
+    const paid = await payments(url, merchantKey, wallets, seconds);
+    const after = Number((await sql.query('select count(*) from payment_intent')).rows[0].count);
+    const { verifyLedger } = await graphql<{ verifyLedger: { ok: boolean; problems: unknown[] } }>(
+      url,
+      operatorKey,
+      '{ verifyLedger { ok problems { check detail } } }',
+    );
+    await sql.end();
+
+    const result = {
+      command: 'npm run bench',
+      at: new Date().toISOString(),
+      connections,
+      seconds,
+      wallets: walletCount,
+      durability,
+      payments_per_s: Math.round(paid.requests.average),
+      p50_ms: paid.latency.p50,
+      p99_ms: paid.latency.p99,
+      payments_recorded: after - before,
+      payments_answered_2xx: paid['2xx'],
+      payment_errors: paid.errors + paid.non2xx + paid.timeouts,
+      hello_rps: Math.round(helloResult.requests.average),
+      hello_p99_ms: helloResult.latency.p99,
+      raw_sql_tps: Math.round(raw.tps),
+      raw_sql_p99_ms: Math.round(raw.p99 * 100) / 100,
+      payments_vs_hello: Math.round((paid.requests.average / helloResult.requests.average) * 1000) / 1000,
+      payments_vs_raw_sql: Math.round((paid.requests.average / raw.tps) * 1000) / 1000,
+      ledger_ok: verifyLedger.ok,
+    };
+    mkdirSync('bench/results', { recursive: true });
+    // Other benchmarks (events) merge their own keys into the same file: keep theirs.
+    const file = 'bench/results/latest.json';
+    const others = existsSync(file)
+      ? (JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>)
+      : {};
+    writeFileSync(file, `${JSON.stringify({ ...others, ...result }, null, 2)}\n`);
+    const rows: [string, string][] = [
+      ['payments/s (GraphQL, wallet, authorize+capture)', String(result.payments_per_s)],
+      ['  p50 / p99 latency (ms)', `${result.p50_ms} / ${result.p99_ms}`],
+      ['hello rps (same server, { __typename })', String(result.hello_rps)],
+      ['raw SQL tps (same statement via pg)', String(result.raw_sql_tps)],
+      ['payments / hello (target >= 0.4)', String(result.payments_vs_hello)],
+      ['payments / raw SQL', String(result.payments_vs_raw_sql)],
+      ['payments recorded / answered', `${result.payments_recorded} / ${result.payments_answered_2xx}`],
+      ['errors', String(result.payment_errors)],
+      ['ledger verified', String(result.ledger_ok)],
+      ['durability', `fsync=${durability.fsync} synchronous_commit=${durability.synchronous_commit}`],
+    ];
+    const width = Math.max(...rows.map(([k]) => k.length));
+    process.stdout.write(
+      `\n${rows.map(([k, v]) => `${k.padEnd(width)}  ${v}`).join('\n')}\n\nwrote bench/results/latest.json\n`,
+    );
+    return result.ledger_ok ? 0 : 1;
+  } finally {
+    child.kill('SIGTERM');
+    await new Promise((resolve) => child.once('exit', resolve));
+    await database.drop();
+  }
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    process.stderr.write(`${(error as Error).stack}\n`);
+    process.exit(1);
+  },
+);

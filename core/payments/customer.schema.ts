@@ -1,0 +1,59 @@
+import { resolveOffsetConnection } from '@pothos/plugin-relay';
+import type { GatewayBuilder } from '../../schema/builder.ts';
+import { NotFoundError, ValidationError } from '../../schema/errors.ts';
+import { Customer } from './customer.entity.ts';
+import type { CustomerService } from './customer.service.ts';
+
+export function registerCustomerSchema(builder: GatewayBuilder, customers: CustomerService): void {
+  builder.objectType(Customer, {
+    name: 'Customer',
+    description: 'An end user of a merchant: who pays.',
+    authScopes: { $any: { operator: true, merchant: true, partner: true, customer: true } },
+    fields: (t) => ({
+      id: t.exposeID('id'),
+      merchantId: t.id({ resolve: (c) => c.merchant.id }),
+      externalRef: t.exposeString('externalRef', { description: 'The merchant’s own id for this end user.' }),
+      jurisdiction: t.exposeString('jurisdiction', {
+        description: 'ISO 3166-1 alpha-2 or ISO 3166-2 code (DE, KR, US-CA): which law applies.',
+      }),
+      createdAt: t.expose('createdAt', { type: 'DateTime' }),
+    }),
+  });
+
+  const CreateCustomerInput = builder.inputType('CreateCustomerInput', {
+    fields: (t) => ({
+      externalRef: t.string({ required: true }),
+      jurisdiction: t.string({ required: true }),
+    }),
+  });
+
+  builder.queryFields((t) => ({
+    customer: t.field({
+      type: Customer,
+      authScopes: { $any: { operator: true, merchant: true, partner: true, customer: true } },
+      args: { id: t.arg.id({ required: true }) },
+      errors: { types: [NotFoundError] },
+      resolve: (_root, { id }, ctx) => customers.get(ctx, String(id)),
+    }),
+    customers: t.connection({
+      type: Customer,
+      authScopes: { $any: { operator: true, merchant: true, partner: true } },
+      resolve: (_root, args, ctx) =>
+        resolveOffsetConnection({ args }, ({ limit, offset }) => customers.list(ctx, limit, offset)),
+    }),
+  }));
+
+  builder.mutationField('createCustomer', (t) =>
+    t.field({
+      type: Customer,
+      authScopes: { merchant: true },
+      args: { input: t.arg({ type: CreateCustomerInput, required: true }) },
+      errors: { types: [ValidationError] },
+      resolve: (_root, { input }, ctx) => {
+        if (ctx.principal.kind !== 'merchant')
+          throw new Error('unreachable: scope-auth admits merchants only');
+        return customers.create(ctx, ctx.principal.merchantId, input);
+      },
+    }),
+  );
+}

@@ -1,0 +1,33 @@
+import { z } from 'zod';
+
+export const paymentsOptions = z.object({
+  /** How long an authorization holds funds before it expires (Stripe: about 7 days). */
+  authorizationHoldHours: z.number().positive().default(168),
+  /** How long an Idempotency-Key is remembered; at least a day, as the IETF draft and Stripe do. */
+  idempotencyKeyTtlHours: z.number().min(24).default(24),
+  /** How long an external method may take before its outcome counts as unknown. */
+  methodTimeoutSeconds: z.number().positive().default(30),
+  /**
+   * Balance stripes of each merchant's payable account. Each database connection writes its own
+   * stripe, so keep this at least the connection pool size of all gateway processes together.
+   */
+  merchantBalanceStripes: z.number().int().min(1).max(256).default(64),
+  /**
+   * Payments at or above these amounts (integer minor units by currency, e.g. `{ KRW: '100000' }`)
+   * need a fresh step-up of the caller's credential when it has a second factor
+   * (`STEP_UP_REQUIRED`, action `payment.create`). Currencies not listed never ask.
+   */
+  stepUpAtOrAbove: z.record(z.string().regex(/^[A-Z]{3}$/), z.string().regex(/^\d{1,30}$/)).default({}),
+  janitor: z
+    .object({
+      /** How often each gateway process looks for unknown outcomes and expired holds; 0 turns it off. */
+      intervalSeconds: z.number().min(0).default(30),
+      /** The first re-check of an unknown or pending outcome; each next one waits twice as long. */
+      retryBaseSeconds: z.number().min(0).default(60),
+      /** The longest wait between two checks of one outcome. */
+      retryMaxSeconds: z.number().min(0).default(86_400),
+    })
+    .prefault({}),
+});
+
+export type PaymentsOptions = z.output<typeof paymentsOptions>;

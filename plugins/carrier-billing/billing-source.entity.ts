@@ -1,0 +1,27 @@
+import { randomUUID } from 'node:crypto';
+import { defineEntity, p } from '@mikro-orm/core';
+import { Merchant } from '../../core/auth/merchant.entity.ts';
+import { CARRIERS } from './phone-number.ts';
+import { CarrierSubscriber } from './subscriber.entity.ts';
+
+const CarrierBillingSourceSchema = defineEntity({
+  name: 'CarrierBillingSource',
+  properties: {
+    id: p
+      .uuid()
+      .primary()
+      .onCreate(() => randomUUID()),
+    subscriber: () => p.manyToOne(CarrierSubscriber),
+    merchant: () => p.manyToOne(Merchant),
+    /** Set when the end user verified the phone through a customer session. */
+    customerRef: p.string().length(200).nullable(),
+    carrier: p.enum(CARRIERS),
+    createdAt: p.datetime().onCreate(() => new Date()),
+  },
+});
+
+/** A verified phone subscription a merchant may bill: the `sourceId` of carrier-billing payments. */
+export class CarrierBillingSource extends CarrierBillingSourceSchema.class {}
+CarrierBillingSourceSchema.setClass(CarrierBillingSource);
+
+export { CarrierBillingSourceSchema };

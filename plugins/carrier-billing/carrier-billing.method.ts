@@ -1,0 +1,121 @@
+import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { EntityManager } from '@mikro-orm/core';
+import type { SqlEntityManager } from '@mikro-orm/sql';
+import { Merchant } from '../../core/auth/merchant.entity.ts';
+import { money } from '../../core/money/money.ts';
+import { LimitExceededError } from '../../core/payments/payment-errors.ts';
+import type {
+  AuthorizeCall,
+  MethodOperation,
+  MethodOutcome,
+  PaymentMethod,
+  ReferenceCall,
+} from '../../core/payments/payment-method.ts';
+import { CarrierBillingSource } from './billing-source.entity.ts';
+import { CarrierCharge } from './carrier-charge.entity.ts';
+import type { SandboxCarrier } from './sandbox-carrier.ts';
+
+/** The carrier runs single conditional SQL statements: the SQL flavour of a fresh EntityManager. */
+const sqlFork = (em: EntityManager) => em.fork() as SqlEntityManager;
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * Korean mobile carrier billing (휴대폰 소액결제): the charge goes on the phone bill. Every
+ * payment needs a one-time code texted to the phone (`action_required`, type `otp`) before it
+ * is authorized, and counts against the line's monthly cap.
+ */
+export class CarrierBillingMethod implements PaymentMethod {
+  readonly id = 'carrier-billing';
+  readonly displayName = 'Mobile carrier billing (휴대폰 소액결제)';
+  readonly internal = false;
+  readonly #carrier: SandboxCarrier;
+  /** How long the gateway waits for the carrier's reply before calling the outcome unknown. */
+  readonly #readTimeoutMs: number;
+
+  constructor(carrier: SandboxCarrier, readTimeoutMs: number) {
+    this.#carrier = carrier;
+    this.#readTimeoutMs = readTimeoutMs;
+  }
+
+  supports(currency: string): boolean {
+    return currency === 'KRW';
+  }
+
+  async authorize(call: AuthorizeCall): Promise<MethodOutcome> {
+    const em = sqlFork(call.em);
+    const source = UUID.test(call.sourceId)
+      ? await em.findOne(CarrierBillingSource, { id: call.sourceId }, { populate: ['subscriber'] })
+      : null;
+    const usable =
+      source &&
+      source.merchant.id === call.merchantId &&
+      (!source.customerRef || !call.customerRef || source.customerRef === call.customerRef);
+    if (!usable) {
+      return {
+        status: 'declined',
+        reason: 'invalid_source',
+        message: 'No such verified carrier billing source',
+      };
+    }
+    const merchant = await em.findOneOrFail(Merchant, { id: call.merchantId });
+    const reference = randomUUID();
+    const outcome = await this.#carrier.authorize(em, {
+      reference,
+      operationKey: call.operationKey,
+      source,
+      merchantId: call.merchantId,
+      merchantName: merchant.name,
+      amount: call.amount,
+    });
+    call.log.info({ reference, outcome: outcome.status }, 'carrier charge');
+    return this.#surfaceLimit(em, source.subscriber.id, outcome);
+  }
+
+  async confirmAction(call: ReferenceCall, response: string): Promise<MethodOutcome> {
+    const em = sqlFork(call.em);
+    const { outcome, delivery } = await this.#carrier.confirm(em, call, response);
+    if (delivery === 'lost') {
+      await sleep(this.#readTimeoutMs);
+      return {
+        status: 'unknown',
+        reference: call.reference,
+        detail: `The carrier did not answer within ${this.#readTimeoutMs} ms; ask status() later`,
+      };
+    }
+    if (outcome.status !== 'declined' || outcome.reason !== 'limit_exceeded') return outcome;
+    const charge = await em.findOneOrFail(CarrierCharge, { id: call.reference });
+    return this.#surfaceLimit(em, charge.subscriber.id, outcome);
+  }
+
+  capture(call: ReferenceCall): Promise<MethodOutcome> {
+    return this.#carrier.capture(sqlFork(call.em), call);
+  }
+
+  void(call: ReferenceCall): Promise<MethodOutcome> {
+    return this.#carrier.void(sqlFork(call.em), call);
+  }
+
+  refund(call: ReferenceCall): Promise<MethodOutcome> {
+    return this.#carrier.refund(sqlFork(call.em), call);
+  }
+
+  status(call: ReferenceCall & { operation: MethodOperation }): Promise<MethodOutcome> {
+    return this.#carrier.status(sqlFork(call.em), call);
+  }
+
+  /** A charge the cap refused is the engine's typed `LimitExceededError`, with what is left this month. */
+  async #surfaceLimit(
+    em: SqlEntityManager,
+    subscriberId: string,
+    outcome: MethodOutcome,
+  ): Promise<MethodOutcome> {
+    if (outcome.status !== 'declined' || outcome.reason !== 'limit_exceeded') return outcome;
+    const { cap, used } = await this.#carrier.usage(em, subscriberId, new Date());
+    throw new LimitExceededError(outcome.message, {
+      limit: money(cap, 'KRW'),
+      remaining: money(cap > used ? cap - used : 0n, 'KRW'),
+    });
+  }
+}

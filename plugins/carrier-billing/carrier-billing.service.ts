@@ -1,0 +1,178 @@
+import { randomUUID } from 'node:crypto';
+import type { SqlEntityManager } from '@mikro-orm/sql';
+import type { RequestContext } from '../../core/context.ts';
+import { NotFoundError } from '../../schema/errors.ts';
+import { CarrierBillingSource } from './billing-source.entity.ts';
+import { CarrierVerificationError } from './carrier-billing.errors.ts';
+import type { CarrierBillingMethod } from './carrier-billing.method.ts';
+import type { CarrierKeyring } from './carrier-keyring.ts';
+import { CARRIER_NAMES, type Carrier, maskPhoneNumber, normalizePhoneNumber } from './phone-number.ts';
+import { generateCode, type MonthlyUsage, type SandboxCarrier } from './sandbox-carrier.ts';
+import type { CarrierSandboxMessage } from './sandbox-message.entity.ts';
+import type { CarrierSubscriber } from './subscriber.entity.ts';
+import type { SubscriberDirectory } from './subscriber-directory.ts';
+import { CarrierVerification } from './verification.entity.ts';
+
+export const MAX_CODE_ATTEMPTS = 5;
+/** Codes a phone may be sent within `CODE_WINDOW_MS`: SMS pumping costs real money on a real carrier. */
+const MAX_CODES_PER_WINDOW = 5;
+const CODE_WINDOW_MS = 10 * 60_000;
+
+export interface SandboxInboxItem {
+  message: CarrierSandboxMessage;
+  text: string;
+  code: string;
+}
+
+/** Verifies phone subscriptions (the sources carrier-billing payments charge) and reads the sandbox. */
+export class CarrierBillingService {
+  readonly method: CarrierBillingMethod;
+  readonly #carrier: SandboxCarrier;
+  readonly #subscribers: SubscriberDirectory;
+  readonly #keyring: CarrierKeyring;
+  readonly #codeTtlMs: number;
+
+  constructor(deps: {
+    method: CarrierBillingMethod;
+    carrier: SandboxCarrier;
+    subscribers: SubscriberDirectory;
+    keyring: CarrierKeyring;
+    codeTtlMs: number;
+  }) {
+    this.method = deps.method;
+    this.#carrier = deps.carrier;
+    this.#subscribers = deps.subscribers;
+    this.#keyring = deps.keyring;
+    this.#codeTtlMs = deps.codeTtlMs;
+  }
+
+  /** Texts a one-time code to the phone; confirming it proves the caller holds the phone. */
+  async startVerification(
+    ctx: RequestContext,
+    input: { phoneNumber: string; carrier: Carrier },
+  ): Promise<CarrierVerification> {
+    const owner = ownerOf(ctx);
+    const phone = normalizePhoneNumber(input.phoneNumber);
+    const subscriber = await this.#subscribers.enrol(em(ctx), phone, input.carrier);
+    const recent = await em(ctx).count(CarrierVerification, {
+      subscriber,
+      createdAt: { $gt: new Date(Date.now() - CODE_WINDOW_MS) },
+    });
+    if (recent >= MAX_CODES_PER_WINDOW) throw new CarrierVerificationError('too_many_codes');
+    const code = generateCode();
+    const verificationId = randomUUID();
+    const verification = em(ctx).create(CarrierVerification, {
+      id: verificationId,
+      subscriber,
+      merchant: owner.merchantId,
+      customerRef: owner.customerRef,
+      codeHash: this.#keyring.codeHash(`verification:${verificationId}`, code),
+      expiresAt: new Date(Date.now() + this.#codeTtlMs),
+      verifiedAt: null,
+    });
+    await em(ctx).flush();
+    await this.#carrier.sendCode(
+      em(ctx),
+      {
+        subscriber,
+        purpose: 'verification',
+        reference: verification.id,
+        text: `[${CARRIER_NAMES[input.carrier]}] 휴대폰 소액결제 본인확인 인증번호 [${code}]`,
+      },
+      code,
+      verification.expiresAt,
+    );
+    ctx.log.info({ verificationId: verification.id, carrier: input.carrier }, 'carrier verification started');
+    return verification;
+  }
+
+  /** The code from the phone: a right one yields the source to pay with. */
+  async confirmVerification(ctx: RequestContext, id: string, code: string): Promise<CarrierBillingSource> {
+    const owner = ownerOf(ctx);
+    await this.#keyring.load();
+    const verification = !UUID.test(id)
+      ? null
+      : await em(ctx).findOne(
+          CarrierVerification,
+          {
+            id,
+            merchant: owner.merchantId,
+            ...(owner.customerRef ? { customerRef: owner.customerRef } : {}),
+          },
+          { populate: ['subscriber'] },
+        );
+    if (!verification) throw new NotFoundError('CarrierVerification', id);
+    if (verification.verifiedAt) throw new CarrierVerificationError('already_used');
+    if (verification.expiresAt.getTime() <= Date.now()) throw new CarrierVerificationError('expired');
+    // The attempt is counted before the code is compared, so parallel guesses cannot exceed the limit.
+    const [counted] = await em(ctx).execute<{ attempts: number }[]>(
+      `update "carrier_verification" set "attempts" = "attempts" + 1
+       where "id" = ? and "attempts" < ? and "verified_at" is null returning "attempts"`,
+      [id, MAX_CODE_ATTEMPTS],
+    );
+    if (!counted) throw new CarrierVerificationError('too_many_attempts');
+    if (!this.#keyring.codeMatches(`verification:${id}`, code.trim(), verification.codeHash)) {
+      throw new CarrierVerificationError('wrong_code', MAX_CODE_ATTEMPTS - counted.attempts);
+    }
+    return em(ctx).transactional(async (tx) => {
+      const [claimed] = await tx.execute(
+        `update "carrier_verification" set "verified_at" = now() where "id" = ? and "verified_at" is null returning "id"`,
+        [id],
+      );
+      if (!claimed) throw new CarrierVerificationError('already_used');
+      const source = tx.create(CarrierBillingSource, {
+        subscriber: verification.subscriber,
+        merchant: owner.merchantId,
+        customerRef: owner.customerRef,
+        carrier: verification.subscriber.carrier,
+      });
+      await tx.flush();
+      ctx.log.info({ verificationId: id, sourceId: source.id }, 'carrier verification confirmed');
+      return source;
+    });
+  }
+
+  async getSource(ctx: RequestContext, id: string): Promise<CarrierBillingSource> {
+    const owner = ctx.principal.kind === 'operator' ? null : ownerOf(ctx);
+    const source = UUID.test(id)
+      ? await em(ctx).findOne(
+          CarrierBillingSource,
+          {
+            id,
+            ...(owner ? { merchant: owner.merchantId } : {}),
+            ...(owner?.customerRef ? { customerRef: owner.customerRef } : {}),
+          },
+          { populate: ['subscriber'] },
+        )
+      : null;
+    if (!source) throw new NotFoundError('CarrierBillingSource', id);
+    return source;
+  }
+
+  maskedPhoneNumber(subscriber: CarrierSubscriber): string {
+    return maskPhoneNumber(this.#subscribers.phoneOf(subscriber));
+  }
+
+  monthlyUsage(ctx: RequestContext, subscriber: CarrierSubscriber): Promise<MonthlyUsage> {
+    return this.#carrier.usage(em(ctx), subscriber.id, new Date());
+  }
+
+  /** The sandbox phone's inbox, for operators developing against the simulated carrier. */
+  async sandboxInbox(ctx: RequestContext, phoneNumber: string, limit: number): Promise<SandboxInboxItem[]> {
+    const subscriber = await this.#subscribers.find(em(ctx), normalizePhoneNumber(phoneNumber));
+    return subscriber ? this.#carrier.inbox(em(ctx), subscriber, Math.min(Math.max(limit, 1), 100)) : [];
+  }
+}
+
+/** The SQL flavour of the request's EntityManager, for single conditional statements. */
+const em = (ctx: RequestContext) => ctx.em as SqlEntityManager;
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+function ownerOf(ctx: RequestContext): { merchantId: string; customerRef: string | null } {
+  const { principal } = ctx;
+  if (principal.kind === 'merchant') return { merchantId: principal.merchantId, customerRef: null };
+  if (principal.kind === 'customer')
+    return { merchantId: principal.merchantId, customerRef: principal.customerRef };
+  throw new Error('unreachable: scope-auth admits merchants and customers only');
+}

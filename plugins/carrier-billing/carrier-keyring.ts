@@ -1,0 +1,61 @@
+import { createHmac, hkdfSync, randomBytes, timingSafeEqual } from 'node:crypto';
+import type { MikroORM } from '@mikro-orm/core';
+import type { SqlEntityManager } from '@mikro-orm/sql';
+import type { SecretBox } from '../../core/crypto/secret-box.ts';
+
+const KEY_ID = 'hmac';
+const PURPOSE = 'carrier-billing:hmac-key';
+
+/**
+ * Keyed hashes: the blind index that finds a subscriber by phone number without storing it in
+ * clear, and the hashes of one-time codes. The root key is generated once, stored wrapped by
+ * the master key, and loaded by every process, so all of them compute the same index.
+ */
+export class CarrierKeyring {
+  readonly #orm: MikroORM;
+  readonly #secrets: SecretBox;
+  #keys: { phone: Buffer; code: Buffer } | undefined;
+
+  constructor(orm: MikroORM, secrets: SecretBox) {
+    this.#orm = orm;
+    this.#secrets = secrets;
+  }
+
+  /** Loads (or creates, once across processes) the root key; call before serving. */
+  async load(): Promise<void> {
+    if (this.#keys) return;
+    const em = this.#orm.em.fork() as SqlEntityManager;
+    const candidate = this.#secrets.seal(PURPOSE, randomBytes(32), KEY_ID);
+    await em.execute(
+      `insert into "carrier_billing_key" ("id", "sealed_key", "created_at") values (?, ?, now()) on conflict ("id") do nothing`,
+      [KEY_ID, candidate],
+    );
+    const [row] = await em.execute<{ sealed_key: string }[]>(
+      `select "sealed_key" from "carrier_billing_key" where "id" = ?`,
+      [KEY_ID],
+    );
+    const root = this.#secrets.open(PURPOSE, row!.sealed_key, KEY_ID);
+    const derive = (info: string) => Buffer.from(hkdfSync('sha256', root, Buffer.alloc(0), info, 32));
+    this.#keys = { phone: derive('phone-index'), code: derive('one-time-code') };
+  }
+
+  #loaded(): { phone: Buffer; code: Buffer } {
+    if (!this.#keys) throw new Error('carrier-billing keyring used before load()');
+    return this.#keys;
+  }
+
+  phoneIndex(phone: string): string {
+    return createHmac('sha256', this.#loaded().phone).update(phone).digest('hex');
+  }
+
+  /** A code's hash, bound to what it confirms so that it cannot confirm anything else. */
+  codeHash(scope: string, code: string): string {
+    return createHmac('sha256', this.#loaded().code).update(`${scope}:${code}`).digest('hex');
+  }
+
+  codeMatches(scope: string, code: string, hash: string): boolean {
+    const given = Buffer.from(this.codeHash(scope, code), 'hex');
+    const expected = Buffer.from(hash, 'hex');
+    return given.length === expected.length && timingSafeEqual(given, expected);
+  }
+}

@@ -1,0 +1,181 @@
+import { z } from 'zod';
+import { definePlugin } from '../../core/plugin.ts';
+import type { PluginRuntime } from '../../core/plugin-runtime.ts';
+import { CarrierBillingSourceSchema } from './billing-source.entity.ts';
+import { CarrierBillingMethod } from './carrier-billing.method.ts';
+import { registerCarrierBillingSchema } from './carrier-billing.schema.ts';
+import { CarrierBillingService } from './carrier-billing.service.ts';
+import { CarrierBillingKeySchema } from './carrier-billing-key.entity.ts';
+import { CarrierChargeSchema } from './carrier-charge.entity.ts';
+import { CarrierChargeOperationSchema } from './carrier-charge-operation.entity.ts';
+import { CarrierKeyring } from './carrier-keyring.ts';
+import { Migration0001CarrierBillingTables } from './migrations/0001-carrier-billing-tables.ts';
+import { CarrierMonthlyUsageSchema } from './monthly-usage.entity.ts';
+import { SandboxCarrier } from './sandbox-carrier.ts';
+import { CarrierSandboxMessageSchema } from './sandbox-message.entity.ts';
+import { CarrierSubscriberSchema } from './subscriber.entity.ts';
+import { SubscriberDirectory } from './subscriber-directory.ts';
+import { CarrierVerificationSchema } from './verification.entity.ts';
+
+declare module '../../core/plugin.ts' {
+  interface GatewayServices {
+    'carrier-billing': CarrierBillingService;
+  }
+}
+
+const krwAmount = z
+  .union([z.bigint(), z.number().int().safe(), z.string().regex(/^\d+$/)])
+  .transform((value) => BigInt(value))
+  .pipe(z.bigint().positive());
+
+const options = z.object({
+  /** Per phone line and calendar month (Asia/Seoul), in KRW. Carriers advertise up to 1,000,000. */
+  monthlyCap: krwAmount.default(1_000_000n),
+  /** How long a texted one-time code is valid. */
+  codeTtlSeconds: z.number().int().positive().max(3600).default(180),
+  /** How long the gateway waits for the carrier's reply before the outcome is unknown. */
+  readTimeoutMs: z.number().int().positive().default(5000),
+  /** Expose texted codes to operators through `carrierSandboxOutbox` (the carrier is simulated). */
+  sandboxOutbox: z.boolean().default(true),
+});
+type Options = z.output<typeof options>;
+
+const services = new WeakMap<PluginRuntime<Options>, CarrierBillingService>();
+
+/** One service per gateway, whichever of `services` and `paymentMethods` the kernel asks first. */
+function serviceOf(runtime: PluginRuntime<Options>): CarrierBillingService {
+  let service = services.get(runtime);
+  if (!service) {
+    const keyring = new CarrierKeyring(runtime.orm, runtime.secrets);
+    const subscribers = new SubscriberDirectory(keyring, runtime.secrets);
+    const codeTtlMs = runtime.options.codeTtlSeconds * 1000;
+    const carrier = new SandboxCarrier(
+      { monthlyCap: runtime.options.monthlyCap, codeTtlMs },
+      { keyring, secrets: runtime.secrets, subscribers },
+    );
+    const method = new CarrierBillingMethod(carrier, runtime.options.readTimeoutMs);
+    service = new CarrierBillingService({ method, carrier, subscribers, keyring, codeTtlMs });
+    keyrings.set(service, keyring);
+    services.set(runtime, service);
+  }
+  return service;
+}
+const keyrings = new WeakMap<CarrierBillingService, CarrierKeyring>();
+
+const technical = (purpose: string) =>
+  ({ category: 'technical', purpose, retention: 'while-active' }) as const;
+const paymentRecord = (purpose: string) => ({ category: 'financial', purpose, retention: 'P5Y' }) as const;
+const personal = (purpose: string) => ({ category: 'personal', purpose, retention: 'P5Y' }) as const;
+const oneTimeCode = {
+  category: 'credential',
+  purpose: 'confirm the phone holder',
+  retention: 'P1D',
+} as const;
+
+/** Korean mobile carrier micropayments (휴대폰 소액결제) against a simulated carrier. */
+export const carrierBillingPlugin = definePlugin({
+  name: 'carrier-billing',
+  version: '1.0.0',
+  description: 'Korean mobile carrier billing: verified phones, one-time codes, a monthly cap per line',
+  requires: ['payments'],
+  options,
+  entities: [
+    CarrierBillingKeySchema,
+    CarrierSubscriberSchema,
+    CarrierVerificationSchema,
+    CarrierBillingSourceSchema,
+    CarrierChargeSchema,
+    CarrierChargeOperationSchema,
+    CarrierMonthlyUsageSchema,
+    CarrierSandboxMessageSchema,
+  ],
+  migrations: [{ name: '0001-carrier-billing-tables', class: Migration0001CarrierBillingTables }],
+  dataMap: {
+    CarrierBillingKey: {
+      id: technical('name the key'),
+      sealedKey: {
+        category: 'credential',
+        purpose: 'blind index and code hashes',
+        retention: 'until-revoked',
+      },
+      createdAt: technical('audit'),
+    },
+    CarrierSubscriber: {
+      id: technical('identify the phone line'),
+      phoneIndex: personal('find the line by phone number without storing it in clear'),
+      phoneSealed: personal('text codes to the phone and bill it (encrypted)'),
+      carrier: personal('bill the line through its carrier'),
+      createdAt: technical('audit'),
+      updatedAt: technical('audit'),
+    },
+    CarrierVerification: {
+      id: technical('identify the verification'),
+      subscriber: technical('the phone being verified'),
+      merchant: technical('scope the verification to a tenant'),
+      customerRef: personal('link the phone to the end user'),
+      codeHash: oneTimeCode,
+      attempts: technical('limit code guesses'),
+      expiresAt: technical('expire codes'),
+      verifiedAt: technical('use each verification once'),
+      createdAt: technical('audit and limit codes sent'),
+    },
+    CarrierBillingSource: {
+      id: technical('identify the source'),
+      subscriber: technical('the phone line billed'),
+      merchant: technical('scope the source to a tenant'),
+      customerRef: personal('link the phone to the end user'),
+      carrier: personal('bill the line through its carrier'),
+      createdAt: technical('audit'),
+    },
+    CarrierCharge: {
+      id: technical('identify the charge at the carrier'),
+      operationKey: technical('make the carrier idempotent'),
+      source: technical('the source charged'),
+      subscriber: technical('the phone line charged'),
+      merchantId: technical('the merchant charged for'),
+      currency: paymentRecord('the payment record'),
+      amount: paymentRecord('the payment record'),
+      status: paymentRecord('the payment record'),
+      declineReason: paymentRecord('the payment record'),
+      month: paymentRecord('the billing month the charge counts in'),
+      codeHash: oneTimeCode,
+      codeExpiresAt: technical('expire codes'),
+      captured: paymentRecord('the payment record'),
+      refunded: paymentRecord('the payment record'),
+      createdAt: technical('audit'),
+      updatedAt: technical('audit'),
+    },
+    CarrierChargeOperation: {
+      operationKey: technical('make the carrier idempotent'),
+      charge: technical('the charge operated on'),
+      kind: paymentRecord('the payment record'),
+      amount: paymentRecord('the payment record'),
+      approved: paymentRecord('the payment record'),
+      declineReason: paymentRecord('the payment record'),
+      message: paymentRecord('the payment record'),
+      createdAt: technical('audit'),
+    },
+    CarrierMonthlyUsage: {
+      subscriber: technical('the phone line'),
+      month: technical('the billing month'),
+      used: paymentRecord('enforce the monthly cap'),
+      updatedAt: technical('audit'),
+    },
+    CarrierSandboxMessage: {
+      id: technical('identify the message'),
+      subscriber: technical('the phone texted'),
+      purpose: technical('tell verification codes from payment codes'),
+      reference: technical('what the code confirms'),
+      sealedBody: oneTimeCode,
+      createdAt: technical('audit'),
+      expiresAt: technical('purge old messages'),
+    },
+  },
+  services: serviceOf,
+  paymentMethods: (runtime) => [serviceOf(runtime).method],
+  schema: (builder, runtime) =>
+    registerCarrierBillingSchema(builder, serviceOf(runtime), {
+      sandboxOutbox: runtime.options.sandboxOutbox,
+    }),
+  onReady: (runtime) => keyrings.get(serviceOf(runtime))!.load(),
+});

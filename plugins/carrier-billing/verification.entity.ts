@@ -1,0 +1,30 @@
+import { randomUUID } from 'node:crypto';
+import { defineEntity, p } from '@mikro-orm/core';
+import { Merchant } from '../../core/auth/merchant.entity.ts';
+import { CarrierSubscriber } from './subscriber.entity.ts';
+
+const CarrierVerificationSchema = defineEntity({
+  name: 'CarrierVerification',
+  indexes: [{ properties: ['subscriber', 'createdAt'] }],
+  properties: {
+    id: p
+      .uuid()
+      .primary()
+      .onCreate(() => randomUUID()),
+    subscriber: () => p.manyToOne(CarrierSubscriber),
+    merchant: () => p.manyToOne(Merchant),
+    customerRef: p.string().length(200).nullable(),
+    /** Keyed hash of the one-time code sent to the phone; the code itself is not kept. */
+    codeHash: p.string().length(64),
+    attempts: p.integer().default(0),
+    expiresAt: p.datetime(),
+    verifiedAt: p.datetime().nullable(),
+    createdAt: p.datetime().onCreate(() => new Date()),
+  },
+});
+
+/** Proof, in progress, that the caller holds the phone: a code was sent to it. */
+export class CarrierVerification extends CarrierVerificationSchema.class {}
+CarrierVerificationSchema.setClass(CarrierVerification);
+
+export { CarrierVerificationSchema };

@@ -1,0 +1,34 @@
+import type { RequestContext } from '../../core/context.ts';
+import { ValidationError } from '../../schema/errors.ts';
+import { acceptCard, type CardInput } from './card-input.ts';
+import { SandboxCardToken } from './card-token.entity.ts';
+import type { SandboxCardMethod } from './sandbox-card.method.ts';
+
+/** Tokenizes sandbox cards; the payments engine pays with them through `method`. */
+export class SandboxCardService {
+  readonly method: SandboxCardMethod;
+
+  constructor(method: SandboxCardMethod) {
+    this.method = method;
+  }
+
+  /** The number and CVC are checked and dropped here: only brand, last 4 and expiry are kept. */
+  async tokenize(ctx: RequestContext, input: CardInput): Promise<SandboxCardToken> {
+    const { principal } = ctx;
+    if (principal.kind !== 'merchant' && principal.kind !== 'customer')
+      throw new ValidationError('input', 'only a merchant or its customer can tokenize a card');
+    const accepted = acceptCard(input, new Date());
+    const token = ctx.em.create(SandboxCardToken, {
+      merchant: principal.merchantId,
+      customerRef: principal.kind === 'customer' ? principal.customerRef : null,
+      brand: accepted.card.brand,
+      last4: accepted.last4,
+      expMonth: accepted.expMonth,
+      expYear: accepted.expYear,
+      behaviour: accepted.card.behaviour,
+    });
+    await ctx.em.flush();
+    ctx.log.info({ tokenId: token.id, brand: token.brand, last4: token.last4 }, 'sandbox card tokenized');
+    return token;
+  }
+}

@@ -1,0 +1,37 @@
+import { definePlugin } from '../../core/plugin.ts';
+import { Migration0001WalletTables } from './migrations/0001-wallet-tables.ts';
+import { WalletSchema } from './wallet.entity.ts';
+import { walletMethod } from './wallet.method.ts';
+import { registerWalletSchema } from './wallet.schema.ts';
+import { WalletService } from './wallet.service.ts';
+
+declare module '../../core/plugin.ts' {
+  interface GatewayServices {
+    wallet: WalletService;
+  }
+}
+
+const technical = (purpose: string) =>
+  ({ category: 'technical', purpose, retention: 'while-active' }) as const;
+
+/** Stored-value wallets: top up through any method, pay in one database round trip, refund, statement. */
+export const walletPlugin = definePlugin({
+  name: 'wallet',
+  version: '1.0.0',
+  description: 'Stored-value wallets: the cheapest way to pay for micropayments',
+  requires: ['payments'],
+  entities: [WalletSchema],
+  migrations: [{ name: '0001-wallet-tables', class: Migration0001WalletTables }],
+  dataMap: {
+    Wallet: {
+      id: technical('identify the wallet (and its ledger account)'),
+      merchant: technical('scope to a tenant'),
+      customer: { category: 'financial', purpose: 'whose money it holds', retention: 'P5Y' },
+      currency: { category: 'financial', purpose: 'the balance', retention: 'P5Y' },
+      createdAt: technical('audit'),
+    },
+  },
+  services: (runtime) => new WalletService(runtime.services.payments),
+  paymentMethods: () => [walletMethod],
+  schema: (builder, runtime) => registerWalletSchema(builder, runtime.services.wallet),
+});

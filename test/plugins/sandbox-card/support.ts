@@ -1,0 +1,49 @@
+import { randomUUID } from 'node:crypto';
+import { money } from '../../../core/money/money.ts';
+import type { MethodCall } from '../../../core/payments/payment-method.ts';
+import type { TestGateway } from '../../../core/testing/create-test-gateway.ts';
+
+export const TOKENIZE = `mutation($input: TokenizeSandboxCardInput!) {
+  tokenizeSandboxCard(input: $input) {
+    __typename
+    ... on SandboxCardToken { id brand last4 expMonth expYear }
+    ... on ValidationError { code field message }
+  }
+}`;
+
+export interface TokenResult {
+  __typename: string;
+  id?: string;
+  brand?: string;
+  last4?: string;
+  field?: string;
+  code?: string;
+}
+
+/** What the engine hands a method for one call: a fresh EntityManager and a new operation key. */
+export function methodCall(t: TestGateway, merchantId: string): MethodCall {
+  return {
+    paymentId: randomUUID(),
+    merchantId,
+    customerRef: null,
+    operationKey: randomUUID(),
+    em: t.gateway.database.em.fork(),
+    log: t.gateway.log,
+  };
+}
+
+export const krw = (amount: number | bigint) => money(BigInt(amount), 'KRW');
+
+/** Every row of every table as text, to prove what is not stored anywhere. */
+export async function everyRowAsText(t: TestGateway): Promise<string> {
+  const em = t.gateway.database.em.fork();
+  const tables = await em.execute<{ table_name: string }[]>(
+    `select table_name from information_schema.tables where table_schema = current_schema() and table_type = 'BASE TABLE'`,
+  );
+  const text: string[] = [];
+  for (const { table_name } of tables) {
+    const rows = await em.execute<{ row: string }[]>(`select t::text as row from "${table_name}" t`);
+    text.push(...rows.map((r) => r.row));
+  }
+  return text.join('\n');
+}

@@ -1,0 +1,66 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { afterAll, beforeAll, expect, test } from 'vitest';
+import { paymentsPlugin } from '../../../core/payments/payments.plugin.ts';
+import { createTestGateway, type TestGateway } from '../../../core/testing/create-test-gateway.ts';
+import { sandboxCardPlugin } from '../../../plugins/sandbox-card/index.ts';
+import { totpPlugin } from '../../../plugins/totp/index.ts';
+import { CREATE_PAYMENT, createCustomer } from '../sandbox-card/e2e-support.ts';
+import { codeAt, enrollAndConfirm, VERIFY } from './support.ts';
+
+// A payment at or above the operator's threshold needs the merchant key's fresh step-up.
+let t: TestGateway;
+beforeAll(async () => {
+  t = await createTestGateway({
+    plugins: [
+      totpPlugin.with({ grantTtlSeconds: 1 }),
+      paymentsPlugin.with({ stepUpAtOrAbove: { KRW: '100000' } }),
+      sandboxCardPlugin,
+    ],
+  });
+});
+afterAll(() => t?.close());
+
+test('an enrolled merchant key steps up for a large payment; a small one goes through; nothing is written on refusal', async () => {
+  const shop = await t.createMerchant('Step-up shop');
+  const customerId = await createCustomer(shop.client, 'buyer-1');
+  const { tokenizeSandboxCard } = await shop.client.data<{ tokenizeSandboxCard: { id: string } }>(
+    `mutation { tokenizeSandboxCard(input: { number: "4242424242424242", expMonth: 12, expYear: 2040, cvc: "123" }) {
+      ... on SandboxCardToken { id } } }`,
+  );
+  const pay = (amount: string) =>
+    shop.client.request<{ createPayment: { __typename: string; status?: string } }>(CREATE_PAYMENT, {
+      input: {
+        customerId,
+        method: 'sandbox-card',
+        sourceId: tokenizeSandboxCard.id,
+        amount: { amount, currency: 'KRW' },
+      },
+    });
+  const paymentCount = async () => {
+    const { payments } = await shop.client.data<{ payments: { edges: unknown[] } }>(
+      '{ payments(first: 100) { edges { cursor } } }',
+    );
+    return payments.edges.length;
+  };
+
+  // Before enrolling, the key has no factor: nothing to step up with, so nothing is asked.
+  expect((await pay('150000')).data?.createPayment.status).toBe('captured');
+
+  const { secret } = await enrollAndConfirm(shop.client);
+  await sleep(1100); // the grant that confirming gave has lapsed
+
+  expect((await pay('99999')).data?.createPayment.status).toBe('captured');
+  const before = await paymentCount();
+  const refused = await pay('100000');
+  expect(refused.errors?.[0]?.extensions).toEqual({
+    code: 'STEP_UP_REQUIRED',
+    stepUp: { action: 'payment.create', factors: ['totp'], enrolled: true },
+  });
+  expect(await paymentCount()).toBe(before);
+
+  const verified = await shop.client.data<{ verifyTotp: { __typename: string } }>(VERIFY, {
+    code: await codeAt(secret, 0),
+  });
+  expect(verified.verifyTotp.__typename).not.toMatch(/Error|Invalid|Locked/);
+  expect((await pay('100000')).data?.createPayment.status).toBe('captured');
+});
