@@ -1,4 +1,5 @@
 import { defineConfig } from './core/config.ts';
+import { eventsPlugin } from './core/events/events.plugin.ts';
 import { paymentsPlugin } from './core/payments/payments.plugin.ts';
 import { carrierBillingPlugin } from './plugins/carrier-billing/index.ts';
 import { sandboxCardPlugin } from './plugins/sandbox-card/index.ts';
@@ -21,5 +22,13 @@ export default defineConfig({
   secrets: {
     masterKey: process.env.GATEWAY_MASTER_KEY,
   },
-  plugins: [totpPlugin, paymentsPlugin, walletPlugin, sandboxCardPlugin, carrierBillingPlugin],
+  plugins: [
+    totpPlugin,
+    // REDIS_URL: fan events out over Redis pub/sub instead of PostgreSQL LISTEN/NOTIFY.
+    eventsPlugin.with({ eventBus: { redisUrl: process.env.REDIS_URL || undefined } }),
+    paymentsPlugin,
+    walletPlugin,
+    sandboxCardPlugin,
+    carrierBillingPlugin,
+  ],
 });

@@ -17,6 +17,7 @@ import { MeteringService } from './metering.service.ts';
 import { Migration0002PaymentsTables } from './migrations/0002-payments-tables.ts';
 import { Migration0003MeteringSettlement } from './migrations/0003-metering-settlement.ts';
 import { Migration0004PayFromAccount } from './migrations/0004-pay-from-account.ts';
+import { Migration0005PaymentEvents } from './migrations/0005-payment-events.ts';
 import { PaymentService } from './payment.service.ts';
 import { PaymentAccounts } from './payment-accounts.ts';
 import { PaymentIntentSchema } from './payment-intent.entity.ts';
@@ -74,6 +75,7 @@ export const paymentsPlugin = definePlugin({
     { name: '0002-payments-tables', class: Migration0002PaymentsTables },
     { name: '0003-metering-settlement', class: Migration0003MeteringSettlement },
     { name: '0004-pay-from-account', class: Migration0004PayFromAccount },
+    { name: '0005-payment-events', class: Migration0005PaymentEvents },
   ],
   dataMap: paymentsDataMap,
   services: (runtime): PaymentsServices => {

@@ -1,0 +1,149 @@
+import type { EntityManager } from '@mikro-orm/core';
+import type { SqlEntityManager } from '@mikro-orm/sql';
+
+/** An event as read from the log: sequenced, so it has its cursor position. */
+export interface LoggedEvent {
+  readonly id: string;
+  readonly position: bigint;
+  readonly type: string;
+  readonly merchantId: string;
+  readonly payload: Record<string, unknown>;
+  readonly createdAt: Date;
+}
+
+/** Which events a reader may and wants to see. */
+export interface EventFilter {
+  /** `'*'`: every merchant (operators). */
+  readonly merchantIds: '*' | readonly string[];
+  /** Type patterns (see event-types.ts); absent: every type. */
+  readonly types?: readonly string[];
+}
+
+export interface LogHead {
+  /** The last position handed out. */
+  readonly position: bigint;
+  /** Positions up to here may have been purged. */
+  readonly purgedThrough: bigint;
+}
+
+interface EventRow {
+  id: string;
+  cursor: string;
+  type: string;
+  merchant_id: string;
+  payload: Record<string, unknown>;
+  created_at: Date | string;
+}
+
+// `cursor`, not `position`: an output column named `position` would make ORDER BY sort the text.
+const COLUMNS = 'id, position::text as cursor, type, merchant_id, payload, created_at';
+
+const sql = (em: EntityManager) => em as SqlEntityManager;
+
+function toEvent(row: EventRow): LoggedEvent {
+  return {
+    id: row.id,
+    position: BigInt(row.cursor),
+    type: row.type,
+    merchantId: row.merchant_id,
+    payload: typeof row.payload === 'string' ? JSON.parse(row.payload) : row.payload,
+    createdAt: new Date(row.created_at),
+  };
+}
+
+/**
+ * The outbox event log in SQL. Producers insert unsequenced rows in their own transaction; after
+ * they commit, `sequence` hands out positions in commit order under the lock of the one
+ * `event_log_head` row, so positions become visible as a gapless prefix: a reader that has read
+ * up to N will never find a newly visible event at or below N. (See README.md here.)
+ */
+export class EventLog {
+  /**
+   * Writes the event and its NOTIFY in the caller's transaction (or on their own, if the caller
+   * has none) through gateway_event_publish, the same function database triggers call.
+   */
+  async insert(
+    em: EntityManager,
+    event: { type: string; merchantId: string; payloadJson: string },
+  ): Promise<string> {
+    const [row] = await sql(em).execute<{ id: string }[]>(
+      'select gateway_event_publish(?, ?::uuid, ?::jsonb) as id',
+      [event.type, event.merchantId, event.payloadJson],
+    );
+    return row!.id;
+  }
+
+  /**
+   * One sequencer pass (gateway_event_sequence, migration 0003): positions for up to `limit`
+   * committed, unsequenced events, and their webhook deliveries, in one round trip. Returns how
+   * many it sequenced.
+   */
+  async sequence(em: EntityManager, limit: number): Promise<number> {
+    const [row] = await sql(em).execute<{ n: number }[]>('select gateway_event_sequence(?) as n', [limit]);
+    return Number(row!.n);
+  }
+
+  async head(em: EntityManager): Promise<LogHead> {
+    const [row] = await sql(em).execute<{ position: string; purged_through: string }[]>(
+      'select position::text as position, purged_through::text as purged_through from event_log_head where id = 1',
+    );
+    return { position: BigInt(row!.position), purgedThrough: BigInt(row!.purged_through) };
+  }
+
+  /** Sequenced events after `after`, in order, that pass the filter. */
+  async readAfter(
+    em: EntityManager,
+    after: bigint,
+    limit: number,
+    filter?: EventFilter,
+  ): Promise<LoggedEvent[]> {
+    const where = ['position > ?::bigint'];
+    const params: unknown[] = [after.toString()];
+    if (filter && filter.merchantIds !== '*') {
+      if (filter.merchantIds.length === 0) return [];
+      where.push('merchant_id = any(array[?]::uuid[])');
+      params.push(filter.merchantIds);
+    }
+    if (filter?.types) {
+      if (filter.types.length === 0) return [];
+      where.push('gateway_event_type_matches(type, array[?]::text[])');
+      params.push(filter.types);
+    }
+    const rows = await sql(em).execute<EventRow[]>(
+      `select ${COLUMNS} from gateway_event where ${where.join(' and ')} order by position limit ?`,
+      [...params, limit],
+    );
+    return rows.map(toEvent);
+  }
+
+  async findById(em: EntityManager, id: string): Promise<LoggedEvent | undefined> {
+    const [row] = await sql(em).execute<EventRow[]>(
+      `select ${COLUMNS} from gateway_event where id = ? and position is not null`,
+      [id],
+    );
+    return row ? toEvent(row) : undefined;
+  }
+
+  /** Deletes up to `limit` sequenced events created before `before`; returns how many. */
+  purge(em: EntityManager, before: Date, limit: number): Promise<number> {
+    return sql(em).transactional(async (tx) => {
+      const deleted = await tx.execute<{ position: string }[]>(
+        `delete from gateway_event where id in (
+           select id from gateway_event where created_at < ? and position is not null order by position limit ?)
+         returning position::text as position`,
+        [before, limit],
+      );
+      if (deleted.length === 0) return 0;
+      const highest = deleted.reduce(
+        (max, row) => (BigInt(row.position) > max ? BigInt(row.position) : max),
+        0n,
+      );
+      await tx.execute(
+        'update event_log_head set purged_through = greatest(purged_through, ?::bigint) where id = 1',
+        [highest.toString()],
+        'run',
+      );
+      return deleted.length;
+    });
+  }
+}

@@ -1,0 +1,29 @@
+/**
+ * Event type names and the patterns subscribers and webhook endpoints choose them by.
+ * A type is dot-separated lower-case segments (`payment.captured`); a pattern is a type,
+ * `prefix.*` (every type under the prefix) or `*` (every type).
+ */
+const SEGMENT = '[a-z][a-z0-9_]*';
+const TYPE = new RegExp(`^${SEGMENT}(\\.${SEGMENT})+$`);
+const PATTERN = new RegExp(`^(\\*|${SEGMENT}(\\.${SEGMENT})*\\.\\*|${SEGMENT}(\\.${SEGMENT})+)$`);
+
+export const MAX_TYPE_LENGTH = 100;
+export const MAX_PATTERNS = 50;
+
+export function isEventType(value: string): boolean {
+  return value.length <= MAX_TYPE_LENGTH && TYPE.test(value);
+}
+
+export function isTypePattern(value: string): boolean {
+  return value.length <= MAX_TYPE_LENGTH && PATTERN.test(value);
+}
+
+/** In SQL: gateway_event_type_matches (migration 0003), held to agree with this by a property test. */
+export function typeMatches(type: string, patterns: readonly string[]): boolean {
+  return patterns.some(
+    (pattern) =>
+      pattern === '*' ||
+      pattern === type ||
+      (pattern.endsWith('.*') && type.startsWith(pattern.slice(0, -1))),
+  );
+}
