@@ -7,6 +7,7 @@ import { eventsPlugin } from '../core/events/events.plugin.ts';
 import { createGateway, type Gateway } from '../core/gateway.ts';
 import { createWebSocketClient } from '../core/testing/graphql-clients.ts';
 import { createIsolatedDatabase } from '../core/testing/isolated-database.ts';
+import { graphql, inParallel } from './setup-helpers.ts';
 
 /**
  * `node bench/events-bench.ts`: event delivery from commit to receipt with 1,000 graphql-ws
@@ -37,34 +38,6 @@ const SUBSCRIPTION = 'subscription { events(types: ["bench.*"]) { id type } }';
 
 const now = () => performance.timeOrigin + performance.now();
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-async function graphql<T>(
-  url: string,
-  token: string,
-  query: string,
-  variables: Record<string, unknown> = {},
-) {
-  const response = await fetch(url, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-    body: JSON.stringify({ query, variables }),
-  });
-  const body = (await response.json()) as { data?: T; errors?: unknown };
-  if (!body.data || body.errors) throw new Error(`setup failed: ${JSON.stringify(body.errors)}`);
-  return body.data;
-}
-
-async function inParallel<T>(count: number, width: number, make: (i: number) => Promise<T>): Promise<T[]> {
-  const results: T[] = [];
-  for (let start = 0; start < count; start += width) {
-    results.push(
-      ...(await Promise.all(
-        Array.from({ length: Math.min(width, count - start) }, (_, i) => make(start + i)),
-      )),
-    );
-  }
-  return results;
-}
 
 /** One subscriber: when it received each event, by id. */
 interface Subscriber {

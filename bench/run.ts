@@ -5,6 +5,7 @@ import { createInterface } from 'node:readline';
 import autocannon, { type Result } from 'autocannon';
 import pg from 'pg';
 import { createIsolatedDatabase } from '../core/testing/isolated-database.ts';
+import { graphql, inParallel } from './setup-helpers.ts';
 
 /**
  * `npm run bench`: wallet micropayments (authorize + capture in one call) through GraphQL over
@@ -29,31 +30,6 @@ const PAY = `mutation($input: CreatePaymentInput!) {
 interface Wallet {
   customerId: string;
   walletId: string;
-}
-
-async function graphql<T>(
-  url: string,
-  token: string,
-  query: string,
-  variables: Record<string, unknown> = {},
-) {
-  const response = await fetch(url, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-    body: JSON.stringify({ query, variables }),
-  });
-  const body = (await response.json()) as { data?: T; errors?: unknown };
-  if (!body.data || body.errors) throw new Error(`setup failed: ${JSON.stringify(body.errors)}`);
-  return body.data;
-}
-
-async function inParallel<T>(count: number, width: number, make: (i: number) => Promise<T>): Promise<T[]> {
-  const results: T[] = [];
-  for (let start = 0; start < count; start += width) {
-    const batch = Array.from({ length: Math.min(width, count - start) }, (_, i) => make(start + i));
-    results.push(...(await Promise.all(batch)));
-  }
-  return results;
 }
 
 async function setUp(url: string, operatorKey: string) {
