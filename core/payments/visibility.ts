@@ -1,21 +1,13 @@
-import type { Principal } from '../auth/principal.ts';
+import { type Principal, visibleMerchants } from '../auth/principal.ts';
 
 /**
  * The rows of merchant-owned tables a principal may see, as a filter on `merchant`:
  * operators everything, merchants and their customers' sessions their own, partners what was granted.
  */
-export function merchantFilter(principal: Principal): { merchant?: string | { $in: string[] } } | null {
-  switch (principal.kind) {
-    case 'operator':
-      return {};
-    case 'merchant':
-    case 'customer':
-      return { merchant: principal.merchantId };
-    case 'partner':
-      return { merchant: { $in: [...principal.merchantIds] } };
-    case 'anonymous':
-      return null;
-  }
+export function merchantFilter(principal: Principal): { merchant?: { $in: string[] } } | null {
+  if (principal.kind === 'anonymous') return null;
+  const visible = visibleMerchants(principal);
+  return visible === '*' ? {} : { merchant: { $in: [...visible] } };
 }
 
 /** The merchant a principal acts for when it creates something; operators must name one. */
