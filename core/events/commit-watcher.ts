@@ -3,8 +3,8 @@ import type { EntityManager, MikroORM, TransactionEventArgs } from '@mikro-orm/c
 type TransactionContext = NonNullable<TransactionEventArgs['transaction']>;
 
 /**
- * Calls back after the commit of a transaction that published events, for buses that cannot
- * deliver a notification on commit by themselves (Redis). Hooks MikroORM's transaction events.
+ * Calls back after the commit of a transaction that published events, so the producing process
+ * sequences them at once instead of at its next probe. Hooks MikroORM's transaction events.
  */
 export class CommitWatcher {
   readonly #published = new WeakSet<object>();

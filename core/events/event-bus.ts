@@ -1,7 +1,6 @@
 import type { MikroORM } from '@mikro-orm/core';
 import type { Logger } from '../logging.ts';
 import type { EventsOptions } from './events.options.ts';
-import { PgliteNotifyBus } from './pglite-notify.bus.ts';
 import { PostgresNotifyBus } from './postgres-notify.bus.ts';
 import { RedisBus } from './redis.bus.ts';
 
@@ -12,29 +11,33 @@ import { RedisBus } from './redis.bus.ts';
 export interface EventBus {
   readonly kind: 'postgres' | 'pglite' | 'redis' | 'poll';
   /**
-   * True when the NOTIFY that gateway_event_publish sends in the producer's transaction reaches
-   * every process on commit; otherwise the producer's process wakes itself after commit and
-   * `announce`s.
+   * Tells the other processes that this one sequenced new events. PostgreSQL and PGlite need
+   * nothing here: the sequencer pass sends a NOTIFY that is delivered when it commits.
    */
-  readonly notifiesOnCommit: boolean;
-  /** Tells the other processes that this one sequenced new events (for buses without NOTIFY). */
   announce(): void;
   start(onWake: () => void): Promise<void>;
   close(): Promise<void>;
 }
 
-class PollOnlyBus implements EventBus {
-  readonly kind = 'poll';
-  readonly notifiesOnCommit = false;
+/**
+ * No notifications between processes: the embedded database admits one process, whose own
+ * commits and probe wake it; `poll` (e.g. behind a transaction-pooling proxy) leaves the
+ * other processes to the periodic read.
+ */
+class ProcessLocalBus implements EventBus {
+  readonly kind: 'pglite' | 'poll';
+  constructor(kind: 'pglite' | 'poll') {
+    this.kind = kind;
+  }
   announce(): void {}
   async start(): Promise<void> {}
   async close(): Promise<void> {}
 }
 
 export function createEventBus(orm: MikroORM, options: EventsOptions['eventBus'], log: Logger): EventBus {
-  if (options.kind === 'poll') return new PollOnlyBus();
+  if (options.kind === 'poll') return new ProcessLocalBus('poll');
   if (options.redisUrl) return new RedisBus(options.redisUrl, options.redisChannel, log);
   const serverUrl = orm.config.get('clientUrl');
   if (serverUrl) return new PostgresNotifyBus(serverUrl, log);
-  return new PgliteNotifyBus(orm);
+  return new ProcessLocalBus('pglite');
 }

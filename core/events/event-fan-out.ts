@@ -14,7 +14,9 @@ const PURGE_BATCH = 5000;
 /**
  * The background half of the event kernel, one per process: on every wake-up (a notification,
  * the producer's own commit, or the periodic timer) it sequences committed events, lets the
- * tail push them to live subscribers, and wakes the webhook dispatcher. It also runs retention.
+ * tail push them to live subscribers, and wakes the webhook dispatcher. A short probe sequences
+ * events that no one announced (written by database triggers); only a pass that found some, or
+ * a wake-up, reads the log. It also runs retention.
  */
 export class EventFanOut {
   readonly log = new EventLog();
@@ -24,9 +26,11 @@ export class EventFanOut {
   readonly #runtime: PluginRuntime<EventsOptions>;
   readonly #pump: CoalescedTask;
   readonly #purge: CoalescedTask;
-  readonly #commits: CommitWatcher | undefined;
+  readonly #commits: CommitWatcher;
   readonly #timers: NodeJS.Timeout[] = [];
   #started = false;
+  /** Set by a wake-up: the next pass reads the log even if it sequenced nothing itself. */
+  #readWanted = false;
 
   constructor(runtime: PluginRuntime<EventsOptions>) {
     this.#runtime = runtime;
@@ -41,19 +45,24 @@ export class EventFanOut {
     });
     this.#pump = new CoalescedTask('event-pump', () => this.#pumpOnce(), runtime.log);
     this.#purge = new CoalescedTask('event-retention', () => this.#purgeExpired(), runtime.log);
-    this.#commits = this.bus.kind === 'redis' ? new CommitWatcher(runtime.orm, () => this.wake()) : undefined;
+    this.#commits = new CommitWatcher(runtime.orm, () => this.wake());
   }
 
   em(): EntityManager {
     return this.#runtime.orm.em.fork();
   }
 
-  /** Called right after an event was written with `em` (its NOTIFY, if any, is already sent). */
+  /** Called right after an event was written with `em`: its commit wakes this process. */
   published(em: EntityManager): void {
-    this.#commits?.published(em);
+    this.#commits.published(em);
   }
 
   wake(): void {
+    this.#readWanted = true;
+    this.#probe();
+  }
+
+  #probe(): void {
     if (this.#started) this.#pump.wake();
   }
 
@@ -64,6 +73,7 @@ export class EventFanOut {
     await this.bus.start(() => this.wake());
     this.dispatcher.start();
     this.#every(options.eventBus.pollIntervalMs, () => this.wake());
+    this.#every(options.eventBus.probeIntervalMs, () => this.#probe());
     this.#every(options.purgeIntervalMs, () => this.#purge.wake());
     this.wake();
     this.#purge.wake();
@@ -77,6 +87,7 @@ export class EventFanOut {
 
   /** Sequences, then reads: resolves once everything committed before the call is out to the local subscribers. */
   sync(): Promise<void> {
+    this.#readWanted = true;
     return this.#pump.runNow();
   }
 
@@ -90,7 +101,10 @@ export class EventFanOut {
       this.bus.announce();
       this.dispatcher.wake();
     }
-    await this.tail.read(this.em());
+    if (sequenced > 0 || this.#readWanted) {
+      this.#readWanted = false;
+      await this.tail.read(this.em());
+    }
   }
 
   async #purgeExpired(): Promise<void> {

@@ -29,6 +29,12 @@ export const eventsOptions = z.object({
        * notification delays an event by at most this long and never loses it.
        */
       pollIntervalMs: z.number().int().min(10).max(60_000).default(1000),
+      /**
+       * How often each process looks for committed events that nothing announced: those written
+       * by database triggers (payment state changes). It bounds their delay; an empty look is
+       * one read-only query.
+       */
+      probeIntervalMs: z.number().int().min(5).max(60_000).default(20),
     })
     .prefault({}),
   subscriptions: z

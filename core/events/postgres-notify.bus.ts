@@ -6,13 +6,13 @@ import { NOTIFY_CHANNEL } from './migrations/0003-event-functions.ts';
 const MAX_RECONNECT_DELAY_MS = 5000;
 
 /**
- * PostgreSQL LISTEN/NOTIFY: the producer's NOTIFY (sent by gateway_event_publish) is delivered to every listening process when,
- * and only if, its transaction commits. One dedicated connection per process listens; after a
- * (re)connect the process wakes once, since notifications sent while it was away are lost.
+ * PostgreSQL LISTEN/NOTIFY: the sequencer pass that numbers new events sends one NOTIFY
+ * (gateway_event_sequence, migration 0004), delivered to every listening process when the pass
+ * commits. One dedicated connection per process listens; after a (re)connect the process wakes
+ * once, since notifications sent while it was away are lost.
  */
 export class PostgresNotifyBus implements EventBus {
   readonly kind = 'postgres';
-  readonly notifiesOnCommit = true;
   readonly #url: string;
   readonly #log: Logger;
   #client: pg.Client | undefined;

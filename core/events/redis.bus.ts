@@ -4,12 +4,11 @@ import type { EventBus } from './event-bus.ts';
 
 /**
  * Redis pub/sub between gateway processes. Redis knows nothing of our transactions, so the
- * producing process wakes itself after commit, sequences, and then announces here. On every
+ * process that sequenced new events announces them here after its pass. On every
  * (re)subscription the process wakes once, since messages sent while it was away are lost.
  */
 export class RedisBus implements EventBus {
   readonly kind = 'redis';
-  readonly notifiesOnCommit = false;
   readonly #channel: string;
   readonly #log: Logger;
   readonly #publisher: Redis;

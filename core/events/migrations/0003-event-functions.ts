@@ -7,6 +7,7 @@ export const NOTIFY_CHANNEL = 'gateway_events';
  * The outbox write, for TypeScript producers (`services.events.publish`) and database ones
  * (triggers) alike: the event row and a NOTIFY, both in the caller's transaction, so both
  * happen if and only if it commits. Its cursor position comes later, from the sequencer.
+ * (Migration 0004 moves the NOTIFY to the sequencer pass.)
  */
 const PUBLISH_FUNCTION = `create function gateway_event_publish(p_type text, p_merchant_id uuid, p_payload jsonb)
   returns uuid language plpgsql as $$

@@ -84,12 +84,15 @@ async function place(
   key: string,
   merchantId: string,
   count: number,
+  asTrigger = false,
 ): Promise<string[]> {
   const { placeTestOrders } = await new HttpGraphQLClient(gateway.url, key).data<{
     placeTestOrders: { eventIds: string[] };
   }>(
-    `mutation($m: ID!, $n: Int) { placeTestOrders(merchantId: $m, count: $n) { ... on TestOrdersPlaced { eventIds } } }`,
-    { m: merchantId, n: count },
+    `mutation($m: ID!, $n: Int, $t: Boolean) {
+      placeTestOrders(merchantId: $m, count: $n, asTrigger: $t) { ... on TestOrdersPlaced { eventIds } }
+    }`,
+    { m: merchantId, n: count, t: asTrigger },
   );
   return placeTestOrders.eventIds;
 }
@@ -102,7 +105,7 @@ describe.skipIf(!serverUrl)('two gateway processes on one PostgreSQL', () => {
       { redisUrl: 'redis://127.0.0.1:6379', redisChannel: `gw_test_${randomBytes(4).toString('hex')}` },
     ],
   ] as const) {
-    test(`a subscriber on A receives, at once, events committed through B (${bus})`, async () => {
+    test(`a subscriber on A receives, at once, events committed through B, also by triggers (${bus})`, async () => {
       const { a, b } = await twoProcesses(eventBus);
       const { merchantId, key } = await merchantWithKey(a);
       const client = createWebSocketClient(a.url, key);
@@ -112,6 +115,9 @@ describe.skipIf(!serverUrl)('two gateway processes on one PostgreSQL', () => {
       expect((await stream.until(2, 5000)).map((e) => e.id)).toEqual(first);
       const second = await place(b, key, merchantId, 1);
       expect((await stream.until(3, 5000)).map((e) => e.id)).toEqual([...first, ...second]);
+      // Written in SQL as database triggers do: B's probe sequences them, and the pass announces them to A.
+      const third = await place(b, key, merchantId, 2, true);
+      expect((await stream.until(5, 5000)).map((e) => e.id)).toEqual([...first, ...second, ...third]);
       stream.stop();
     });
   }

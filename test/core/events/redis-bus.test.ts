@@ -53,4 +53,14 @@ describe.skipIf(!(await reachable(redisUrl)))('Redis event bus', () => {
     await new Promise((resolve) => setTimeout(resolve, 200));
     expect(announcements.length - before).toBe(1);
   });
+
+  test('events written by database triggers are found by the probe and announced', async () => {
+    const { merchantId, key } = await t.createMerchant();
+    const stream = collect(t.websocket(key), SUBSCRIBE_EVENTS, { after: '0' });
+    const before = announcements.length;
+    const placed = await placeOrders(t, key, merchantId, { count: 2, asTrigger: true });
+    expect((await stream.until(2, 5000)).map((e) => e.id)).toEqual(placed.ids);
+    stream.stop();
+    expect(announcements.length).toBeGreaterThan(before);
+  });
 });

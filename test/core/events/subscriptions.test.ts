@@ -234,3 +234,17 @@ test('with notifications off (poll only) events still arrive: a lost notificatio
     await polling.close();
   }
 });
+
+test('events written by database triggers arrive without a notification or a poll: the probe finds them', async () => {
+  const gateway = await bootEventsGateway({ eventBus: { pollIntervalMs: 60_000 } });
+  try {
+    const { merchantId, key } = await gateway.createMerchant();
+    const stream = collect(gateway.websocket(key), SUBSCRIBE_EVENTS, { after: '0' });
+    const placed = await placeOrders(gateway, key, merchantId, { count: 3, asTrigger: true });
+    const events = await stream.until(3, 5000);
+    stream.stop();
+    expect(events.map((e) => e.id)).toEqual(placed.ids);
+  } finally {
+    await gateway.close();
+  }
+});

@@ -43,16 +43,22 @@ export async function placeOrders(
   t: TestGateway,
   token: string,
   merchantId: string,
-  options: { count?: number; type?: string; fail?: boolean } = {},
+  options: { count?: number; type?: string; fail?: boolean; asTrigger?: boolean } = {},
 ): Promise<{ ids?: string[]; error?: string }> {
   const result = await t.http(token).data<{ placeTestOrders: { eventIds?: string[]; message?: string } }>(
-    `mutation($merchantId: ID!, $count: Int, $type: String, $fail: Boolean) {
-      placeTestOrders(merchantId: $merchantId, count: $count, type: $type, fail: $fail) {
+    `mutation($merchantId: ID!, $count: Int, $type: String, $fail: Boolean, $asTrigger: Boolean) {
+      placeTestOrders(merchantId: $merchantId, count: $count, type: $type, fail: $fail, asTrigger: $asTrigger) {
         ... on TestOrdersPlaced { eventIds }
         ... on Error { message }
       }
     }`,
-    { merchantId, count: options.count ?? 1, type: options.type, fail: options.fail ?? false },
+    {
+      merchantId,
+      count: options.count ?? 1,
+      type: options.type,
+      fail: options.fail ?? false,
+      asTrigger: options.asTrigger ?? false,
+    },
   );
   const value = result.placeTestOrders;
   return value.eventIds ? { ids: value.eventIds } : { error: value.message };
