@@ -141,7 +141,13 @@ export class SandboxAcquirer {
     return this.#followUp(em, 'void', request, (auth) => {
       if (auth.status === 'declined')
         return decline('do_not_honor', 'The authorization was declined; nothing to void');
-      auth.status = 'voided';
+      if (auth.status === 'requires_action') {
+        // The challenge is abandoned: the issuer never authorized, and `status` must say so.
+        auth.status = 'declined';
+        auth.declineReason = 'authentication_failed';
+      } else {
+        auth.status = 'voided';
+      }
       auth.challengeExpiresAt = null;
       return { approved: true };
     });

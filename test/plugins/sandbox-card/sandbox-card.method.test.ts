@@ -121,6 +121,19 @@ describe('the test cards', () => {
     ).toMatchObject({ status: 'declined', reason: 'authentication_failed' });
   });
 
+  test('voiding a 3-D Secure payment before its challenge abandons it: status says declined, the challenge is closed', async () => {
+    const pending = await authorize('4000000000003220');
+    const reference = referenceOf(pending.outcome);
+    expect(await method().void(follow(reference, 5000))).toMatchObject({ status: 'approved' });
+    expect(
+      await method().status({ ...follow(reference, 5000, pending.key), operation: 'authorize' }),
+    ).toMatchObject({ status: 'declined', reason: 'authentication_failed' });
+    expect(await method().confirmAction!(follow(reference, 5000), SANDBOX_3DS_ANSWER)).toMatchObject({
+      status: 'declined',
+    });
+    expect(await method().capture(follow(reference, 5000))).toMatchObject({ status: 'declined' });
+  });
+
   test('timeout: the network charges, the reply is lost; status says approved; a retry does not charge twice', async () => {
     const { outcome, key } = await authorize('4000000000000416');
     expect(outcome).toMatchObject({ status: 'unknown' });
