@@ -34,7 +34,7 @@ export const eventsOptions = z.object({
        * by database triggers (payment state changes). It bounds their delay; an empty look is
        * one read-only query.
        */
-      probeIntervalMs: z.number().int().min(5).max(60_000).default(20),
+      probeIntervalMs: z.number().int().min(5).max(60_000).default(10),
     })
     .prefault({}),
   subscriptions: z
