@@ -5,6 +5,7 @@ import { createInterface } from 'node:readline';
 import autocannon, { type Result } from 'autocannon';
 import pg from 'pg';
 import { createIsolatedDatabase } from '../core/testing/isolated-database.ts';
+import { CpuMeter, type CpuUse, postmasterPid } from './cpu-meter.ts';
 import { graphql, inParallel } from './setup-helpers.ts';
 
 /**
@@ -155,7 +156,7 @@ async function rawSql(databaseUrl: string, merchantId: string, wallets: Wallet[]
   await Promise.all(clients.map((c) => c.end()));
   latencies.sort((a, b) => a - b);
   const at = (q: number) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? 0;
-  return { tps: latencies.length / seconds, p50: at(0.5), p99: at(0.99) };
+  return { count: latencies.length, tps: latencies.length / seconds, p50: at(0.5), p99: at(0.99) };
 }
 
 async function main() {
@@ -181,15 +182,39 @@ async function main() {
     const { merchantKey, wallets } = await setUp(url, operatorKey);
     const merchantId = (await sql.query('select id from merchant limit 1')).rows[0].id as string;
 
+    const postmaster = postmasterPid(
+      (await sql.query('select pg_backend_pid() as pid')).rows[0].pid as number,
+    );
+    const cpu = postmaster ? new CpuMeter(child.pid!, postmaster) : undefined;
+    const cpuUse: Record<string, CpuUse> = {};
+    const measured = async <T>(phase: string, run: () => Promise<T>, count: (result: T) => number) => {
+      const start = cpu?.snapshot();
+      const result = await run();
+      if (cpu && start) cpuUse[phase] = cpu.since(start, count(result));
+      return result;
+    };
+
     process.stderr.write('warming up...\n');
     await payments(url, merchantKey, wallets, 3);
     process.stderr.write(`hello (${seconds}s)...\n`);
-    const helloResult = await hello(url);
+    const helloResult = await measured(
+      'hello',
+      () => hello(url),
+      (r) => r.requests.total,
+    );
     process.stderr.write(`raw SQL (${seconds}s)...\n`);
-    const raw = await rawSql(database.url, merchantId, wallets);
+    const raw = await measured(
+      'raw_sql',
+      () => rawSql(database.url, merchantId, wallets),
+      (r) => r.count,
+    );
     const before = Number((await sql.query('select count(*) from payment_intent')).rows[0].count);
     process.stderr.write(`payments (${seconds}s)...\n`);
-    const paid = await payments(url, merchantKey, wallets, seconds);
+    const paid = await measured(
+      'payments',
+      () => payments(url, merchantKey, wallets, seconds),
+      (r) => r.requests.total,
+    );
     const after = Number((await sql.query('select count(*) from payment_intent')).rows[0].count);
     const { verifyLedger } = await graphql<{ verifyLedger: { ok: boolean; problems: unknown[] } }>(
       url,
@@ -218,6 +243,7 @@ async function main() {
       payments_vs_hello: Math.round((paid.requests.average / helloResult.requests.average) * 1000) / 1000,
       payments_vs_raw_sql: Math.round((paid.requests.average / raw.tps) * 1000) / 1000,
       ledger_ok: verifyLedger.ok,
+      cpu_ms_per_request: cpuUse,
     };
     mkdirSync('bench/results', { recursive: true });
     // Other benchmarks (events) merge their own keys into the same file: keep theirs.
@@ -237,6 +263,10 @@ async function main() {
       ['errors', String(result.payment_errors)],
       ['ledger verified', String(result.ledger_ok)],
       ['durability', `fsync=${durability.fsync} synchronous_commit=${durability.synchronous_commit}`],
+      ...Object.entries(cpuUse).map(([phase, use]): [string, string] => [
+        `CPU ms per request, ${phase} (gateway / db / client, busy)`,
+        `${use.gateway_ms} / ${use.database_ms} / ${use.load_generator_ms}, ${Math.round(use.machine_busy * 100)} %`,
+      ]),
     ];
     const width = Math.max(...rows.map(([k]) => k.length));
     process.stdout.write(
