@@ -1,9 +1,15 @@
 import { randomInt, randomUUID } from 'node:crypto';
-import { LockMode, UniqueConstraintViolationException } from '@mikro-orm/core';
+import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { SqlEntityManager as EntityManager } from '@mikro-orm/sql';
 import type { SecretBox } from '../../core/crypto/secret-box.ts';
 import type { Money } from '../../core/money/money.ts';
-import type { DeclineReason, MethodOperation, MethodOutcome } from '../../core/payments/payment-method.ts';
+import type { MethodOperation, MethodOutcome } from '../../core/payments/payment-method.ts';
+import {
+  decline,
+  type FollowUpRequest,
+  SimulatedNetwork,
+  type Verdict,
+} from '../../core/payments/simulated-network.ts';
 import type { CarrierBillingSource } from './billing-source.entity.ts';
 import { CarrierCharge, type ChargeDecline } from './carrier-charge.entity.ts';
 import { CarrierChargeOperation, type ChargeOperationKind } from './carrier-charge-operation.entity.ts';
@@ -28,11 +34,7 @@ export interface ChargeRequest {
   amount: Money;
 }
 
-export interface FollowUpRequest {
-  reference: string;
-  operationKey: string;
-  amount: Money;
-}
+export type { FollowUpRequest };
 
 export interface MonthlyUsage {
   month: string;
@@ -52,14 +54,9 @@ export interface CarrierReply {
  */
 export const SANDBOX_LOST_REPLY_PHONE = '01000000408';
 
-type Verdict = { approved: true } | { approved: false; reason: ChargeDecline; message: string };
-
 const MESSAGE_PURPOSE = 'carrier-billing:sandbox-message';
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 // Sent codes stay readable in the sandbox outbox for a day after they expire, then are purged.
 const OUTBOX_RETENTION = "interval '1 day'";
-
-const decline = (reason: ChargeDecline, message: string): Verdict => ({ approved: false, reason, message });
 
 export function generateCode(): string {
   return randomInt(0, 1_000_000).toString().padStart(6, '0');
@@ -78,6 +75,16 @@ export class SandboxCarrier {
   readonly #keyring: CarrierKeyring;
   readonly #secrets: SecretBox;
   readonly #subscribers: SubscriberDirectory;
+  readonly #network = new SimulatedNetwork({
+    party: 'carrier',
+    noun: 'charge',
+    record: CarrierCharge,
+    operation: CarrierChargeOperation,
+    link: 'charge',
+    populate: ['subscriber'],
+    declined: DECLINE_MESSAGES.do_not_honor,
+    outcomeOf: (charge: CarrierCharge) => this.#outcomeOf(charge),
+  });
 
   constructor(
     options: SandboxCarrierOptions,
@@ -158,7 +165,7 @@ export class SandboxCarrier {
     const subscriber = source.subscriber;
     const now = new Date();
     const { used, cap } = await this.usage(em, subscriber.id, now);
-    const verdict: Verdict =
+    const verdict: Verdict<ChargeDecline> =
       amount.currency !== 'KRW'
         ? decline('do_not_honor', 'Carrier billing charges KRW only')
         : amount.amount <= 0n
@@ -283,34 +290,11 @@ export class SandboxCarrier {
   }
 
   /** What the carrier recorded for an operation, whether or not its reply ever arrived. */
-  async status(
+  status(
     em: EntityManager,
     query: { reference: string; operationKey: string; operation: MethodOperation },
   ): Promise<MethodOutcome> {
-    if (query.operation === 'authorize') {
-      const charge = await em.findOne(
-        CarrierCharge,
-        {
-          $or: [
-            ...(UUID.test(query.reference) ? [{ id: query.reference }] : []),
-            { operationKey: query.operationKey },
-          ],
-        },
-        { populate: ['subscriber'] },
-      );
-      return charge
-        ? this.#outcomeOf(charge)
-        : { status: 'declined', reason: 'do_not_honor', message: 'The carrier never received this charge' };
-    }
-    const operation = await em.findOne(CarrierChargeOperation, { operationKey: query.operationKey });
-    return operation
-      ? operationOutcome(operation, query.reference)
-      : {
-          status: 'declined',
-          reason: 'do_not_honor',
-          message: `The carrier never received this ${query.operation}`,
-          reference: query.reference,
-        };
+    return this.#network.status(em, query);
   }
 
   /**
@@ -360,62 +344,17 @@ export class SandboxCarrier {
   }
 
   /**
-   * One follow-up on a charge, under the charge's row lock (taken before the usage row's,
-   * always in that order); an operation key seen before gets its first answer again.
+   * The keyring loads on a connection of its own, so before the transaction; in it the charge's
+   * row lock is taken before the usage row's, always in that order.
    */
   async #followUp(
     em: EntityManager,
     kind: ChargeOperationKind,
     request: FollowUpRequest,
-    decide: (charge: CarrierCharge, tx: EntityManager) => Promise<Verdict | null>,
+    decide: (charge: CarrierCharge, tx: EntityManager) => Promise<Verdict<ChargeDecline> | null>,
   ): Promise<MethodOutcome> {
-    if (!UUID.test(request.reference)) return unknownCharge(request.reference);
     await this.#keyring.load();
-    return em.transactional(async (tx) => {
-      const charge = await tx.findOne(
-        CarrierCharge,
-        { id: request.reference },
-        { lockMode: LockMode.PESSIMISTIC_WRITE },
-      );
-      if (!charge) return unknownCharge(request.reference);
-      await tx.populate(charge, ['subscriber']);
-      const previous = await tx.findOne(CarrierChargeOperation, { operationKey: request.operationKey });
-      if (previous) {
-        const same =
-          previous.kind === kind &&
-          previous.charge.id === charge.id &&
-          previous.amount === request.amount.amount;
-        return same
-          ? operationOutcome(previous, charge.id)
-          : {
-              status: 'declined',
-              reason: 'do_not_honor',
-              message: 'The operation key was used for another request',
-              reference: charge.id,
-            };
-      }
-      if (request.amount.currency !== charge.currency) {
-        return {
-          status: 'declined',
-          reason: 'do_not_honor',
-          message: `The charge is in ${charge.currency}`,
-          reference: charge.id,
-        };
-      }
-      const verdict = await decide(charge, tx);
-      if (!verdict) return this.#outcomeOf(charge);
-      const operation = tx.create(CarrierChargeOperation, {
-        operationKey: request.operationKey,
-        charge,
-        kind,
-        amount: request.amount.amount,
-        approved: verdict.approved,
-        declineReason: verdict.approved ? null : verdict.reason,
-        message: verdict.approved ? null : verdict.message,
-      });
-      await tx.flush();
-      return operationOutcome(operation, charge.id);
-    });
+    return this.#network.followUp(em, kind, request, decide);
   }
 
   #outcomeOf(charge: CarrierCharge): MethodOutcome {
@@ -451,18 +390,3 @@ const DECLINE_MESSAGES: Record<ChargeDecline, string> = {
   authentication_failed: 'The one-time code was wrong or expired',
   do_not_honor: 'The carrier declined the charge',
 };
-
-function unknownCharge(reference: string): MethodOutcome {
-  return { status: 'declined', reason: 'do_not_honor', message: `The carrier has no charge ${reference}` };
-}
-
-function operationOutcome(operation: CarrierChargeOperation, reference: string): MethodOutcome {
-  if (operation.approved) return { status: 'approved', reference };
-  const reason: DeclineReason = operation.declineReason ?? 'do_not_honor';
-  return {
-    status: 'declined',
-    reason,
-    message: operation.message ?? DECLINE_MESSAGES.do_not_honor,
-    reference,
-  };
-}

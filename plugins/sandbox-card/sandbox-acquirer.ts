@@ -1,10 +1,16 @@
-import { type EntityManager, LockMode, UniqueConstraintViolationException } from '@mikro-orm/core';
+import { type EntityManager, UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { Money } from '../../core/money/money.ts';
-import type { DeclineReason, MethodOperation, MethodOutcome } from '../../core/payments/payment-method.ts';
+import type { MethodOperation, MethodOutcome } from '../../core/payments/payment-method.ts';
+import {
+  decline,
+  type FollowUpRequest,
+  SimulatedNetwork,
+  type Verdict,
+} from '../../core/payments/simulated-network.ts';
 import { isExpired } from './card-input.ts';
 import type { SandboxCardToken } from './card-token.entity.ts';
 import { SandboxCardAuthorization } from './network-authorization.entity.ts';
-import { type OperationKind, SandboxCardOperation } from './network-operation.entity.ts';
+import { SandboxCardOperation } from './network-operation.entity.ts';
 import { CARD_DECLINES, type CardDecline, SANDBOX_3DS_ANSWER } from './test-cards.ts';
 
 /** How the network's answer reaches the gateway: at once, late, or never (the connection drops). */
@@ -23,13 +29,9 @@ export interface AuthorizationRequest {
   amount: Money;
 }
 
-export interface FollowUpRequest {
-  reference: string;
-  operationKey: string;
-  amount: Money;
-}
+export type { FollowUpRequest };
 
-type Verdict = { approved: true } | { approved: false; reason: DeclineReason; message: string };
+type NetworkDecline = NonNullable<SandboxCardAuthorization['declineReason']>;
 
 const DECLINE_MESSAGES: Record<CardDecline | 'authentication_failed', string> = {
   do_not_honor: 'The issuer declined the card',
@@ -40,10 +42,6 @@ const DECLINE_MESSAGES: Record<CardDecline | 'authentication_failed', string> = 
   incorrect_cvc: 'The CVC is incorrect',
   authentication_failed: 'The 3-D Secure challenge failed',
 };
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-const decline = (reason: DeclineReason, message: string): Verdict => ({ approved: false, reason, message });
 
 function isCardDecline(behaviour: string): behaviour is CardDecline {
   return (CARD_DECLINES as readonly string[]).includes(behaviour);
@@ -57,6 +55,15 @@ function isCardDecline(behaviour: string): behaviour is CardDecline {
  */
 export class SandboxAcquirer {
   readonly #challengeTtlMs: number;
+  readonly #network = new SimulatedNetwork({
+    party: 'network',
+    noun: 'authorization',
+    record: SandboxCardAuthorization,
+    operation: SandboxCardOperation,
+    link: 'authorization',
+    declined: DECLINE_MESSAGES.do_not_honor,
+    outcomeOf,
+  });
 
   constructor(options: { challengeTtlMs: number }) {
     this.#challengeTtlMs = options.challengeTtlMs;
@@ -67,7 +74,7 @@ export class SandboxAcquirer {
     if (known) return { outcome: this.#replay(known, request), delivery: 'now' };
     const now = new Date();
     const { token, amount } = request;
-    const verdict: Verdict =
+    const verdict: Verdict<NetworkDecline> =
       amount.amount <= 0n
         ? decline('do_not_honor', 'The amount must be positive')
         : isExpired(token.expMonth, token.expYear, now)
@@ -84,7 +91,7 @@ export class SandboxAcquirer {
       currency: amount.currency,
       amount: amount.amount,
       status: !verdict.approved ? 'declined' : challenge ? 'requires_action' : 'authorized',
-      declineReason: verdict.approved ? null : (verdict.reason as SandboxCardAuthorization['declineReason']),
+      declineReason: verdict.approved ? null : verdict.reason,
       challengeExpiresAt: challenge ? new Date(now.getTime() + this.#challengeTtlMs) : null,
     });
     try {
@@ -107,7 +114,7 @@ export class SandboxAcquirer {
 
   /** Completes a 3-D Secure challenge. */
   confirm(em: EntityManager, request: FollowUpRequest, answer: string): Promise<MethodOutcome> {
-    return this.#followUp(em, 'confirm', request, (auth) => {
+    return this.#network.followUp(em, 'confirm', request, (auth) => {
       if (auth.status !== 'requires_action') return null;
       const expired = !auth.challengeExpiresAt || auth.challengeExpiresAt.getTime() <= Date.now();
       if (!expired && answer === SANDBOX_3DS_ANSWER) {
@@ -124,7 +131,7 @@ export class SandboxAcquirer {
   }
 
   capture(em: EntityManager, request: FollowUpRequest): Promise<MethodOutcome> {
-    return this.#followUp(em, 'capture', request, (auth) => {
+    return this.#network.followUp(em, 'capture', request, (auth) => {
       const amount = request.amount.amount;
       if (auth.status !== 'authorized')
         return decline('do_not_honor', `Cannot capture an authorization that is ${auth.status}`);
@@ -138,7 +145,7 @@ export class SandboxAcquirer {
 
   /** Releases what is authorized and not captured. */
   void(em: EntityManager, request: FollowUpRequest): Promise<MethodOutcome> {
-    return this.#followUp(em, 'void', request, (auth) => {
+    return this.#network.followUp(em, 'void', request, (auth) => {
       if (auth.status === 'declined')
         return decline('do_not_honor', 'The authorization was declined; nothing to void');
       if (auth.status === 'requires_action') {
@@ -154,7 +161,7 @@ export class SandboxAcquirer {
   }
 
   refund(em: EntityManager, request: FollowUpRequest): Promise<MethodOutcome> {
-    return this.#followUp(em, 'refund', request, (auth) => {
+    return this.#network.followUp(em, 'refund', request, (auth) => {
       const amount = request.amount.amount;
       if (amount <= 0n) return decline('do_not_honor', 'The refund amount must be positive');
       if (auth.refunded + amount > auth.captured)
@@ -165,34 +172,11 @@ export class SandboxAcquirer {
   }
 
   /** What the network recorded for an operation, whether or not its reply ever arrived. */
-  async status(
+  status(
     em: EntityManager,
     query: { reference: string; operationKey: string; operation: MethodOperation },
   ): Promise<MethodOutcome> {
-    if (query.operation === 'authorize') {
-      const auth = await em.findOne(SandboxCardAuthorization, {
-        $or: [
-          ...(UUID.test(query.reference) ? [{ id: query.reference }] : []),
-          { operationKey: query.operationKey },
-        ],
-      });
-      return auth
-        ? outcomeOf(auth)
-        : {
-            status: 'declined',
-            reason: 'do_not_honor',
-            message: 'The network never received this authorization',
-          };
-    }
-    const operation = await em.findOne(SandboxCardOperation, { operationKey: query.operationKey });
-    return operation
-      ? operationOutcome(operation, query.reference)
-      : {
-          status: 'declined',
-          reason: 'do_not_honor',
-          message: `The network never received this ${query.operation}`,
-          reference: query.reference,
-        };
+    return this.#network.status(em, query);
   }
 
   #replay(auth: SandboxCardAuthorization, request: AuthorizationRequest): MethodOutcome {
@@ -208,83 +192,6 @@ export class SandboxAcquirer {
           message: 'The operation key was used for another request',
         };
   }
-
-  /**
-   * One follow-up on an authorization, under a row lock so that concurrent captures and
-   * refunds see each other; an operation key seen before gets its first answer again.
-   */
-  async #followUp(
-    em: EntityManager,
-    kind: OperationKind,
-    request: FollowUpRequest,
-    decide: (auth: SandboxCardAuthorization) => Verdict | null,
-  ): Promise<MethodOutcome> {
-    if (!UUID.test(request.reference)) return unknownReference(request.reference);
-    return em.transactional(async (tx) => {
-      const auth = await tx.findOne(
-        SandboxCardAuthorization,
-        { id: request.reference },
-        { lockMode: LockMode.PESSIMISTIC_WRITE },
-      );
-      if (!auth) return unknownReference(request.reference);
-      const previous = await tx.findOne(SandboxCardOperation, { operationKey: request.operationKey });
-      if (previous) {
-        const same =
-          previous.kind === kind &&
-          previous.authorization.id === auth.id &&
-          previous.amount === request.amount.amount;
-        return same
-          ? operationOutcome(previous, auth.id)
-          : {
-              status: 'declined',
-              reason: 'do_not_honor',
-              message: 'The operation key was used for another request',
-              reference: auth.id,
-            };
-      }
-      if (request.amount.currency !== auth.currency) {
-        return {
-          status: 'declined',
-          reason: 'do_not_honor',
-          message: `The authorization is in ${auth.currency}`,
-          reference: auth.id,
-        };
-      }
-      const verdict = decide(auth);
-      // Nothing to decide (e.g. a challenge answered twice): report the authorization as it stands.
-      if (!verdict) return outcomeOf(auth);
-      const operation = tx.create(SandboxCardOperation, {
-        operationKey: request.operationKey,
-        authorization: auth,
-        kind,
-        amount: request.amount.amount,
-        approved: verdict.approved,
-        declineReason: verdict.approved ? null : (verdict.reason as SandboxCardOperation['declineReason']),
-        message: verdict.approved ? null : verdict.message,
-      });
-      await tx.flush();
-      return operationOutcome(operation, auth.id);
-    });
-  }
-}
-
-function unknownReference(reference: string): MethodOutcome {
-  return {
-    status: 'declined',
-    reason: 'do_not_honor',
-    message: `The network has no authorization ${reference}`,
-  };
-}
-
-function operationOutcome(operation: SandboxCardOperation, reference: string): MethodOutcome {
-  return operation.approved
-    ? { status: 'approved', reference }
-    : {
-        status: 'declined',
-        reason: operation.declineReason ?? 'do_not_honor',
-        message: operation.message ?? DECLINE_MESSAGES.do_not_honor,
-        reference,
-      };
 }
 
 export function outcomeOf(auth: SandboxCardAuthorization): MethodOutcome {
