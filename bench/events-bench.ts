@@ -6,7 +6,7 @@ import { createInterface } from 'node:readline';
 import type { Client } from 'graphql-ws';
 import { createWebSocketClient } from '../core/testing/graphql-clients.ts';
 import { createIsolatedDatabase } from '../core/testing/isolated-database.ts';
-import { graphql, inParallel } from './setup-helpers.ts';
+import { fundedWallet, inParallel, merchantWithKey } from './setup-helpers.ts';
 
 /**
  * `npm run bench:events`: payment events delivered to 1,000 graphql-ws subscribers (each its own
@@ -69,41 +69,10 @@ interface Payment {
   audience: readonly Subscriber[];
 }
 
-async function createShops(url: string, operatorKey: string, count: number): Promise<Shop[]> {
+function createShops(url: string, operatorKey: string, count: number): Promise<Shop[]> {
   return inParallel(count, 20, async (i) => {
-    const { createMerchant } = await graphql<{ createMerchant: { id: string } }>(
-      url,
-      operatorKey,
-      'mutation($n: String!) { createMerchant(name: $n) { ... on Merchant { id } } }',
-      { n: `Events bench ${i}` },
-    );
-    const { createApiKey } = await graphql<{ createApiKey: { secret: string } }>(
-      url,
-      operatorKey,
-      `mutation($m: ID!) { createApiKey(input: { kind: merchant, label: "bench", merchantId: $m }) { ... on CreatedApiKey { secret } } }`,
-      { m: createMerchant.id },
-    );
-    const key = createApiKey.secret;
-    const { createCustomer } = await graphql<{ createCustomer: { id: string } }>(
-      url,
-      key,
-      'mutation($r: String!) { createCustomer(input: { externalRef: $r, jurisdiction: "KR" }) { ... on Customer { id } } }',
-      { r: `events-bench-${i}` },
-    );
-    const { createWallet } = await graphql<{ createWallet: { id: string } }>(
-      url,
-      key,
-      'mutation($c: ID!) { createWallet(input: { customerId: $c, currency: "KRW" }) { ... on Wallet { id } } }',
-      { c: createCustomer.id },
-    );
-    await graphql(
-      url,
-      key,
-      `mutation($w: ID!) { topUpWallet(input: { walletId: $w, method: "bench-funding", sourceId: "bench",
-        amount: { amount: "1000000000000", currency: "KRW" } }) { __typename } }`,
-      { w: createWallet.id },
-    );
-    return { merchantId: createMerchant.id, key, customerId: createCustomer.id, walletId: createWallet.id };
+    const merchant = await merchantWithKey(url, operatorKey, `Events bench ${i}`);
+    return { ...merchant, ...(await fundedWallet(url, merchant.key, `events-bench-${i}`)) };
   });
 }
 

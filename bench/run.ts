@@ -6,7 +6,7 @@ import autocannon, { type Result } from 'autocannon';
 import pg from 'pg';
 import { createIsolatedDatabase } from '../core/testing/isolated-database.ts';
 import { CpuMeter, type CpuUse, postmasterPid } from './cpu-meter.ts';
-import { graphql, inParallel } from './setup-helpers.ts';
+import { fundedWallet, graphql, inParallel, merchantWithKey } from './setup-helpers.ts';
 
 /**
  * `npm run bench`: wallet micropayments (authorize + capture in one call) through GraphQL over
@@ -34,40 +34,12 @@ interface Wallet {
 }
 
 async function setUp(url: string, operatorKey: string) {
-  const { createMerchant } = await graphql<{ createMerchant: { id: string } }>(
-    url,
-    operatorKey,
-    'mutation { createMerchant(name: "Bench shop") { ... on Merchant { id } } }',
+  const { key } = await merchantWithKey(url, operatorKey, 'Bench shop');
+  const wallets = await inParallel(
+    walletCount,
+    20,
+    (i): Promise<Wallet> => fundedWallet(url, key, `bench-${i}`),
   );
-  const { createApiKey } = await graphql<{ createApiKey: { secret: string } }>(
-    url,
-    operatorKey,
-    `mutation($m: ID!) { createApiKey(input: { kind: merchant, label: "bench", merchantId: $m }) { ... on CreatedApiKey { secret } } }`,
-    { m: createMerchant.id },
-  );
-  const key = createApiKey.secret;
-  const wallets = await inParallel(walletCount, 20, async (i): Promise<Wallet> => {
-    const { createCustomer } = await graphql<{ createCustomer: { id: string } }>(
-      url,
-      key,
-      'mutation($r: String!) { createCustomer(input: { externalRef: $r, jurisdiction: "KR" }) { ... on Customer { id } } }',
-      { r: `bench-${i}` },
-    );
-    const { createWallet } = await graphql<{ createWallet: { id: string } }>(
-      url,
-      key,
-      'mutation($c: ID!) { createWallet(input: { customerId: $c, currency: "KRW" }) { ... on Wallet { id } } }',
-      { c: createCustomer.id },
-    );
-    await graphql(
-      url,
-      key,
-      `mutation($w: ID!) { topUpWallet(input: { walletId: $w, method: "bench-funding", sourceId: "bench",
-        amount: { amount: "1000000000000", currency: "KRW" } }) { __typename } }`,
-      { w: createWallet.id },
-    );
-    return { customerId: createCustomer.id, walletId: createWallet.id };
-  });
   return { merchantKey: key, wallets };
 }
 
