@@ -11,8 +11,9 @@ import { RedisBus } from './redis.bus.ts';
 export interface EventBus {
   readonly kind: 'postgres' | 'pglite' | 'redis' | 'poll';
   /**
-   * Tells the other processes that this one sequenced new events. PostgreSQL and PGlite need
-   * nothing here: the sequencer pass sends a NOTIFY that is delivered when it commits.
+   * Tells the other processes that this one sequenced new events. PostgreSQL needs nothing
+   * here (the sequencer pass sends a NOTIFY, delivered when it commits); the embedded database
+   * has no other process to tell.
    */
   announce(): void;
   start(onWake: () => void): Promise<void>;
