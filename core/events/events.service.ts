@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { Principal } from '../auth/principal.ts';
 import { visibleMerchants } from '../auth/principal.ts';
 import type { RequestContext } from '../context.ts';
+import { isUuid } from '../uuid.ts';
 import type { EventFanOut } from './event-fan-out.ts';
 import type { EventFilter, LoggedEvent } from './event-log.ts';
 import { openEventStream, type StreamItem } from './event-stream.ts';
@@ -16,7 +17,6 @@ import {
 } from './events.errors.ts';
 import type { EventsOptions } from './events.options.ts';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const CURSOR = /^\d{1,19}$/;
 const MAX_PAYLOAD_BYTES = 64 * 1024;
 export const MAX_PAGE = 1000;
@@ -100,7 +100,7 @@ export class EventsService {
     if (!isEventType(event.type)) {
       throw new EventPublishError(`"${event.type}" is not an event type name (e.g. payment.captured)`);
     }
-    if (!UUID.test(event.merchantId)) throw new EventPublishError('an event needs the merchant id (a UUID)');
+    if (!isUuid(event.merchantId)) throw new EventPublishError('an event needs the merchant id (a UUID)');
     const json = payloadJson(event.payload);
     const declared = this.#types.get(event.type)?.payload;
     if (declared) {

@@ -1,5 +1,6 @@
 import { NotFoundError, ValidationError } from '../../schema/errors.ts';
 import type { RequestContext } from '../context.ts';
+import { isUuid } from '../uuid.ts';
 import { Customer } from './customer.entity.ts';
 import { merchantFilter } from './visibility.ts';
 
@@ -57,8 +58,4 @@ export class CustomerService {
   private isSelfOrStaff(ctx: RequestContext, customer: Customer): boolean {
     return ctx.principal.kind !== 'customer' || ctx.principal.customerRef === customer.externalRef;
   }
-}
-
-export function isUuid(value: string): boolean {
-  return /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value);
 }

@@ -2,7 +2,7 @@ import type { FilterQuery } from '@mikro-orm/core';
 import type { ResolveCursorConnectionArgs } from '@pothos/plugin-relay';
 import { ValidationError } from '../../schema/errors.ts';
 import type { RequestContext } from '../context.ts';
-import { isUuid } from './customer.service.ts';
+import { isUuid } from '../uuid.ts';
 import { PaymentIntent } from './payment-intent.entity.ts';
 import type { PaymentStatus } from './payment-status.ts';
 import { merchantFilter } from './visibility.ts';

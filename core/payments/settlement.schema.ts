@@ -3,7 +3,7 @@ import type { GatewayBuilder } from '../../schema/builder.ts';
 import { NotFoundError, ValidationError } from '../../schema/errors.ts';
 import { moneyRefs } from '../../schema/money.schema.ts';
 import { money } from '../money/money.ts';
-import { isUuid } from './customer.service.ts';
+import { isUuid } from '../uuid.ts';
 import { PAYOUT_STATUSES, Payout } from './payout.entity.ts';
 import type { SettlementService } from './settlement.service.ts';
 

@@ -5,7 +5,7 @@ import { JournalEntry } from '../ledger/journal-entry.entity.ts';
 import type { LedgerService } from '../ledger/ledger.service.ts';
 import { big, query } from '../ledger/sql.ts';
 import { money } from '../money/money.ts';
-import { isUuid } from './customer.service.ts';
+import { isUuid } from '../uuid.ts';
 import type { PaymentAccounts } from './payment-accounts.ts';
 import { Payout } from './payout.entity.ts';
 

@@ -6,6 +6,7 @@ import {
   type RequiredEntityData,
 } from '@mikro-orm/core';
 import type { Money } from '../money/money.ts';
+import { isUuid } from '../uuid.ts';
 import type { DeclineReason, MethodOperation, MethodOutcome } from './payment-method.ts';
 
 export interface FollowUpRequest {
@@ -57,8 +58,6 @@ export interface SimulatedNetworkOptions<
   outcomeOf: (record: R) => MethodOutcome;
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 /**
  * What every simulated external network must do like a real one, so that the gateway's
  * retries and `status` queries are tested against the real thing: follow-ups idempotent on the
@@ -88,7 +87,7 @@ export class SimulatedNetwork<
     decide: (record: R, tx: E) => MaybePromise<Verdict<NonNullable<O['declineReason']>> | null>,
   ): Promise<MethodOutcome> {
     const { link, populate, noun } = this.#options;
-    if (!UUID.test(request.reference)) return this.#unknown(request.reference);
+    if (!isUuid(request.reference)) return this.#unknown(request.reference);
     return em.transactional(async (tx) => {
       const record = await tx.findOne(this.#options.record, { id: request.reference } as FilterQuery<R>, {
         lockMode: LockMode.PESSIMISTIC_WRITE,
@@ -146,7 +145,7 @@ export class SimulatedNetwork<
         this.#options.record,
         {
           $or: [
-            ...(UUID.test(query.reference) ? [{ id: query.reference }] : []),
+            ...(isUuid(query.reference) ? [{ id: query.reference }] : []),
             { operationKey: query.operationKey },
           ],
         } as FilterQuery<R>,

@@ -12,14 +12,13 @@ import type {
   PaymentMethod,
   ReferenceCall,
 } from '../../core/payments/payment-method.ts';
+import { isUuid } from '../../core/uuid.ts';
 import { CarrierBillingSource } from './billing-source.entity.ts';
 import { CarrierCharge } from './carrier-charge.entity.ts';
 import type { SandboxCarrier } from './sandbox-carrier.ts';
 
 /** The carrier runs single conditional SQL statements: the SQL flavour of a fresh EntityManager. */
 const sqlFork = (em: EntityManager) => em.fork() as SqlEntityManager;
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
  * Korean mobile carrier billing (휴대폰 소액결제): the charge goes on the phone bill. Every
@@ -45,7 +44,7 @@ export class CarrierBillingMethod implements PaymentMethod {
 
   async authorize(call: AuthorizeCall): Promise<MethodOutcome> {
     const em = sqlFork(call.em);
-    const source = UUID.test(call.sourceId)
+    const source = isUuid(call.sourceId)
       ? await em.findOne(CarrierBillingSource, { id: call.sourceId }, { populate: ['subscriber'] })
       : null;
     const usable =

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { SqlEntityManager } from '@mikro-orm/sql';
 import type { RequestContext } from '../../core/context.ts';
+import { isUuid } from '../../core/uuid.ts';
 import { NotFoundError } from '../../schema/errors.ts';
 import { CarrierBillingSource } from './billing-source.entity.ts';
 import { CarrierVerificationError } from './carrier-billing.errors.ts';
@@ -90,7 +91,7 @@ export class CarrierBillingService {
   async confirmVerification(ctx: RequestContext, id: string, code: string): Promise<CarrierBillingSource> {
     const owner = ownerOf(ctx);
     await this.#keyring.load();
-    const verification = !UUID.test(id)
+    const verification = !isUuid(id)
       ? null
       : await em(ctx).findOne(
           CarrierVerification,
@@ -134,7 +135,7 @@ export class CarrierBillingService {
 
   async getSource(ctx: RequestContext, id: string): Promise<CarrierBillingSource> {
     const owner = ctx.principal.kind === 'operator' ? null : ownerOf(ctx);
-    const source = UUID.test(id)
+    const source = isUuid(id)
       ? await em(ctx).findOne(
           CarrierBillingSource,
           {
@@ -166,8 +167,6 @@ export class CarrierBillingService {
 
 /** The SQL flavour of the request's EntityManager, for single conditional statements. */
 const em = (ctx: RequestContext) => ctx.em as SqlEntityManager;
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 function ownerOf(ctx: RequestContext): { merchantId: string; customerRef: string | null } {
   const { principal } = ctx;

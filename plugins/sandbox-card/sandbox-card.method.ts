@@ -8,6 +8,7 @@ import type {
   PaymentMethod,
   ReferenceCall,
 } from '../../core/payments/payment-method.ts';
+import { isUuid } from '../../core/uuid.ts';
 import { SandboxCardToken } from './card-token.entity.ts';
 import type { NetworkReply, SandboxAcquirer } from './sandbox-acquirer.ts';
 
@@ -17,8 +18,6 @@ export interface SandboxCardTimings {
   /** How late the network answers for the slow test card. */
   slowResponseMs: number;
 }
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** The gateway's side of the sandbox card network: a client with a read timeout. */
 export class SandboxCardMethod implements PaymentMethod {
@@ -39,7 +38,7 @@ export class SandboxCardMethod implements PaymentMethod {
 
   async authorize(call: AuthorizeCall): Promise<MethodOutcome> {
     const em = call.em.fork();
-    const token = UUID.test(call.sourceId) ? await em.findOne(SandboxCardToken, { id: call.sourceId }) : null;
+    const token = isUuid(call.sourceId) ? await em.findOne(SandboxCardToken, { id: call.sourceId }) : null;
     const usable =
       token &&
       token.merchant.id === call.merchantId &&
