@@ -109,18 +109,26 @@ async function rawSql(databaseUrl: string, merchantId: string, wallets: Wallet[]
       while (Date.now() < until) {
         const { customerId, walletId } = pick(wallets);
         const started = performance.now();
-        await client.query(
-          `select * from payments_pay_from_account($1, $2, 'wallet', 'wallet', $3, 10, 'KRW', null, '[]',
-            $4, $5, 'createPayment', $6, 86400, 64::smallint)`,
-          [
-            merchantId,
-            customerId,
-            walletId,
-            `merchant:${merchantId}`,
-            randomUUID(),
-            randomUUID().replaceAll('-', ''),
-          ],
-        );
+        await client.query('select * from payments_pay_from_accounts($1::jsonb, 86400, 64::smallint)', [
+          JSON.stringify([
+            {
+              n: 0,
+              merchant: merchantId,
+              customer: customerId,
+              method: 'wallet',
+              accountKind: 'wallet',
+              source: walletId,
+              amount: '10',
+              currency: 'KRW',
+              description: null,
+              metadata: [],
+              idemScope: `merchant:${merchantId}`,
+              idemKey: randomUUID(),
+              idemOperation: 'createPayment',
+              idemHash: randomUUID().replaceAll('-', ''),
+            },
+          ]),
+        ]);
         latencies.push(performance.now() - started);
       }
     }),

@@ -2,10 +2,10 @@ import { randomUUID } from 'node:crypto';
 import { type EntityManager, LockMode } from '@mikro-orm/core';
 import { GatewayError, NotFoundError, ValidationError } from '../../schema/errors.ts';
 import type { RequestContext } from '../context.ts';
-import { type LedgerService, translate } from '../ledger/ledger.service.ts';
+import type { LedgerService } from '../ledger/ledger.service.ts';
 import { LedgerAccount } from '../ledger/ledger-account.entity.ts';
+import { InsufficientFundsError } from '../ledger/ledger-errors.ts';
 import { LedgerHold } from '../ledger/ledger-hold.entity.ts';
-import { query } from '../ledger/sql.ts';
 import { type Money, money } from '../money/money.ts';
 import { isUuid } from '../uuid.ts';
 import { Customer } from './customer.entity.ts';
@@ -13,6 +13,7 @@ import type { IdempotencyService, IdempotentRequest } from './idempotency.servic
 import type { StoredResult } from './idempotency-record.entity.ts';
 import { type CallResult, callExternal } from './method-call.ts';
 import type { PaymentMethodRegistry } from './method-registry.ts';
+import type { PayFromAccountBatcher } from './pay-from-account-batcher.ts';
 import type { PaymentAccounts } from './payment-accounts.ts';
 import { InvalidTransitionError } from './payment-errors.ts';
 import { type MetadataEntry, PaymentIntent } from './payment-intent.entity.ts';
@@ -49,6 +50,7 @@ export interface PaymentServiceDeps {
   methodTimeoutMs: number;
   idempotencyTtlSeconds: number;
   merchantBalanceStripes: number;
+  payFromAccount: PayFromAccountBatcher;
   /** Minor units by currency from which a payment needs the caller's step-up. */
   stepUpAtOrAbove: ReadonlyMap<string, bigint>;
 }
@@ -98,7 +100,14 @@ export class PaymentService {
       idempotencyKey,
     );
     if (method.internal && method.fundingAccountKind && command.captureMethod === 'automatic' && !payee) {
-      const paid = await this.payFromAccount(ctx, merchantId, method, command, idem);
+      const paid = await this.payFromAccount(
+        ctx,
+        merchantId,
+        method,
+        method.fundingAccountKind,
+        command,
+        idem,
+      );
       if (paid) return paid;
     }
     const started = await this.transaction<Phase<{ payment: PaymentIntent; op: PaymentOperation }>>(
@@ -178,45 +187,35 @@ export class PaymentService {
 
   /**
    * The micropayment hot path: authorize and capture from the customer's own account in one
-   * database round trip (`payments_pay_from_account`). Null when the key needs the general path.
+   * database round trip, shared with the payments that arrive meanwhile
+   * (`PayFromAccountBatcher`). Null when the key needs the general path.
    */
   private async payFromAccount(
     ctx: RequestContext,
     merchantId: string,
     method: PaymentMethod,
+    accountKind: string,
     command: CreatePaymentCommand,
     idem: IdempotentRequest | null,
   ): Promise<PaymentIntent | null> {
     const { amount } = command;
     if (!isUuid(command.sourceId)) throw new NotFoundError(method.displayName, command.sourceId);
-    let row: Record<string, unknown> | undefined;
-    try {
-      [row] = await query(
-        ctx.em,
-        `select * from payments_pay_from_account(?::uuid, ?::uuid, ?, ?, ?::uuid, ?::bigint, ?, ?, ?::jsonb,
-          ?, ?, ?, ?, ?, ?::smallint)`,
-        [
-          merchantId,
-          command.customerId,
-          method.id,
-          method.fundingAccountKind,
-          command.sourceId,
-          amount.amount.toString(),
-          amount.currency,
-          command.description ?? null,
-          JSON.stringify(command.metadata ?? []),
-          idem?.scope ?? null,
-          idem?.key ?? null,
-          idem?.operation ?? null,
-          idem?.hash ?? null,
-          this.#deps.idempotencyTtlSeconds,
-          this.#deps.merchantBalanceStripes,
-        ],
-      );
-    } catch (error) {
-      throw translate(error, amount);
-    }
-    switch (row?.outcome) {
+    const row = await this.#deps.payFromAccount.pay({
+      merchant: merchantId,
+      customer: command.customerId,
+      method: method.id,
+      accountKind,
+      source: command.sourceId,
+      amount: amount.amount.toString(),
+      currency: amount.currency,
+      description: command.description ?? null,
+      metadata: command.metadata ?? [],
+      idemScope: idem?.scope ?? null,
+      idemKey: idem?.key ?? null,
+      idemOperation: idem?.operation ?? null,
+      idemHash: idem?.hash ?? null,
+    });
+    switch (row.outcome) {
       case 'captured': {
         const at = new Date(Number(row.created_ms));
         return ctx.em.map(PaymentIntent, {
@@ -252,8 +251,10 @@ export class PaymentService {
         throw new NotFoundError(method.displayName, command.sourceId);
       case 'wrong_currency':
         throw new ValidationError('amount', `the ${method.displayName} holds ${row.detail}`);
+      case 'insufficient_funds':
+        throw new InsufficientFundsError(money(BigInt(row.detail ?? '0'), amount.currency), amount);
       default:
-        throw new Error(`payments_pay_from_account answered ${String(row?.outcome)}`);
+        throw new Error(`payments_pay_from_accounts answered ${row.outcome}`);
     }
   }
 

@@ -18,6 +18,17 @@ export const paymentsOptions = z.object({
    * (`STEP_UP_REQUIRED`, action `payment.create`). Currencies not listed never ask.
    */
   stepUpAtOrAbove: z.record(z.string().regex(/^[A-Z]{3}$/), z.string().regex(/^\d{1,30}$/)).default({}),
+  /**
+   * Wallet payments (the one-round-trip path) go to the database in batches: while
+   * `concurrency` batches are in flight, new payments wait for the next, which takes up to
+   * `maxSize` of them. Under light load each batch is one payment and nothing waits.
+   */
+  walletBatches: z
+    .object({
+      concurrency: z.number().int().min(1).max(64).default(4),
+      maxSize: z.number().int().min(1).max(1000).default(100),
+    })
+    .prefault({}),
   janitor: z
     .object({
       /** How often each gateway process looks for unknown outcomes and expired holds; 0 turns it off. */

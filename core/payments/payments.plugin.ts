@@ -6,6 +6,7 @@ import { LedgerAccountSchema } from '../ledger/ledger-account.entity.ts';
 import { LedgerBalanceSchema } from '../ledger/ledger-balance.entity.ts';
 import { LedgerHoldSchema } from '../ledger/ledger-hold.entity.ts';
 import { Migration0001LedgerTables } from '../ledger/migrations/0001-ledger-tables.ts';
+import { Migration0006RefusalAsValue } from '../ledger/migrations/0006-refusal-as-value.ts';
 import { definePlugin } from '../plugin.ts';
 import { CustomerSchema } from './customer.entity.ts';
 import { registerCustomerSchema } from './customer.schema.ts';
@@ -18,6 +19,8 @@ import { Migration0002PaymentsTables } from './migrations/0002-payments-tables.t
 import { Migration0003MeteringSettlement } from './migrations/0003-metering-settlement.ts';
 import { Migration0004PayFromAccount } from './migrations/0004-pay-from-account.ts';
 import { Migration0005PaymentEvents } from './migrations/0005-payment-events.ts';
+import { Migration0007PayFromAccounts } from './migrations/0007-pay-from-accounts.ts';
+import { PayFromAccountBatcher } from './pay-from-account-batcher.ts';
 import { PaymentService } from './payment.service.ts';
 import { PaymentAccounts } from './payment-accounts.ts';
 import { PaymentIntentSchema } from './payment-intent.entity.ts';
@@ -36,6 +39,7 @@ import { UsageRecordSchema } from './usage-record.entity.ts';
 /** What the payments plugin offers other plugins (`services.payments`). */
 export interface PaymentsServices {
   intents: PaymentService;
+  walletBatches: PayFromAccountBatcher;
   customers: CustomerService;
   ledger: LedgerService;
   accounts: PaymentAccounts;
@@ -76,6 +80,8 @@ export const paymentsPlugin = definePlugin({
     { name: '0003-metering-settlement', class: Migration0003MeteringSettlement },
     { name: '0004-pay-from-account', class: Migration0004PayFromAccount },
     { name: '0005-payment-events', class: Migration0005PaymentEvents },
+    { name: '0006-ledger-refusal-as-value', class: Migration0006RefusalAsValue },
+    { name: '0007-pay-from-accounts', class: Migration0007PayFromAccounts },
   ],
   dataMap: paymentsDataMap,
   services: (runtime): PaymentsServices => {
@@ -93,6 +99,11 @@ export const paymentsPlugin = definePlugin({
       retryBaseSeconds: options.janitor.retryBaseSeconds,
       retryMaxSeconds: options.janitor.retryMaxSeconds,
     });
+    const walletBatches = new PayFromAccountBatcher(runtime.orm, {
+      ...options.walletBatches,
+      idempotencyTtlSeconds: options.idempotencyKeyTtlHours * 3600,
+      merchantBalanceStripes: options.merchantBalanceStripes,
+    });
     const intents = new PaymentService({
       methods: runtime.paymentMethods,
       ledger,
@@ -102,6 +113,7 @@ export const paymentsPlugin = definePlugin({
       methodTimeoutMs,
       idempotencyTtlSeconds: options.idempotencyKeyTtlHours * 3600,
       merchantBalanceStripes: options.merchantBalanceStripes,
+      payFromAccount: walletBatches,
       stepUpAtOrAbove: new Map(
         Object.entries(options.stepUpAtOrAbove).map(([currency, minor]) => [currency, BigInt(minor)]),
       ),
@@ -111,6 +123,7 @@ export const paymentsPlugin = definePlugin({
     const settlement = new SettlementService(ledger, accounts);
     return {
       intents,
+      walletBatches,
       customers: new CustomerService(),
       ledger,
       accounts,
