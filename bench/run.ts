@@ -189,6 +189,7 @@ async function main() {
       (r) => r.count,
     );
     const before = Number((await sql.query('select count(*) from payment_intent')).rows[0].count);
+    const startedAt = new Date();
     process.stderr.write(`payments (${seconds}s)...\n`);
     const paid = await measured(
       'payments',
@@ -196,6 +197,15 @@ async function main() {
       (r) => r.requests.total,
     );
     const after = Number((await sql.query('select count(*) from payment_intent')).rows[0].count);
+    // Payments that shared a transaction share its xmin: the mean size of the wallet batches.
+    const perCommit = Number(
+      (
+        await sql.query(
+          'select count(*)::float / greatest(count(distinct xmin::text), 1) as n from payment_intent where created_at >= $1',
+          [startedAt],
+        )
+      ).rows[0].n,
+    );
     const { verifyLedger } = await graphql<{ verifyLedger: { ok: boolean; problems: unknown[] } }>(
       url,
       operatorKey,
@@ -214,6 +224,7 @@ async function main() {
       p50_ms: paid.latency.p50,
       p99_ms: paid.latency.p99,
       payments_recorded: after - before,
+      payments_per_commit: Math.round(perCommit * 10) / 10,
       payments_answered_2xx: paid['2xx'],
       payment_errors: paid.errors + paid.non2xx + paid.timeouts,
       hello_rps: Math.round(helloResult.requests.average),
@@ -240,6 +251,7 @@ async function main() {
       ['payments / hello (target >= 0.4)', String(result.payments_vs_hello)],
       ['payments / raw SQL', String(result.payments_vs_raw_sql)],
       ['payments recorded / answered', `${result.payments_recorded} / ${result.payments_answered_2xx}`],
+      ['payments per commit (wallet batches)', String(result.payments_per_commit)],
       ['errors', String(result.payment_errors)],
       ['ledger verified', String(result.ledger_ok)],
       ['durability', `fsync=${durability.fsync} synchronous_commit=${durability.synchronous_commit}`],
