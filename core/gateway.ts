@@ -106,6 +106,9 @@ export async function createGateway(config: GatewayConfig): Promise<Gateway> {
     // Unexpected errors are logged once, with their stack, by maskUnexpected.
     logging: false,
     maskedErrors: { maskError: maskUnexpected(log), isDev: false },
+    // useBodyLimit enforces the limit; Yoga's own check would pipe every body through a second
+    // stream (about 5 % of the gateway's CPU per request, measured in the payments bench).
+    maxRequestBodySize: false,
     plugins: [
       useBodyLimit(config.http?.bodyLimitBytes ?? DEFAULT_BODY_LIMIT),
       useErrorCodes(),
