@@ -25,7 +25,7 @@ export const paymentsOptions = z.object({
    */
   walletBatches: z
     .object({
-      concurrency: z.number().int().min(1).max(64).default(4),
+      concurrency: z.number().int().min(1).max(64).default(2),
       maxSize: z.number().int().min(1).max(1000).default(100),
     })
     .prefault({}),
