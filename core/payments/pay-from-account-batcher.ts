@@ -1,5 +1,6 @@
 import type { MikroORM } from '@mikro-orm/core';
 import { query } from '../ledger/sql.ts';
+import type { Logger } from '../logging.ts';
 
 /** One payment from a customer's own account, as `payments_pay_from_accounts` takes it. */
 export interface PayFromAccountItem {
@@ -52,12 +53,14 @@ interface Waiting {
  */
 export class PayFromAccountBatcher {
   readonly #orm: MikroORM;
+  readonly #log: Logger;
   readonly #options: PayFromAccountBatcherOptions;
   #waiting: Waiting[] = [];
   #inFlight = 0;
 
-  constructor(orm: MikroORM, options: PayFromAccountBatcherOptions) {
+  constructor(orm: MikroORM, log: Logger, options: PayFromAccountBatcherOptions) {
     this.#orm = orm;
+    this.#log = log;
     this.#options = options;
   }
 
@@ -102,6 +105,10 @@ export class PayFromAccountBatcher {
         batch[0]!.reject(error);
         return;
       }
+      this.#log.warn(
+        { err: error, payments: batch.length },
+        'wallet batch failed; sending its payments one by one',
+      );
       await Promise.all(batch.map((w) => this.#run([w])));
     }
   }

@@ -99,7 +99,7 @@ export const paymentsPlugin = definePlugin({
       retryBaseSeconds: options.janitor.retryBaseSeconds,
       retryMaxSeconds: options.janitor.retryMaxSeconds,
     });
-    const walletBatches = new PayFromAccountBatcher(runtime.orm, {
+    const walletBatches = new PayFromAccountBatcher(runtime.orm, runtime.log, {
       ...options.walletBatches,
       idempotencyTtlSeconds: options.idempotencyKeyTtlHours * 3600,
       merchantBalanceStripes: options.merchantBalanceStripes,

@@ -1,6 +1,10 @@
 import { paymentsPlugin } from '../../../core/payments/payments.plugin.ts';
 import type { InstalledPlugin } from '../../../core/plugin.ts';
-import { createTestGateway, type TestGateway } from '../../../core/testing/create-test-gateway.ts';
+import {
+  createTestGateway,
+  type TestGateway,
+  type TestGatewayOptions,
+} from '../../../core/testing/create-test-gateway.ts';
 import type { HttpGraphQLClient } from '../../../core/testing/graphql-clients.ts';
 
 const PAYMENT_ONLY = `
@@ -63,8 +67,10 @@ export interface PaymentView {
 export async function bootPayments(
   plugins: readonly InstalledPlugin[] = [],
   options: Record<string, unknown> = {},
+  config: TestGatewayOptions['config'] = {},
 ) {
   return createTestGateway({
+    config,
     plugins: [
       paymentsPlugin.with({ janitor: { intervalSeconds: 0, retryBaseSeconds: 0 }, ...options }),
       ...plugins,

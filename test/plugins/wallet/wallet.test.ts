@@ -221,7 +221,7 @@ describe('wallets', () => {
     }
     // The payment query asks for `operations` too: that read is the client's choice, not the payment's.
     const writes = seen.filter((sql) => !/from "api_key"|from "payment_operation"/.test(sql));
-    expect(writes).toEqual([expect.stringContaining('payments_pay_from_account')]);
+    expect(writes).toEqual([expect.stringContaining('payments_pay_from_accounts')]);
   });
 
   test('30 payments at once against a wallet that covers 10: exactly 10 go through, never below zero', async () => {
