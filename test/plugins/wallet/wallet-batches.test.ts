@@ -39,12 +39,12 @@ interface Holder {
   walletId: string;
 }
 
-async function fundedWallet(balance: bigint): Promise<Holder> {
-  const customerId = await createCustomer(shop);
-  const { createWallet } = await shop.data<{ createWallet: { id: string } }>(CREATE_WALLET, {
+async function fundedWallet(balance: bigint, client = shop): Promise<Holder> {
+  const customerId = await createCustomer(client);
+  const { createWallet } = await client.data<{ createWallet: { id: string } }>(CREATE_WALLET, {
     input: { customerId, currency: 'KRW' },
   });
-  await shop.data(TOP_UP, {
+  await client.data(TOP_UP, {
     input: {
       walletId: createWallet.id,
       method: 'test-card',
@@ -53,6 +53,25 @@ async function fundedWallet(balance: bigint): Promise<Holder> {
     },
   });
   return { customerId, walletId: createWallet.id };
+}
+
+/** A wallet payment without a key, as the batcher takes it. */
+function walletItem(merchant: string, holder: Holder, amount: string): PayFromAccountItem {
+  return {
+    merchant,
+    customer: holder.customerId,
+    method: 'wallet',
+    accountKind: 'wallet',
+    source: holder.walletId,
+    amount,
+    currency: 'KRW',
+    description: null,
+    metadata: [],
+    idemScope: null,
+    idemKey: null,
+    idemOperation: null,
+    idemHash: null,
+  };
 }
 
 async function balanceOf(walletId: string): Promise<bigint> {
@@ -209,21 +228,7 @@ describe('wallet payments in shared batches', () => {
       idempotencyTtlSeconds: 86_400,
       merchantBalanceStripes: 4,
     });
-    const item = (amount: string): PayFromAccountItem => ({
-      merchant: merchantId,
-      customer: holder.customerId,
-      method: 'wallet',
-      accountKind: 'wallet',
-      source: holder.walletId,
-      amount,
-      currency: 'KRW',
-      description: null,
-      metadata: [],
-      idemScope: null,
-      idemKey: null,
-      idemOperation: null,
-      idemHash: null,
-    });
+    const item = (amount: string) => walletItem(merchantId, holder, amount);
     // The first goes alone; the next three wait and travel together. The middle one's amount
     // does not fit the database's bigint, which fails their shared statement as a whole.
     const outcomes = await Promise.allSettled([
@@ -258,21 +263,7 @@ describe.skipIf(!process.env.DATABASE_URL)('wallet payments in concurrent batche
   test('batches crossing the same wallets in any order never deadlock', async () => {
     const { merchantId: merchant, client } = await many.createMerchant('Busy arcade');
     const holders: Holder[] = [];
-    for (let i = 0; i < 4; i++) {
-      const customerId = await createCustomer(client);
-      const { createWallet } = await client.data<{ createWallet: { id: string } }>(CREATE_WALLET, {
-        input: { customerId, currency: 'KRW' },
-      });
-      await client.data(TOP_UP, {
-        input: {
-          walletId: createWallet.id,
-          method: 'test-card',
-          sourceId: 'approve',
-          amount: { amount: '100000', currency: 'KRW' },
-        },
-      });
-      holders.push({ customerId, walletId: createWallet.id });
-    }
+    for (let i = 0; i < 4; i++) holders.push(await fundedWallet(100_000n, client));
     const deadlocks = async () => {
       const [row] = await query(
         many.gateway.database.orm.em.fork(),
@@ -285,21 +276,7 @@ describe.skipIf(!process.env.DATABASE_URL)('wallet payments in concurrent batche
     const answers = await Promise.all(
       Array.from({ length: 400 }, () => {
         const holder = holders[Math.floor(Math.random() * holders.length)]!;
-        return batches.pay({
-          merchant,
-          customer: holder.customerId,
-          method: 'wallet',
-          accountKind: 'wallet',
-          source: holder.walletId,
-          amount: '1',
-          currency: 'KRW',
-          description: null,
-          metadata: [],
-          idemScope: null,
-          idemKey: null,
-          idemOperation: null,
-          idemHash: null,
-        });
+        return batches.pay(walletItem(merchant, holder, '1'));
       }),
     );
     expect(answers.filter((a) => a.outcome === 'captured')).toHaveLength(400);
