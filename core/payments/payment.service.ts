@@ -48,8 +48,6 @@ export interface PaymentServiceDeps {
   idempotency: IdempotencyService;
   transitions: PaymentTransitions;
   methodTimeoutMs: number;
-  idempotencyTtlSeconds: number;
-  merchantBalanceStripes: number;
   payFromAccount: PayFromAccountBatcher;
   /** Minor units by currency from which a payment needs the caller's step-up. */
   stepUpAtOrAbove: ReadonlyMap<string, bigint>;

@@ -111,8 +111,6 @@ export const paymentsPlugin = definePlugin({
       idempotency,
       transitions,
       methodTimeoutMs,
-      idempotencyTtlSeconds: options.idempotencyKeyTtlHours * 3600,
-      merchantBalanceStripes: options.merchantBalanceStripes,
       payFromAccount: walletBatches,
       stepUpAtOrAbove: new Map(
         Object.entries(options.stepUpAtOrAbove).map(([currency, minor]) => [currency, BigInt(minor)]),
