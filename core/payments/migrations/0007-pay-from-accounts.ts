@@ -57,11 +57,9 @@ begin
           where s.customer_ok and s.source_currency = s.currency and s.payee is null) b;
 
   perform 1 from ledger_balance b
-    join (select s.source, s.source_shard from payments_batch_sources(p_items) s
-            where s.customer_ok and s.source_currency = s.currency
-          union
-          select s.payee, s.payee_shard from payments_batch_sources(p_items) s
-            where s.customer_ok and s.source_currency = s.currency) k(account, shard)
+    join (select distinct k.account, k.shard from payments_batch_sources(p_items) s
+            cross join lateral (values (s.source, s.source_shard), (s.payee, s.payee_shard)) k(account, shard)
+            where s.customer_ok and s.source_currency = s.currency) k
       on b.account_id = k.account and b.shard = k.shard
     order by b.account_id, b.shard
     for update of b;
