@@ -22,6 +22,7 @@ import { PaymentOperation } from './payment-operation.entity.ts';
 import { assertCanStart } from './payment-state-machine.ts';
 import { type CaptureMethod, type OperationKind, UNRESOLVED_OPERATION_STATUSES } from './payment-status.ts';
 import type { PaymentTransitions } from './payment-transitions.ts';
+import type { PaymentView } from './payment-view.ts';
 import { errorResult, paymentResult, reviveError } from './stored-result.ts';
 import { merchantFilter } from './visibility.ts';
 
@@ -81,7 +82,7 @@ export class PaymentService {
     command: CreatePaymentCommand,
     idempotencyKey?: string | null,
     payee?: Payee,
-  ): Promise<PaymentIntent> {
+  ): Promise<PaymentView> {
     if (ctx.principal.kind !== 'merchant') {
       throw new ValidationError('principal', 'payments are created with a merchant API key');
     }
@@ -195,7 +196,7 @@ export class PaymentService {
     accountKind: string,
     command: CreatePaymentCommand,
     idem: IdempotentRequest | null,
-  ): Promise<PaymentIntent | null> {
+  ): Promise<PaymentView | null> {
     const { amount } = command;
     if (!isUuid(command.sourceId)) throw new NotFoundError(method.displayName, command.sourceId);
     const row = await this.#deps.payFromAccount.pay({
@@ -216,28 +217,30 @@ export class PaymentService {
     switch (row.outcome) {
       case 'captured': {
         const at = new Date(Number(row.created_ms));
-        return ctx.em.map(PaymentIntent, {
+        return {
           id: row.payment_id as string,
-          merchant_id: merchantId,
-          customer_id: command.customerId,
+          merchant: { id: merchantId },
+          customer: { id: command.customerId },
           method: method.id,
-          source_id: command.sourceId,
           purpose: 'payment',
-          funding_account_id: command.sourceId,
-          payee_account_id: row.payee_account_id,
+          status: 'captured',
+          captureMethod: 'automatic',
           currency: amount.currency,
           amount: amount.amount,
-          authorized_amount: amount.amount,
-          captured_amount: amount.amount,
-          refunded_amount: 0n,
-          capture_method: 'automatic',
-          status: 'captured',
-          method_reference: command.sourceId,
+          authorizedAmount: amount.amount,
+          capturedAmount: amount.amount,
+          refundedAmount: 0n,
           description: command.description ?? null,
           metadata: [...(command.metadata ?? [])],
-          created_at: at,
-          updated_at: at,
-        });
+          declineReason: null,
+          declineMessage: null,
+          actionType: null,
+          actionHint: null,
+          actionExpiresAt: null,
+          authorizationExpiresAt: null,
+          createdAt: at,
+          updatedAt: at,
+        };
       }
       case 'replay':
         return this.replay(ctx, JSON.parse(row.detail as string) as StoredResult);
@@ -322,7 +325,7 @@ export class PaymentService {
     return payment;
   }
 
-  operations(ctx: RequestContext, payment: PaymentIntent): Promise<PaymentOperation[]> {
+  operations(ctx: RequestContext, payment: { id: string }): Promise<PaymentOperation[]> {
     return ctx.em.find(
       PaymentOperation,
       { payment: payment.id },

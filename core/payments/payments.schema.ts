@@ -5,7 +5,6 @@ import { moneyFromInput, moneyRefs } from '../../schema/money.schema.ts';
 import { money } from '../money/money.ts';
 import type { PaymentService } from './payment.service.ts';
 import { MONEY_MOVEMENT_ERRORS, registerPaymentErrorTypes } from './payment-error-types.ts';
-import { PaymentIntent } from './payment-intent.entity.ts';
 import type { PaymentJanitor } from './payment-janitor.ts';
 import { listPayments, paymentCursor } from './payment-list.ts';
 import type { PaymentMethod } from './payment-method.ts';
@@ -17,6 +16,13 @@ import {
   OPERATION_STATUSES,
   PAYMENT_STATUSES,
 } from './payment-status.ts';
+import type { PaymentView } from './payment-view.ts';
+
+declare module '../../schema/builder.ts' {
+  interface GatewayObjects {
+    Payment: PaymentView;
+  }
+}
 
 const READERS = { $any: { operator: true, merchant: true, partner: true, customer: true } } as const;
 const MOVERS = { $any: { operator: true, merchant: true } } as const;
@@ -69,8 +75,7 @@ export function registerPaymentsSchema(
     }),
   });
 
-  builder.objectType(PaymentIntent, {
-    name: 'Payment',
+  builder.objectType('Payment', {
     description: 'A payment intent: what a customer pays a merchant, and everything that happened to it.',
     authScopes: READERS,
     fields: (t) => ({
@@ -155,14 +160,14 @@ export function registerPaymentsSchema(
 
   builder.queryFields((t) => ({
     payment: t.field({
-      type: PaymentIntent,
+      type: 'Payment',
       authScopes: READERS,
       args: { id: t.arg.id({ required: true }) },
       errors: { types: [NotFoundError] },
       resolve: (_root, { id }, ctx) => payments.getPayment(ctx, String(id)),
     }),
     payments: t.connection({
-      type: PaymentIntent,
+      type: 'Payment',
       description:
         'Newest first. Merchants see their own, partners what they were granted, customers theirs.',
       authScopes: READERS,
@@ -190,7 +195,7 @@ export function registerPaymentsSchema(
 
   builder.mutationFields((t) => ({
     createPayment: t.field({
-      type: PaymentIntent,
+      type: 'Payment',
       authScopes: { merchant: true },
       args: {
         input: t.arg({ type: CreatePaymentInput, required: true }),
@@ -215,7 +220,7 @@ export function registerPaymentsSchema(
         ),
     }),
     confirmPayment: t.field({
-      type: PaymentIntent,
+      type: 'Payment',
       description: 'Completes a required action (the code the customer received, the challenge answer).',
       authScopes: { $any: { merchant: true, operator: true, customer: true } },
       args: {
@@ -228,7 +233,7 @@ export function registerPaymentsSchema(
         payments.confirmPayment(ctx, String(args.paymentId), args.response, args.idempotencyKey),
     }),
     capturePayment: t.field({
-      type: PaymentIntent,
+      type: 'Payment',
       description:
         'Captures all that remains authorized, or `amount` of it; several partial captures may follow.',
       authScopes: MOVERS,
@@ -253,7 +258,7 @@ export function registerPaymentsSchema(
         ),
     }),
     voidPayment: t.field({
-      type: PaymentIntent,
+      type: 'Payment',
       description: 'Cancels an authorization (or what remains of it after partial captures).',
       authScopes: MOVERS,
       args: { paymentId: t.arg.id({ required: true }), idempotencyKey: t.arg.string() },
@@ -261,7 +266,7 @@ export function registerPaymentsSchema(
       resolve: (_root, args, ctx) => payments.voidPayment(ctx, String(args.paymentId), args.idempotencyKey),
     }),
     refundPayment: t.field({
-      type: PaymentIntent,
+      type: 'Payment',
       description: 'Refunds all that remains captured, or `amount` of it; several refunds may follow.',
       authScopes: MOVERS,
       args: {

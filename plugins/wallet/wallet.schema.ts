@@ -4,7 +4,6 @@ import {
   resolveOffsetConnection,
 } from '@pothos/plugin-relay';
 import { MONEY_MOVEMENT_ERRORS } from '../../core/payments/payment-error-types.ts';
-import { PaymentIntent } from '../../core/payments/payment-intent.entity.ts';
 import type { GatewayBuilder } from '../../schema/builder.ts';
 import { NotFoundError, ValidationError } from '../../schema/errors.ts';
 import { moneyFromInput, moneyRefs } from '../../schema/money.schema.ts';
@@ -102,7 +101,7 @@ export function registerWalletSchema(builder: GatewayBuilder, wallets: WalletSer
       resolve: (_root, { input }, ctx) => wallets.create(ctx, String(input.customerId), input.currency),
     }),
     topUpWallet: t.field({
-      type: PaymentIntent,
+      type: 'Payment',
       description: 'Adds money to a wallet through another payment method; the result is that payment.',
       authScopes: { merchant: true },
       args: {

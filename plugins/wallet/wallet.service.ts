@@ -6,7 +6,7 @@ import { big, query } from '../../core/ledger/sql.ts';
 import { isCurrency } from '../../core/money/currencies.ts';
 import { type Money, money } from '../../core/money/money.ts';
 import { Customer } from '../../core/payments/customer.entity.ts';
-import type { PaymentIntent } from '../../core/payments/payment-intent.entity.ts';
+import type { PaymentView } from '../../core/payments/payment-view.ts';
 import type { PaymentsServices } from '../../core/payments/payments.plugin.ts';
 import { merchantFilter } from '../../core/payments/visibility.ts';
 import { isUuid } from '../../core/uuid.ts';
@@ -132,11 +132,7 @@ export class WalletService {
   }
 
   /** Adds money to the wallet, paid through another method (a card, the phone bill). */
-  async topUp(
-    ctx: RequestContext,
-    input: TopUpInput,
-    idempotencyKey?: string | null,
-  ): Promise<PaymentIntent> {
+  async topUp(ctx: RequestContext, input: TopUpInput, idempotencyKey?: string | null): Promise<PaymentView> {
     if (input.method === walletMethod.id)
       throw new ValidationError('method', 'a wallet is topped up through another method');
     const wallet = await this.get(ctx, input.walletId);

@@ -257,6 +257,36 @@ describe('wallets', () => {
     expect(BigInt(wallet.balance.amount)).toBe(0n);
   });
 
+  test('the answer to a wallet payment is the payment as stored, field for field', async () => {
+    const fields = `id merchantId customerId method purpose status captureMethod description
+      amount { amount currency decimal } authorizedAmount { amount } capturedAmount { amount } refundedAmount { amount }
+      metadata { key value } declineReason declineMessage nextAction { type } authorizationExpiresAt
+      createdAt updatedAt operations { kind status amount { amount } }`;
+    const { createPayment: answered } = await shop.data<{ createPayment: Record<string, unknown> }>(
+      `mutation($input: CreatePaymentInput!) { createPayment(input: $input) { ... on Payment { ${fields} } } }`,
+      {
+        input: {
+          customerId,
+          method: 'wallet',
+          sourceId: walletId,
+          amount: { amount: '25', currency: 'KRW' },
+          description: 'Potion',
+          metadata: [{ key: 'sku', value: 'potion-1' }],
+        },
+      },
+    );
+    const { payment: stored } = await shop.data<{ payment: Record<string, unknown> }>(
+      `query($id: ID!) { payment(id: $id) { ... on Payment { ${fields} } } }`,
+      { id: answered.id },
+    );
+    expect(answered).toMatchObject({
+      status: 'captured',
+      description: 'Potion',
+      capturedAmount: { amount: '25' },
+    });
+    expect(answered).toEqual(stored);
+  });
+
   test('the ledger balances after all of it', async () => {
     expect(await ledgerIsSound(t)).toEqual({ ok: true, problems: [] });
   });
