@@ -9,6 +9,7 @@ import { Migration0001EventLog } from './migrations/0001-event-log.ts';
 import { Migration0002Webhooks } from './migrations/0002-webhooks.ts';
 import { Migration0003EventFunctions } from './migrations/0003-event-functions.ts';
 import { Migration0004NotifyPerBatch } from './migrations/0004-notify-per-batch.ts';
+import { Migration0005PublishAll } from './migrations/0005-publish-all.ts';
 import { WebhookAttemptSchema } from './webhook-attempt.entity.ts';
 import { WebhookDeliverySchema } from './webhook-delivery.entity.ts';
 import { WebhookEndpointSchema } from './webhook-endpoint.entity.ts';
@@ -51,6 +52,7 @@ export const eventsPlugin = definePlugin({
     { name: '0002-webhooks', class: Migration0002Webhooks },
     { name: '0003-event-functions', class: Migration0003EventFunctions },
     { name: '0004-notify-per-batch', class: Migration0004NotifyPerBatch },
+    { name: '0005-publish-all', class: Migration0005PublishAll },
   ],
   dataMap: {
     EventLogHead: {
