@@ -7,6 +7,7 @@ import { LedgerBalanceSchema } from '../ledger/ledger-balance.entity.ts';
 import { LedgerHoldSchema } from '../ledger/ledger-hold.entity.ts';
 import { Migration0001LedgerTables } from '../ledger/migrations/0001-ledger-tables.ts';
 import { Migration0006RefusalAsValue } from '../ledger/migrations/0006-refusal-as-value.ts';
+import { Migration0008EntriesInSets } from '../ledger/migrations/0008-entries-in-sets.ts';
 import { definePlugin } from '../plugin.ts';
 import { CustomerSchema } from './customer.entity.ts';
 import { registerCustomerSchema } from './customer.schema.ts';
@@ -82,6 +83,7 @@ export const paymentsPlugin = definePlugin({
     { name: '0005-payment-events', class: Migration0005PaymentEvents },
     { name: '0006-ledger-refusal-as-value', class: Migration0006RefusalAsValue },
     { name: '0007-pay-from-accounts', class: Migration0007PayFromAccounts },
+    { name: '0008-ledger-entries-in-sets', class: Migration0008EntriesInSets },
   ],
   dataMap: paymentsDataMap,
   services: (runtime): PaymentsServices => {
