@@ -21,6 +21,7 @@ import { Migration0003MeteringSettlement } from './migrations/0003-metering-sett
 import { Migration0004PayFromAccount } from './migrations/0004-pay-from-account.ts';
 import { Migration0005PaymentEvents } from './migrations/0005-payment-events.ts';
 import { Migration0007PayFromAccounts } from './migrations/0007-pay-from-accounts.ts';
+import { Migration0009PayFromAccountsInSets } from './migrations/0009-pay-from-accounts-in-sets.ts';
 import { PayFromAccountBatcher } from './pay-from-account-batcher.ts';
 import { PaymentService } from './payment.service.ts';
 import { PaymentAccounts } from './payment-accounts.ts';
@@ -84,6 +85,7 @@ export const paymentsPlugin = definePlugin({
     { name: '0006-ledger-refusal-as-value', class: Migration0006RefusalAsValue },
     { name: '0007-pay-from-accounts', class: Migration0007PayFromAccounts },
     { name: '0008-ledger-entries-in-sets', class: Migration0008EntriesInSets },
+    { name: '0009-pay-from-accounts-in-sets', class: Migration0009PayFromAccountsInSets },
   ],
   dataMap: paymentsDataMap,
   services: (runtime): PaymentsServices => {

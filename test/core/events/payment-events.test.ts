@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { eventsPlugin } from '../../../core/events/events.plugin.ts';
+import { PayFromAccountBatcher } from '../../../core/payments/pay-from-account-batcher.ts';
 import type { TestGateway } from '../../../core/testing/create-test-gateway.ts';
 import { walletPlugin } from '../../../plugins/wallet/index.ts';
 import { createFakeAcquirer } from '../payments/fake-acquirer.ts';
@@ -115,4 +116,66 @@ test('payments, refunds and payouts publish their state changes; a subscriber th
   expect(all.at(-1)).toMatchObject({ type: 'payment.captured', payload: { paymentId: p3.id, amount: '50' } });
   // No personal data: the customer's reference never appears in any payload.
   expect(JSON.stringify([...seen, ...all])).not.toMatch(/user-0\.\d+/);
+});
+
+test('wallet payments that share a batch publish one event each, in the order they arrived', async () => {
+  const { merchantId, client, key } = await t.createMerchant('Batch shop');
+  const customerId = await createCustomer(client);
+  const { createWallet } = await client.data<{ createWallet: { id: string } }>(
+    'mutation($c: ID!) { createWallet(input: { customerId: $c, currency: "KRW" }) { ... on Wallet { id } } }',
+    { c: customerId },
+  );
+  await mutate(
+    client,
+    'mutation($i: TopUpWalletInput!) { topUpWallet(input: $i) { __typename ... on Payment { id } } }',
+    {
+      i: {
+        walletId: createWallet.id,
+        method: 'test-card',
+        sourceId: 'approve',
+        amount: { amount: '1000', currency: 'KRW' },
+      },
+    },
+  );
+  const stream = collect(t.websocket(key), SUBSCRIBE, { after: '0' });
+  await stream.until(3);
+  // One batch in flight: the first payment goes alone, the other four wait and travel together.
+  const batcher = new PayFromAccountBatcher(t.gateway.database.orm, t.gateway.log, {
+    concurrency: 1,
+    maxSize: 100,
+    idempotencyTtlSeconds: 86_400,
+    merchantBalanceStripes: 4,
+  });
+  const amounts = ['10', '20', '30', '40', '5000'];
+  const answers = await Promise.all(
+    amounts.map((amount) =>
+      batcher.pay({
+        merchant: merchantId,
+        customer: customerId,
+        method: 'wallet',
+        accountKind: 'wallet',
+        source: createWallet.id,
+        amount,
+        currency: 'KRW',
+        description: null,
+        metadata: [],
+        idemScope: null,
+        idemKey: null,
+        idemOperation: null,
+        idemHash: null,
+      }),
+    ),
+  );
+  expect(answers.map((a) => a.outcome)).toEqual([
+    'captured',
+    'captured',
+    'captured',
+    'captured',
+    'insufficient_funds',
+  ]);
+  const events = (await stream.until(7)).slice(3);
+  stream.stop();
+  expect(
+    events.map((e) => [e.type, e.payload.paymentId, e.payload.amount, e.payload.previousStatus]),
+  ).toEqual(answers.slice(0, 4).map((a, n) => ['payment.captured', a.payment_id, amounts[n], null]));
 });
