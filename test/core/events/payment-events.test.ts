@@ -4,7 +4,15 @@ import { PayFromAccountBatcher } from '../../../core/payments/pay-from-account-b
 import type { TestGateway } from '../../../core/testing/create-test-gateway.ts';
 import { walletPlugin } from '../../../plugins/wallet/index.ts';
 import { createFakeAcquirer } from '../payments/fake-acquirer.ts';
-import { bootPayments, CREATE_PAYMENT, createCustomer, mutate, REFUND } from '../payments/support.ts';
+import {
+  bootPayments,
+  CREATE_PAYMENT,
+  createCustomer,
+  fundedWallet,
+  mutate,
+  REFUND,
+  walletItem,
+} from '../payments/support.ts';
 import { collect, EVENT_FIELDS, logIds, testOptions } from './support.ts';
 
 const SUBSCRIBE = `subscription($after: String) { paymentEvents(after: $after) { ${EVENT_FIELDS} } }`;
@@ -120,23 +128,7 @@ test('payments, refunds and payouts publish their state changes; a subscriber th
 
 test('wallet payments that share a batch publish one event each, in the order they arrived', async () => {
   const { merchantId, client, key } = await t.createMerchant('Batch shop');
-  const customerId = await createCustomer(client);
-  const { createWallet } = await client.data<{ createWallet: { id: string } }>(
-    'mutation($c: ID!) { createWallet(input: { customerId: $c, currency: "KRW" }) { ... on Wallet { id } } }',
-    { c: customerId },
-  );
-  await mutate(
-    client,
-    'mutation($i: TopUpWalletInput!) { topUpWallet(input: $i) { __typename ... on Payment { id } } }',
-    {
-      i: {
-        walletId: createWallet.id,
-        method: 'test-card',
-        sourceId: 'approve',
-        amount: { amount: '1000', currency: 'KRW' },
-      },
-    },
-  );
+  const holder = await fundedWallet(client, 1000n);
   const stream = collect(t.websocket(key), SUBSCRIBE, { after: '0' });
   await stream.until(3);
   // One batch in flight: the first payment goes alone, the other four wait and travel together.
@@ -148,23 +140,7 @@ test('wallet payments that share a batch publish one event each, in the order th
   });
   const amounts = ['10', '20', '30', '40', '5000'];
   const answers = await Promise.all(
-    amounts.map((amount) =>
-      batcher.pay({
-        merchant: merchantId,
-        customer: customerId,
-        method: 'wallet',
-        accountKind: 'wallet',
-        source: createWallet.id,
-        amount,
-        currency: 'KRW',
-        description: null,
-        metadata: [],
-        idemScope: null,
-        idemKey: null,
-        idemOperation: null,
-        idemHash: null,
-      }),
-    ),
+    amounts.map((amount) => batcher.pay(walletItem(merchantId, holder, amount))),
   );
   expect(answers.map((a) => a.outcome)).toEqual([
     'captured',

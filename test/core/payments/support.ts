@@ -1,3 +1,4 @@
+import type { PayFromAccountItem } from '../../../core/payments/pay-from-account-batcher.ts';
 import { paymentsPlugin } from '../../../core/payments/payments.plugin.ts';
 import type { InstalledPlugin } from '../../../core/plugin.ts';
 import {
@@ -106,4 +107,46 @@ export async function ledgerIsSound(t: TestGateway) {
     '{ verifyLedger { ok problems { check detail } } }',
   );
   return verifyLedger;
+}
+
+export interface WalletHolder {
+  customerId: string;
+  walletId: string;
+}
+
+/** A new customer of the client's merchant with a KRW wallet, topped up through the fake acquirer. */
+export async function fundedWallet(client: HttpGraphQLClient, balance: bigint): Promise<WalletHolder> {
+  const customerId = await createCustomer(client);
+  const { createWallet } = await client.data<{ createWallet: { id: string } }>(
+    'mutation($input: CreateWalletInput!) { createWallet(input: $input) { ... on Wallet { id } } }',
+    { input: { customerId, currency: 'KRW' } },
+  );
+  await client.data('mutation($input: TopUpWalletInput!) { topUpWallet(input: $input) { __typename } }', {
+    input: {
+      walletId: createWallet.id,
+      method: 'test-card',
+      sourceId: 'approve',
+      amount: { amount: balance.toString(), currency: 'KRW' },
+    },
+  });
+  return { customerId, walletId: createWallet.id };
+}
+
+/** A wallet payment without a key, as PayFromAccountBatcher takes it. */
+export function walletItem(merchant: string, holder: WalletHolder, amount: string): PayFromAccountItem {
+  return {
+    merchant,
+    customer: holder.customerId,
+    method: 'wallet',
+    accountKind: 'wallet',
+    source: holder.walletId,
+    amount,
+    currency: 'KRW',
+    description: null,
+    metadata: [],
+    idemScope: null,
+    idemKey: null,
+    idemOperation: null,
+    idemHash: null,
+  };
 }

@@ -2,10 +2,7 @@ import { randomUUID } from 'node:crypto';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { query } from '../../../core/ledger/sql.ts';
-import {
-  PayFromAccountBatcher,
-  type PayFromAccountItem,
-} from '../../../core/payments/pay-from-account-batcher.ts';
+import { PayFromAccountBatcher } from '../../../core/payments/pay-from-account-batcher.ts';
 import type { TestGateway } from '../../../core/testing/create-test-gateway.ts';
 import type { HttpGraphQLClient } from '../../../core/testing/graphql-clients.ts';
 import { walletPlugin } from '../../../plugins/wallet/index.ts';
@@ -13,10 +10,12 @@ import { createFakeAcquirer } from '../../core/payments/fake-acquirer.ts';
 import {
   bootPayments,
   CREATE_PAYMENT,
-  createCustomer,
+  fundedWallet,
   ledgerIsSound,
   mutate,
   type PaymentView,
+  type WalletHolder,
+  walletItem,
 } from '../../core/payments/support.ts';
 
 /**
@@ -24,8 +23,6 @@ import {
  * With one batch in flight at a time, every request fired at once lands in a shared batch, and
  * each must still answer as if it had run alone.
  */
-const CREATE_WALLET = `mutation($input: CreateWalletInput!) { createWallet(input: $input) { ... on Wallet { id } } }`;
-const TOP_UP = `mutation($input: TopUpWalletInput!) { topUpWallet(input: $input) { __typename } }`;
 const BALANCE = `query($id: ID!) { wallet(id: $id) { ... on Wallet { balance { amount } } } }`;
 const START_BALANCE = 40n;
 
@@ -33,46 +30,6 @@ let t: TestGateway;
 let shop: HttpGraphQLClient;
 let merchantId: string;
 const network = createFakeAcquirer();
-
-interface Holder {
-  customerId: string;
-  walletId: string;
-}
-
-async function fundedWallet(balance: bigint, client = shop): Promise<Holder> {
-  const customerId = await createCustomer(client);
-  const { createWallet } = await client.data<{ createWallet: { id: string } }>(CREATE_WALLET, {
-    input: { customerId, currency: 'KRW' },
-  });
-  await client.data(TOP_UP, {
-    input: {
-      walletId: createWallet.id,
-      method: 'test-card',
-      sourceId: 'approve',
-      amount: { amount: balance.toString(), currency: 'KRW' },
-    },
-  });
-  return { customerId, walletId: createWallet.id };
-}
-
-/** A wallet payment without a key, as the batcher takes it. */
-function walletItem(merchant: string, holder: Holder, amount: string): PayFromAccountItem {
-  return {
-    merchant,
-    customer: holder.customerId,
-    method: 'wallet',
-    accountKind: 'wallet',
-    source: holder.walletId,
-    amount,
-    currency: 'KRW',
-    description: null,
-    metadata: [],
-    idemScope: null,
-    idemKey: null,
-    idemOperation: null,
-    idemHash: null,
-  };
-}
 
 async function balanceOf(walletId: string): Promise<bigint> {
   const { wallet } = await shop.data<{ wallet: { balance: { amount: string } } }>(BALANCE, { id: walletId });
@@ -118,7 +75,7 @@ async function inOneBatch<T>(requests: (() => Promise<T>)[]): Promise<T[]> {
   }
 }
 
-let gate: Holder;
+let gate: WalletHolder;
 
 beforeAll(async () => {
   // Keys stay resolved for a minute: while inOneBatch holds the embedded database's only
@@ -129,7 +86,7 @@ beforeAll(async () => {
     { auth: { principalCacheSeconds: 60 } },
   );
   ({ merchantId, client: shop } = await t.createMerchant('Arcade'));
-  gate = await fundedWallet(1_000_000n);
+  gate = await fundedWallet(shop, 1_000_000n);
 });
 afterAll(() => t?.close());
 
@@ -146,7 +103,7 @@ describe('wallet payments in shared batches', () => {
     });
     await fc.assert(
       fc.asyncProperty(fc.array(request, { minLength: 1, maxLength: 12 }), async (requests) => {
-        const holders = await Promise.all([0, 1, 2].map(() => fundedWallet(START_BALANCE)));
+        const holders = await Promise.all([0, 1, 2].map(() => fundedWallet(shop, START_BALANCE)));
         const sent = requests.flatMap((r, i) => {
           const holder = holders[r.wallet]!;
           const source =
@@ -221,7 +178,7 @@ describe('wallet payments in shared batches', () => {
   }, 120_000);
 
   test('a batch that fails as a whole is retried one payment at a time, so only the bad one fails', async () => {
-    const holder = await fundedWallet(1_000n);
+    const holder = await fundedWallet(shop, 1_000n);
     const batcher = new PayFromAccountBatcher(t.gateway.database.orm, t.gateway.log, {
       concurrency: 1,
       maxSize: 100,
@@ -262,8 +219,8 @@ describe.skipIf(!process.env.DATABASE_URL)('wallet payments in concurrent batche
 
   test('batches crossing the same wallets in any order never deadlock', async () => {
     const { merchantId: merchant, client } = await many.createMerchant('Busy arcade');
-    const holders: Holder[] = [];
-    for (let i = 0; i < 4; i++) holders.push(await fundedWallet(100_000n, client));
+    const holders: WalletHolder[] = [];
+    for (let i = 0; i < 4; i++) holders.push(await fundedWallet(client, 100_000n));
     const deadlocks = async () => {
       const [row] = await query(
         many.gateway.database.orm.em.fork(),
