@@ -24,7 +24,6 @@ export type PayFromAccountAnswer = {
   outcome: string;
   detail: string | null;
   payment_id: string | null;
-  payee_account_id: string | null;
   created_ms: string | number | null;
 };
 

@@ -44,9 +44,9 @@ begin
     where p.key = 'merchant_payable/' || i.merchant || '/' || i.currency limit 1) p on true;
 end $$;`;
 
-const PAY_FROM_ACCOUNTS = `create or replace function payments_pay_from_accounts(p_items jsonb,
+const PAY_FROM_ACCOUNTS = `create function payments_pay_from_accounts(p_items jsonb,
     p_idem_ttl_seconds double precision, p_payee_stripes smallint)
-  returns table (n integer, outcome text, detail text, payment_id uuid, payee_account_id uuid, created_ms bigint)
+  returns table (n integer, outcome text, detail text, payment_id uuid, created_ms bigint)
   language plpgsql as $$
 declare
   v_now timestamptz := date_trunc('milliseconds', now());
@@ -75,7 +75,7 @@ begin
   return query select s.n,
       case when not s.customer_ok then 'no_customer' when s.source_currency is null then 'no_source'
         else 'wrong_currency' end,
-      case when s.customer_ok then s.source_currency end, null::uuid, null::uuid, null::bigint
+      case when s.customer_ok then s.source_currency end, null::uuid, null::bigint
     from unnest(v_items) s where not s.valid;
 
   perform 1 from ledger_balance b
@@ -105,7 +105,7 @@ begin
   return query select s.n,
       case when x.scope is null or x.expires_at <= now() or x.request_hash <> s.idem_hash
           or x.status <> 'completed' or (x.result ->> 'id')::uuid = any(v_claimed) then 'busy' else 'replay' end,
-      x.result::text, null::uuid, null::uuid, null::bigint
+      x.result::text, null::uuid, null::bigint
     from unnest(v_items) s
     left join idempotency_record x on x.scope = s.idem_scope and x.key = s.idem_key
     where s.valid and s.idem_key is not null and s.payment_id <> all(v_claimed);
@@ -131,7 +131,7 @@ begin
     v_available := ledger_try_move(r.source, r.source_shard, r.amount, 0, 0, 0);
     if v_available is not null then
       v_refused := v_refused || r.payment_id;
-      return query select r.n, 'insufficient_funds', v_available::text, null::uuid, null::uuid, null::bigint;
+      return query select r.n, 'insufficient_funds', v_available::text, null::uuid, null::bigint;
     end if;
   end loop;
   if cardinality(v_refused) > 0 then
@@ -157,7 +157,7 @@ begin
     select s.payment_id, s.merchant, s.customer, s.method, s.source::text, 'payment', s.source, s.payee, s.currency,
       s.amount, s.amount, s.amount, 0, 'automatic', 'captured', s.source::text, s.description, s.metadata, v_now, v_now
     from unnest(v_paid) s order by s.n;
-  return query select s.n, 'captured', null::text, s.payment_id, s.payee, v_created_ms from unnest(v_paid) s;
+  return query select s.n, 'captured', null::text, s.payment_id, v_created_ms from unnest(v_paid) s;
 end $$;`;
 
 /** A payment event's payload (0005's), for the row trigger on updates and the statement trigger on inserts. */
@@ -192,6 +192,8 @@ export class Migration0009PayFromAccountsInSets extends Migration {
   override async up(): Promise<void> {
     this.addSql(BATCH_ITEM);
     this.addSql(BATCH_ITEMS);
+    // The answer no longer names the payee account: the gateway answers without loading the payment.
+    this.addSql('drop function payments_pay_from_accounts;');
     this.addSql(PAY_FROM_ACCOUNTS);
     this.addSql('drop function payments_batch_sources;');
     this.addSql('drop trigger payment_intent_created_event on payment_intent;');
