@@ -1,7 +1,7 @@
 import { defineConfig } from './core/config.ts';
-import { eventsPlugin } from './core/events/events.plugin.ts';
-import { paymentsPlugin } from './core/payments/payments.plugin.ts';
 import { carrierBillingPlugin } from './plugins/carrier-billing/index.ts';
+import { eventsPlugin } from './plugins/events/index.ts';
+import { paymentsPlugin } from './plugins/payments/index.ts';
 import { sandboxCardPlugin } from './plugins/sandbox-card/index.ts';
 import { totpPlugin } from './plugins/totp/index.ts';
 import { walletPlugin } from './plugins/wallet/index.ts';

@@ -1,5 +1,5 @@
-import type { PaymentMethod } from '../core/payments/payment-method.ts';
 import { definePlugin } from '../core/plugin.ts';
+import type { PaymentMethod } from '../plugins/payments/payment-method.ts';
 
 /** A bank that approves every top-up at once: the bench needs funded wallets, not a card network. */
 const benchFunding: PaymentMethod = {

@@ -1,8 +1,8 @@
 import type { MikroORM } from '@mikro-orm/core';
+import type { PaymentMethodRegistry } from '../plugins/payments/method-registry.ts';
 import type { SecretBox } from './crypto/secret-box.ts';
 import type { HookBus } from './hook-bus.ts';
 import type { Logger } from './logging.ts';
-import type { PaymentMethodRegistry } from './payments/method-registry.ts';
 import type { GatewayServices } from './plugin.ts';
 
 /** What a plugin is handed at setup: its own validated options and the kernel's shared parts. */

@@ -1,8 +1,8 @@
 import type { EntitySchema, MigrationObject } from '@mikro-orm/core';
 import type { z } from 'zod';
+import type { PaymentMethod } from '../plugins/payments/payment-method.ts';
 import type { GatewayBuilder, ScopeLoaderFactory } from '../schema/builder.ts';
 import type { DataMap } from './db/data-map.ts';
-import type { PaymentMethod } from './payments/payment-method.ts';
 import type { PluginRuntime } from './plugin-runtime.ts';
 
 /**

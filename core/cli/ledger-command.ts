@@ -1,5 +1,5 @@
+import { verifyLedger } from '../../plugins/payments/ledger/verify-ledger.ts';
 import type { Gateway } from '../gateway.ts';
-import { verifyLedger } from '../ledger/verify-ledger.ts';
 
 /**
  * `gateway ledger verify`: checks every ledger invariant over the whole database and prints

@@ -4,15 +4,15 @@ import type { EntityManager } from '@mikro-orm/core';
 import type { SqlEntityManager } from '@mikro-orm/sql';
 import { Merchant } from '../../core/auth/merchant.entity.ts';
 import { money } from '../../core/money/money.ts';
-import { LimitExceededError } from '../../core/payments/payment-errors.ts';
+import { isUuid } from '../../core/uuid.ts';
+import { LimitExceededError } from '../payments/payment-errors.ts';
 import type {
   AuthorizeCall,
   MethodOperation,
   MethodOutcome,
   PaymentMethod,
   ReferenceCall,
-} from '../../core/payments/payment-method.ts';
-import { isUuid } from '../../core/uuid.ts';
+} from '../payments/payment-method.ts';
 import { CarrierBillingSource } from './billing-source.entity.ts';
 import { CarrierCharge } from './carrier-charge.entity.ts';
 import type { SandboxCarrier } from './sandbox-carrier.ts';

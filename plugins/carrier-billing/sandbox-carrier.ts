@@ -3,13 +3,13 @@ import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { SqlEntityManager as EntityManager } from '@mikro-orm/sql';
 import type { SecretBox } from '../../core/crypto/secret-box.ts';
 import type { Money } from '../../core/money/money.ts';
-import type { MethodOperation, MethodOutcome } from '../../core/payments/payment-method.ts';
+import type { MethodOperation, MethodOutcome } from '../payments/payment-method.ts';
 import {
   decline,
   type FollowUpRequest,
   SimulatedNetwork,
   type Verdict,
-} from '../../core/payments/simulated-network.ts';
+} from '../payments/simulated-network.ts';
 import type { CarrierBillingSource } from './billing-source.entity.ts';
 import { CarrierCharge, type ChargeDecline } from './carrier-charge.entity.ts';
 import { CarrierChargeOperation, type ChargeOperationKind } from './carrier-charge-operation.entity.ts';

@@ -1,12 +1,12 @@
 import { type EntityManager, UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { Money } from '../../core/money/money.ts';
-import type { MethodOperation, MethodOutcome } from '../../core/payments/payment-method.ts';
+import type { MethodOperation, MethodOutcome } from '../payments/payment-method.ts';
 import {
   decline,
   type FollowUpRequest,
   SimulatedNetwork,
   type Verdict,
-} from '../../core/payments/simulated-network.ts';
+} from '../payments/simulated-network.ts';
 import { isExpired } from './card-input.ts';
 import type { SandboxCardToken } from './card-token.entity.ts';
 import { SandboxCardAuthorization } from './network-authorization.entity.ts';

@@ -1,14 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { isCurrency } from '../../core/money/currencies.ts';
+import { isUuid } from '../../core/uuid.ts';
 import type {
   AuthorizeCall,
   MethodOperation,
   MethodOutcome,
   PaymentMethod,
   ReferenceCall,
-} from '../../core/payments/payment-method.ts';
-import { isUuid } from '../../core/uuid.ts';
+} from '../payments/payment-method.ts';
 import { SandboxCardToken } from './card-token.entity.ts';
 import type { NetworkReply, SandboxAcquirer } from './sandbox-acquirer.ts';
 

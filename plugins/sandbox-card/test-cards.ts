@@ -1,4 +1,4 @@
-import type { DeclineReason } from '../../core/payments/payment-method.ts';
+import type { DeclineReason } from '../payments/payment-method.ts';
 
 export const CARD_BRANDS = ['visa', 'mastercard', 'amex'] as const;
 export type CardBrand = (typeof CARD_BRANDS)[number];

@@ -1,6 +1,6 @@
 import { defineEntity, p } from '@mikro-orm/core';
 import { Merchant } from '../../core/auth/merchant.entity.ts';
-import { Customer } from '../../core/payments/customer.entity.ts';
+import { Customer } from '../payments/customer.entity.ts';
 
 const WalletSchema = defineEntity({
   name: 'Wallet',

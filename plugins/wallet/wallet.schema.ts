@@ -3,10 +3,10 @@ import {
   resolveCursorConnection,
   resolveOffsetConnection,
 } from '@pothos/plugin-relay';
-import { MONEY_MOVEMENT_ERRORS } from '../../core/payments/payment-error-types.ts';
 import type { GatewayBuilder } from '../../schema/builder.ts';
 import { NotFoundError, ValidationError } from '../../schema/errors.ts';
 import { moneyFromInput, moneyRefs } from '../../schema/money.schema.ts';
+import { MONEY_MOVEMENT_ERRORS } from '../payments/payment-error-types.ts';
 import { Wallet } from './wallet.entity.ts';
 import type { StatementLine, WalletService } from './wallet.service.ts';
 

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { paymentsPlugin } from '../../../core/payments/payments.plugin.ts';
 import { createTestGateway, type TestGateway } from '../../../core/testing/create-test-gateway.ts';
 import type { HttpGraphQLClient } from '../../../core/testing/graphql-clients.ts';
 import { carrierBillingPlugin } from '../../../plugins/carrier-billing/index.ts';
 import { SANDBOX_LOST_REPLY_PHONE } from '../../../plugins/carrier-billing/sandbox-carrier.ts';
+import { paymentsPlugin } from '../../../plugins/payments/index.ts';
 import {
   CONFIRM_PAYMENT,
   CREATE_PAYMENT,

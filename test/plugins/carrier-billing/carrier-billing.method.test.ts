@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { LimitExceededError } from '../../../core/payments/payment-errors.ts';
-import type { MethodOutcome } from '../../../core/payments/payment-method.ts';
-import { paymentsPlugin } from '../../../core/payments/payments.plugin.ts';
 import { createTestGateway, type TestGateway } from '../../../core/testing/create-test-gateway.ts';
 import { carrierBillingPlugin } from '../../../plugins/carrier-billing/index.ts';
+import { paymentsPlugin } from '../../../plugins/payments/index.ts';
+import { LimitExceededError } from '../../../plugins/payments/payment-errors.ts';
+import type { MethodOutcome } from '../../../plugins/payments/payment-method.ts';
 import {
   CONFIRM,
   codeFor,

@@ -1,9 +1,9 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import { LimitExceededError } from '../../../core/payments/payment-errors.ts';
-import { paymentsPlugin } from '../../../core/payments/payments.plugin.ts';
 import { createTestGateway, type TestGateway } from '../../../core/testing/create-test-gateway.ts';
 import { carrierBillingPlugin } from '../../../plugins/carrier-billing/index.ts';
+import { paymentsPlugin } from '../../../plugins/payments/index.ts';
+import { LimitExceededError } from '../../../plugins/payments/payment-errors.ts';
 import { codeFor, krw, methodCall, referenceOf, usageRow, verifiedSource } from './support.ts';
 
 const payments = paymentsPlugin.with({ janitor: { intervalSeconds: 0 } });

@@ -1,8 +1,8 @@
 import { randomInt } from 'node:crypto';
 import { expect } from 'vitest';
-import type { MethodOutcome } from '../../../core/payments/payment-method.ts';
 import type { TestGateway } from '../../../core/testing/create-test-gateway.ts';
 import type { HttpGraphQLClient } from '../../../core/testing/graphql-clients.ts';
+import type { MethodOutcome } from '../../../plugins/payments/payment-method.ts';
 
 export { everyRowAsText, krw, methodCall } from '../sandbox-card/support.ts';
 

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { paymentsPlugin } from '../../../core/payments/payments.plugin.ts';
 import { createTestGateway, type TestGateway } from '../../../core/testing/create-test-gateway.ts';
 import type { HttpGraphQLClient } from '../../../core/testing/graphql-clients.ts';
+import { paymentsPlugin } from '../../../plugins/payments/index.ts';
 import { sandboxCardPlugin } from '../../../plugins/sandbox-card/index.ts';
 import { SandboxCardAuthorization } from '../../../plugins/sandbox-card/network-authorization.entity.ts';
 import { SANDBOX_3DS_ANSWER } from '../../../plugins/sandbox-card/test-cards.ts';

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import type { MethodOutcome } from '../../../core/payments/payment-method.ts';
-import { paymentsPlugin } from '../../../core/payments/payments.plugin.ts';
 import { createTestGateway, type TestGateway } from '../../../core/testing/create-test-gateway.ts';
+import { paymentsPlugin } from '../../../plugins/payments/index.ts';
+import type { MethodOutcome } from '../../../plugins/payments/payment-method.ts';
 import { SandboxCardToken } from '../../../plugins/sandbox-card/card-token.entity.ts';
 import { sandboxCardPlugin } from '../../../plugins/sandbox-card/index.ts';
 import { SandboxCardAuthorization } from '../../../plugins/sandbox-card/network-authorization.entity.ts';

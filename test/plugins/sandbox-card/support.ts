@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { money } from '../../../core/money/money.ts';
-import type { MethodCall } from '../../../core/payments/payment-method.ts';
 import type { TestGateway } from '../../../core/testing/create-test-gateway.ts';
+import type { MethodCall } from '../../../plugins/payments/payment-method.ts';
 
 export const TOKENIZE = `mutation($input: TokenizeSandboxCardInput!) {
   tokenizeSandboxCard(input: $input) {

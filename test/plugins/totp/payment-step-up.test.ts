@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import { paymentsPlugin } from '../../../core/payments/payments.plugin.ts';
 import { createTestGateway, type TestGateway } from '../../../core/testing/create-test-gateway.ts';
+import { paymentsPlugin } from '../../../plugins/payments/index.ts';
 import { sandboxCardPlugin } from '../../../plugins/sandbox-card/index.ts';
 import { totpPlugin } from '../../../plugins/totp/index.ts';
 import { CREATE_PAYMENT, createCustomer } from '../sandbox-card/e2e-support.ts';

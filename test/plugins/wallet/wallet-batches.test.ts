@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { query } from '../../../core/ledger/sql.ts';
-import { PayFromAccountBatcher } from '../../../core/payments/pay-from-account-batcher.ts';
 import type { TestGateway } from '../../../core/testing/create-test-gateway.ts';
 import type { HttpGraphQLClient } from '../../../core/testing/graphql-clients.ts';
+import { query } from '../../../plugins/payments/ledger/sql.ts';
+import { PayFromAccountBatcher } from '../../../plugins/payments/pay-from-account-batcher.ts';
 import { walletPlugin } from '../../../plugins/wallet/index.ts';
-import { createFakeAcquirer } from '../../core/payments/fake-acquirer.ts';
+import { createFakeAcquirer } from '../payments/fake-acquirer.ts';
 import {
   bootPayments,
   CREATE_PAYMENT,
@@ -16,7 +16,7 @@ import {
   type PaymentView,
   type WalletHolder,
   walletItem,
-} from '../../core/payments/support.ts';
+} from '../payments/support.ts';
 
 /**
  * Wallet payments that arrive together share a database statement (PayFromAccountBatcher).

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { TestGateway } from '../../../core/testing/create-test-gateway.ts';
 import type { HttpGraphQLClient } from '../../../core/testing/graphql-clients.ts';
 import { walletPlugin } from '../../../plugins/wallet/index.ts';
-import { createFakeAcquirer } from '../../core/payments/fake-acquirer.ts';
+import { createFakeAcquirer } from '../payments/fake-acquirer.ts';
 import {
   bootPayments,
   CAPTURE,
@@ -12,7 +12,7 @@ import {
   mutate,
   PAYMENT_FIELDS,
   REFUND,
-} from '../../core/payments/support.ts';
+} from '../payments/support.ts';
 
 const CREATE_WALLET = `mutation($input: CreateWalletInput!) {
   createWallet(input: $input) { __typename ... on Wallet { id currency } ... on Error { code message } }

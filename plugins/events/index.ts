@@ -1,0 +1,132 @@
+import { definePlugin } from '../../core/plugin.ts';
+import { EventFanOut } from './event-fan-out.ts';
+import { EventLogHeadSchema } from './event-log-head.entity.ts';
+import { eventsOptions } from './events.options.ts';
+import { registerEventsSchema } from './events.schema.ts';
+import { EventsService } from './events.service.ts';
+import { GatewayEventSchema } from './gateway-event.entity.ts';
+import { Migration0001EventLog } from './migrations/0001-event-log.ts';
+import { Migration0002Webhooks } from './migrations/0002-webhooks.ts';
+import { Migration0003EventFunctions } from './migrations/0003-event-functions.ts';
+import { Migration0004NotifyPerBatch } from './migrations/0004-notify-per-batch.ts';
+import { Migration0005PublishAll } from './migrations/0005-publish-all.ts';
+import { WebhookAttemptSchema } from './webhook-attempt.entity.ts';
+import { WebhookDeliverySchema } from './webhook-delivery.entity.ts';
+import { WebhookEndpointSchema } from './webhook-endpoint.entity.ts';
+import { WebhookEndpointsService } from './webhook-endpoints.service.ts';
+import { registerWebhooksSchema } from './webhooks.schema.ts';
+
+declare module '../../core/plugin.ts' {
+  interface GatewayServices {
+    events: EventsService;
+    /** Under a camelCase key, which no (kebab-case) plugin name can take. */
+    webhookEndpoints: WebhookEndpointsService;
+  }
+}
+
+const technical = (purpose: string, retention: 'while-active' | 'P30D' = 'while-active') =>
+  ({ category: 'technical', purpose, retention }) as const;
+
+/** Each gateway's background fan-out, by its plugin runtime (one per gateway). */
+const fanOuts = new WeakMap<object, EventFanOut>();
+
+/**
+ * The event kernel: the outbox event log, its fan-out to subscribers across processes, and
+ * signed webhooks. Producers call `services.events.publish(em, event)` inside their transaction.
+ */
+export const eventsPlugin = definePlugin({
+  name: 'events',
+  version: '1.0.0',
+  description:
+    'Outbox event log, resumable subscriptions (graphql-ws, SSE), signed webhooks, multi-process fan-out',
+  options: eventsOptions,
+  entities: [
+    EventLogHeadSchema,
+    GatewayEventSchema,
+    WebhookEndpointSchema,
+    WebhookDeliverySchema,
+    WebhookAttemptSchema,
+  ],
+  migrations: [
+    { name: '0001-event-log', class: Migration0001EventLog },
+    { name: '0002-webhooks', class: Migration0002Webhooks },
+    { name: '0003-event-functions', class: Migration0003EventFunctions },
+    { name: '0004-notify-per-batch', class: Migration0004NotifyPerBatch },
+    { name: '0005-publish-all', class: Migration0005PublishAll },
+  ],
+  dataMap: {
+    EventLogHead: {
+      id: technical('the single head row'),
+      position: technical('hand out cursors in commit order'),
+      purgedThrough: technical('tell resuming readers that events were purged'),
+    },
+    GatewayEvent: {
+      id: technical('identify the event; receivers deduplicate on it', 'P30D'),
+      insertOrder: technical('keep the order of events within a transaction', 'P30D'),
+      position: technical('the cursor readers resume from', 'P30D'),
+      type: technical('what happened', 'P30D'),
+      merchantId: technical('whose event; who may read it', 'P30D'),
+      payload: {
+        category: 'financial',
+        purpose: 'tell partners what happened: ids, amounts and states only, no personal data',
+        retention: 'P30D',
+      },
+      createdAt: technical('retention and ordering', 'P30D'),
+    },
+    WebhookEndpoint: {
+      id: technical('identify the endpoint'),
+      partner: technical('owner'),
+      merchant: technical('owner, or the one merchant a partner endpoint is narrowed to'),
+      url: technical('where to deliver'),
+      description: technical('tell endpoints apart'),
+      eventTypes: technical('which events to deliver'),
+      secretSealed: { category: 'credential', purpose: 'sign deliveries', retention: 'until-revoked' },
+      previousSecretSealed: {
+        category: 'credential',
+        purpose: 'sign deliveries during a rotation',
+        retention: 'until-revoked',
+      },
+      previousSecretExpiresAt: technical('end the rotation overlap'),
+      createdAt: technical('audit'),
+      disabledAt: technical('stop deliveries'),
+    },
+    WebhookDelivery: {
+      id: technical('identify the delivery', 'P30D'),
+      endpoint: technical('where to', 'P30D'),
+      event: technical('what', 'P30D'),
+      state: technical('retry until delivered or given up', 'P30D'),
+      attempts: technical('backoff', 'P30D'),
+      nextAttemptAt: technical('schedule retries; lease a claimed delivery', 'P30D'),
+      leaseToken: technical('only the claiming process records the outcome', 'P30D'),
+      createdAt: technical('the retry window', 'P30D'),
+      deliveredAt: technical('audit', 'P30D'),
+    },
+    WebhookAttempt: {
+      id: technical('identify the attempt', 'P30D'),
+      delivery: technical('which delivery', 'P30D'),
+      number: technical('order of attempts', 'P30D'),
+      startedAt: technical('debugging', 'P30D'),
+      durationMs: technical('debugging', 'P30D'),
+      statusCode: technical('debugging', 'P30D'),
+      error: technical('debugging', 'P30D'),
+      succeeded: technical('debugging', 'P30D'),
+    },
+  },
+  services: (plugin) => {
+    const fanOut = new EventFanOut(plugin);
+    const events = new EventsService(fanOut, plugin.options);
+    fanOuts.set(plugin, fanOut);
+    plugin.services.webhookEndpoints = new WebhookEndpointsService(
+      plugin.secrets,
+      plugin.options.webhooks,
+      () => fanOut.dispatcher.wake(),
+    );
+    return events;
+  },
+  schema: (builder, plugin) => {
+    registerEventsSchema(builder, plugin.services.events);
+    registerWebhooksSchema(builder, plugin.services.webhookEndpoints);
+  },
+  onReady: (plugin) => fanOuts.get(plugin)!.start(),
+  onClose: (plugin) => fanOuts.get(plugin)?.close(),
+});

@@ -1,0 +1,258 @@
+import { randomUUID } from 'node:crypto';
+import type { SqlEntityManager } from '@mikro-orm/sql';
+import { Merchant } from '../../core/auth/merchant.entity.ts';
+import { Partner } from '../../core/auth/partner.entity.ts';
+import { canSeeMerchant, type Principal } from '../../core/auth/principal.ts';
+import type { RequestContext } from '../../core/context.ts';
+import type { SecretBox } from '../../core/crypto/secret-box.ts';
+import { NotFoundError, ValidationError } from '../../schema/errors.ts';
+import { isTypePattern, MAX_PATTERNS } from './event-types.ts';
+import type { EventsOptions } from './events.options.ts';
+import { WebhookAttempt } from './webhook-attempt.entity.ts';
+import { type DeliveryState, WebhookDelivery } from './webhook-delivery.entity.ts';
+import { WebhookEndpoint } from './webhook-endpoint.entity.ts';
+import { mintWebhookSecret, sealWebhookSecret } from './webhook-secrets.ts';
+import { webhookUrlProblem } from './webhook-url.ts';
+
+const CURSOR = /^\d{1,19}$/;
+
+export interface WebhookEndpointInput {
+  url: string;
+  eventTypes: readonly string[];
+  description?: string | null;
+  /** A partner narrowing the endpoint to one granted merchant; an operator naming the owner merchant. */
+  merchantId?: string | null;
+}
+
+export interface WebhookEndpointUpdate {
+  url?: string | null;
+  eventTypes?: readonly string[] | null;
+  description?: string | null;
+  enabled?: boolean | null;
+}
+
+/** Who may manage an endpoint: its owner, and operators. */
+function canManage(principal: Principal, endpoint: WebhookEndpoint): boolean {
+  switch (principal.kind) {
+    case 'operator':
+      return true;
+    case 'partner':
+      return endpoint.partner?.id === principal.partnerId;
+    case 'merchant':
+      return !endpoint.partner && endpoint.merchant?.id === principal.merchantId;
+    default:
+      return false;
+  }
+}
+
+/** Partners' and merchants' webhook endpoints: registration, secrets, deliveries and replays. */
+export class WebhookEndpointsService {
+  readonly #secrets: SecretBox;
+  readonly #options: EventsOptions['webhooks'];
+  readonly #wakeDispatcher: () => void;
+
+  constructor(secrets: SecretBox, options: EventsOptions['webhooks'], wakeDispatcher: () => void) {
+    this.#secrets = secrets;
+    this.#options = options;
+    this.#wakeDispatcher = wakeDispatcher;
+  }
+
+  #url(url: string): string {
+    const problem = webhookUrlProblem(url.trim(), this.#options.allowInsecureUrls);
+    if (problem) throw new ValidationError('url', problem);
+    return url.trim();
+  }
+
+  #eventTypes(patterns: readonly string[]): string[] {
+    if (patterns.length === 0 || patterns.length > MAX_PATTERNS) {
+      throw new ValidationError('eventTypes', `name 1 to ${MAX_PATTERNS} event types or patterns`);
+    }
+    const bad = patterns.find((pattern) => !isTypePattern(pattern));
+    if (bad !== undefined) {
+      throw new ValidationError(
+        'eventTypes',
+        `"${bad}" is not an event type or pattern (e.g. payment.captured, payment.*)`,
+      );
+    }
+    return [...new Set(patterns)];
+  }
+
+  #description(description: string | null | undefined): string | null {
+    const trimmed = description?.trim() ?? '';
+    if (trimmed.length > 200) throw new ValidationError('description', 'at most 200 characters');
+    return trimmed || null;
+  }
+
+  async create(
+    ctx: RequestContext,
+    input: WebhookEndpointInput,
+  ): Promise<{ endpoint: WebhookEndpoint; secret: string }> {
+    const { principal } = ctx;
+    const url = this.#url(input.url);
+    const eventTypes = this.#eventTypes(input.eventTypes);
+    const description = this.#description(input.description);
+    let partner: Partner | null = null;
+    let merchantId: string | null = null;
+    if (principal.kind === 'partner') {
+      partner = ctx.em.getReference(Partner, principal.partnerId);
+      merchantId = input.merchantId ?? null;
+      if (merchantId && !canSeeMerchant(principal, merchantId))
+        throw new NotFoundError('Merchant', merchantId);
+    } else if (principal.kind === 'merchant') {
+      if (input.merchantId && input.merchantId !== principal.merchantId) {
+        throw new ValidationError('merchantId', 'a merchant registers endpoints for itself only');
+      }
+      merchantId = principal.merchantId;
+    } else {
+      if (!input.merchantId) throw new ValidationError('merchantId', 'operators must name the merchant');
+      merchantId = input.merchantId;
+      if (!(await ctx.em.findOne(Merchant, { id: merchantId })))
+        throw new NotFoundError('Merchant', merchantId);
+    }
+    const id = randomUUID();
+    const secret = mintWebhookSecret();
+    const endpoint = ctx.em.create(WebhookEndpoint, {
+      id,
+      partner,
+      merchant: merchantId ? ctx.em.getReference(Merchant, merchantId) : null,
+      url,
+      description,
+      eventTypes,
+      secretSealed: sealWebhookSecret(this.#secrets, id, secret),
+      previousSecretSealed: null,
+      previousSecretExpiresAt: null,
+      createdAt: new Date(),
+      disabledAt: null,
+    });
+    await ctx.em.flush();
+    return { endpoint, secret };
+  }
+
+  async get(ctx: RequestContext, id: string): Promise<WebhookEndpoint> {
+    const endpoint = await ctx.em.findOne(WebhookEndpoint, { id });
+    if (!endpoint || !canManage(ctx.principal, endpoint)) throw new NotFoundError('WebhookEndpoint', id);
+    return endpoint;
+  }
+
+  list(ctx: RequestContext): Promise<WebhookEndpoint[]> {
+    const { principal } = ctx;
+    const where =
+      principal.kind === 'operator'
+        ? {}
+        : principal.kind === 'partner'
+          ? { partner: principal.partnerId }
+          : principal.kind === 'merchant'
+            ? { merchant: principal.merchantId, partner: null }
+            : { id: null };
+    return ctx.em.find(WebhookEndpoint, where, { orderBy: { createdAt: 'asc', id: 'asc' } });
+  }
+
+  async update(ctx: RequestContext, id: string, input: WebhookEndpointUpdate): Promise<WebhookEndpoint> {
+    const endpoint = await this.get(ctx, id);
+    return ctx.em.transactional(async (tx) => {
+      if (input.url != null) endpoint.url = this.#url(input.url);
+      if (input.eventTypes != null) endpoint.eventTypes = this.#eventTypes(input.eventTypes);
+      if (input.description !== undefined) endpoint.description = this.#description(input.description);
+      if (input.enabled === false && !endpoint.disabledAt) {
+        endpoint.disabledAt = new Date();
+        // Nothing more goes out to a disabled endpoint; a replay after re-enabling sends it again.
+        await tx.nativeUpdate(
+          WebhookDelivery,
+          { endpoint: endpoint.id, state: 'pending' },
+          { state: 'failed', leaseToken: null },
+        );
+      }
+      if (input.enabled === true) endpoint.disabledAt = null;
+      tx.persist(endpoint);
+      return endpoint;
+    });
+  }
+
+  /**
+   * A new secret, shown once. The old one keeps signing too (a second `v1`) for
+   * `overlapSeconds`, so receivers can switch without dropping a delivery.
+   */
+  async rotateSecret(
+    ctx: RequestContext,
+    id: string,
+    overlapSeconds: number,
+  ): Promise<{ endpoint: WebhookEndpoint; secret: string }> {
+    if (
+      !Number.isInteger(overlapSeconds) ||
+      overlapSeconds < 0 ||
+      overlapSeconds > this.#options.maxRotationOverlapSeconds
+    ) {
+      throw new ValidationError(
+        'overlapSeconds',
+        `overlapSeconds must be a whole number from 0 to ${this.#options.maxRotationOverlapSeconds}`,
+      );
+    }
+    const endpoint = await this.get(ctx, id);
+    const secret = mintWebhookSecret();
+    endpoint.previousSecretSealed = overlapSeconds > 0 ? endpoint.secretSealed : null;
+    endpoint.previousSecretExpiresAt =
+      overlapSeconds > 0 ? new Date(Date.now() + overlapSeconds * 1000) : null;
+    endpoint.secretSealed = sealWebhookSecret(this.#secrets, endpoint.id, secret);
+    await ctx.em.flush();
+    return { endpoint, secret };
+  }
+
+  async delete(ctx: RequestContext, id: string): Promise<string> {
+    const endpoint = await this.get(ctx, id);
+    await ctx.em.nativeDelete(WebhookEndpoint, { id: endpoint.id });
+    return endpoint.id;
+  }
+
+  /**
+   * Sends again every stored event after `after` that the endpoint wants (optionally only some
+   * types): delivered ones are delivered once more, and events from before the endpoint existed
+   * are included. Returns how many deliveries were scheduled.
+   */
+  async replay(
+    ctx: RequestContext,
+    id: string,
+    args: { after: string; types?: readonly string[] | null },
+  ): Promise<number> {
+    if (!CURSOR.test(args.after))
+      throw new ValidationError('after', 'not a cursor: pass the `cursor` of an event');
+    const types = args.types ? this.#eventTypes(args.types) : null;
+    const endpoint = await this.get(ctx, id);
+    if (endpoint.disabledAt) throw new ValidationError('id', 'the endpoint is disabled: enable it first');
+    const typeFilter = types ? 'and e.type = any(array[?]::text[])' : '';
+    const scheduled = await (ctx.em as SqlEntityManager).execute<{ affectedRows: number }>(
+      `insert into webhook_delivery (id, endpoint_id, event_id, state, attempts, next_attempt_at, created_at)
+       select gen_random_uuid(), w.id, e.id, 'pending', 0, clock_timestamp(), clock_timestamp()
+       from gateway_event e join webhook_endpoint w on w.id = ?
+       where e.position > ?::bigint ${typeFilter}
+         and webhook_endpoint_wants(w.partner_id, w.merchant_id, w.event_types, e.merchant_id, e.type)
+       order by e.position
+       on conflict (endpoint_id, event_id) do update set state = 'pending', lease_token = null,
+         next_attempt_at = excluded.next_attempt_at, created_at = excluded.created_at, delivered_at = null`,
+      [endpoint.id, args.after, ...(types ? [types] : [])],
+      'run',
+    );
+    this.#wakeDispatcher();
+    return scheduled.affectedRows;
+  }
+
+  deliveries(
+    ctx: RequestContext,
+    endpoint: WebhookEndpoint,
+    args: { state?: DeliveryState | null; limit: number; offset: number },
+  ): Promise<WebhookDelivery[]> {
+    return ctx.em.find(
+      WebhookDelivery,
+      { endpoint: endpoint.id, ...(args.state ? { state: args.state } : {}) },
+      {
+        orderBy: { createdAt: 'desc', id: 'desc' },
+        limit: args.limit,
+        offset: args.offset,
+        populate: ['event'],
+      },
+    );
+  }
+
+  attempts(ctx: RequestContext, delivery: WebhookDelivery): Promise<WebhookAttempt[]> {
+    return ctx.em.find(WebhookAttempt, { delivery: delivery.id }, { orderBy: { number: 'asc' } });
+  }
+}

@@ -1,0 +1,148 @@
+import { definePlugin } from '../../core/plugin.ts';
+import { CustomerSchema } from './customer.entity.ts';
+import { registerCustomerSchema } from './customer.schema.ts';
+import { CustomerService } from './customer.service.ts';
+import { IdempotencyService } from './idempotency.service.ts';
+import { IdempotencyRecordSchema } from './idempotency-record.entity.ts';
+import { JournalEntrySchema } from './ledger/journal-entry.entity.ts';
+import { JournalLineSchema } from './ledger/journal-line.entity.ts';
+import { registerLedgerSchema } from './ledger/ledger.schema.ts';
+import { LedgerService } from './ledger/ledger.service.ts';
+import { LedgerAccountSchema } from './ledger/ledger-account.entity.ts';
+import { LedgerBalanceSchema } from './ledger/ledger-balance.entity.ts';
+import { LedgerHoldSchema } from './ledger/ledger-hold.entity.ts';
+import { Migration0001LedgerTables } from './ledger/migrations/0001-ledger-tables.ts';
+import { Migration0006RefusalAsValue } from './ledger/migrations/0006-refusal-as-value.ts';
+import { Migration0008EntriesInSets } from './ledger/migrations/0008-entries-in-sets.ts';
+import { registerMeteringSchema } from './metering.schema.ts';
+import { MeteringService } from './metering.service.ts';
+import { Migration0002PaymentsTables } from './migrations/0002-payments-tables.ts';
+import { Migration0003MeteringSettlement } from './migrations/0003-metering-settlement.ts';
+import { Migration0004PayFromAccount } from './migrations/0004-pay-from-account.ts';
+import { Migration0005PaymentEvents } from './migrations/0005-payment-events.ts';
+import { Migration0007PayFromAccounts } from './migrations/0007-pay-from-accounts.ts';
+import { Migration0009PayFromAccountsInSets } from './migrations/0009-pay-from-accounts-in-sets.ts';
+import { PayFromAccountBatcher } from './pay-from-account-batcher.ts';
+import { PaymentService } from './payment.service.ts';
+import { PaymentAccounts } from './payment-accounts.ts';
+import { PaymentIntentSchema } from './payment-intent.entity.ts';
+import { PaymentJanitor } from './payment-janitor.ts';
+import { PaymentOperationSchema } from './payment-operation.entity.ts';
+import { PaymentTransitions } from './payment-transitions.ts';
+import { registerPaymentsSchema } from './payments.schema.ts';
+import { paymentsDataMap } from './payments-data-map.ts';
+import { paymentsOptions } from './payments-options.ts';
+import { PayoutSchema } from './payout.entity.ts';
+import { registerSettlementSchema } from './settlement.schema.ts';
+import { SettlementService } from './settlement.service.ts';
+import { UsageMeterSchema } from './usage-meter.entity.ts';
+import { UsageRecordSchema } from './usage-record.entity.ts';
+
+/** What the payments plugin offers other plugins (`services.payments`). */
+export interface PaymentsServices {
+  intents: PaymentService;
+  walletBatches: PayFromAccountBatcher;
+  customers: CustomerService;
+  ledger: LedgerService;
+  accounts: PaymentAccounts;
+  idempotency: IdempotencyService;
+  janitor: PaymentJanitor;
+  metering: MeteringService;
+  settlement: SettlementService;
+}
+
+declare module '../../core/plugin.ts' {
+  interface GatewayServices {
+    payments: PaymentsServices;
+  }
+}
+
+export const paymentsPlugin = definePlugin({
+  name: 'payments',
+  version: '1.0.0',
+  description: 'Customers, payment intents, idempotency, the double-entry ledger, the janitor',
+  options: paymentsOptions,
+  entities: [
+    LedgerAccountSchema,
+    LedgerBalanceSchema,
+    JournalEntrySchema,
+    JournalLineSchema,
+    LedgerHoldSchema,
+    CustomerSchema,
+    PaymentIntentSchema,
+    PaymentOperationSchema,
+    IdempotencyRecordSchema,
+    UsageMeterSchema,
+    UsageRecordSchema,
+    PayoutSchema,
+  ],
+  migrations: [
+    { name: '0001-ledger-tables', class: Migration0001LedgerTables },
+    { name: '0002-payments-tables', class: Migration0002PaymentsTables },
+    { name: '0003-metering-settlement', class: Migration0003MeteringSettlement },
+    { name: '0004-pay-from-account', class: Migration0004PayFromAccount },
+    { name: '0005-payment-events', class: Migration0005PaymentEvents },
+    { name: '0006-ledger-refusal-as-value', class: Migration0006RefusalAsValue },
+    { name: '0007-pay-from-accounts', class: Migration0007PayFromAccounts },
+    { name: '0008-ledger-entries-in-sets', class: Migration0008EntriesInSets },
+    { name: '0009-pay-from-accounts-in-sets', class: Migration0009PayFromAccountsInSets },
+  ],
+  dataMap: paymentsDataMap,
+  services: (runtime): PaymentsServices => {
+    const { options } = runtime;
+    const methodTimeoutMs = options.methodTimeoutSeconds * 1000;
+    const ledger = new LedgerService();
+    const accounts = new PaymentAccounts(ledger, options.merchantBalanceStripes);
+    const idempotency = new IdempotencyService({
+      ttlHours: options.idempotencyKeyTtlHours,
+      // A request still running after this long has crashed: its key stops counting as in flight.
+      leaseSeconds: Math.max(60, (methodTimeoutMs / 1000) * 4),
+    });
+    const transitions = new PaymentTransitions(ledger, {
+      authorizationHoldHours: options.authorizationHoldHours,
+      retryBaseSeconds: options.janitor.retryBaseSeconds,
+      retryMaxSeconds: options.janitor.retryMaxSeconds,
+    });
+    const walletBatches = new PayFromAccountBatcher(runtime.orm, runtime.log, {
+      ...options.walletBatches,
+      idempotencyTtlSeconds: options.idempotencyKeyTtlHours * 3600,
+      merchantBalanceStripes: options.merchantBalanceStripes,
+    });
+    const intents = new PaymentService({
+      methods: runtime.paymentMethods,
+      ledger,
+      accounts,
+      idempotency,
+      transitions,
+      methodTimeoutMs,
+      payFromAccount: walletBatches,
+      stepUpAtOrAbove: new Map(
+        Object.entries(options.stepUpAtOrAbove).map(([currency, minor]) => [currency, BigInt(minor)]),
+      ),
+    });
+    const janitor = new PaymentJanitor(intents, idempotency, runtime);
+    const metering = new MeteringService({ ledger, accounts, methods: runtime.paymentMethods, idempotency });
+    const settlement = new SettlementService(ledger, accounts);
+    return {
+      intents,
+      walletBatches,
+      customers: new CustomerService(),
+      ledger,
+      accounts,
+      idempotency,
+      janitor,
+      metering,
+      settlement,
+    };
+  },
+  schema: (builder, runtime) => {
+    const { intents, customers, janitor, metering, settlement } = runtime.services.payments;
+    registerCustomerSchema(builder, customers);
+    registerPaymentsSchema(builder, intents, janitor);
+    registerMeteringSchema(builder, metering);
+    registerSettlementSchema(builder, settlement);
+    registerLedgerSchema(builder);
+  },
+  onReady: (runtime) => runtime.services.payments.janitor.start(runtime.options.janitor.intervalSeconds),
+  onClose: (runtime) => runtime.services.payments.janitor.stop(),
+});

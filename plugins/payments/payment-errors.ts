@@ -1,0 +1,58 @@
+import type { Money } from '../../core/money/money.ts';
+import { GatewayError } from '../../schema/errors.ts';
+
+/** A limit (a carrier's monthly cap, a merchant's ceiling) would be passed. Payment methods throw it too. */
+export class LimitExceededError extends GatewayError {
+  readonly limit: Money | null;
+  readonly remaining: Money | null;
+
+  constructor(message: string, amounts: { limit?: Money | null; remaining?: Money | null } = {}) {
+    super('LIMIT_EXCEEDED', message);
+    this.limit = amounts.limit ?? null;
+    this.remaining = amounts.remaining ?? null;
+  }
+}
+
+/** The operation is not allowed in the payment's current state (e.g. capturing a voided payment). */
+export class InvalidTransitionError extends GatewayError {
+  readonly from: string;
+  readonly operation: string;
+
+  constructor(from: string, operation: string, message?: string) {
+    super('INVALID_TRANSITION', message ?? `A payment that is ${from} cannot be ${pastTense(operation)}`);
+    this.from = from;
+    this.operation = operation;
+  }
+}
+
+function pastTense(operation: string): string {
+  const forms: Record<string, string> = {
+    authorize: 'authorized',
+    confirm: 'confirmed',
+    capture: 'captured',
+    void: 'voided',
+    refund: 'refunded',
+    expire: 'expired',
+  };
+  return forms[operation] ?? `moved by ${operation}`;
+}
+
+/** The Idempotency-Key was first used for a different request (HTTP 422 semantics). */
+export class IdempotencyConflictError extends GatewayError {
+  readonly key: string;
+
+  constructor(key: string) {
+    super('IDEMPOTENCY_CONFLICT', 'This Idempotency-Key was already used for a different request');
+    this.key = key;
+  }
+}
+
+/** The first request with this Idempotency-Key is still running (HTTP 409 semantics): retry later. */
+export class IdempotencyInFlightError extends GatewayError {
+  readonly key: string;
+
+  constructor(key: string) {
+    super('IDEMPOTENCY_IN_FLIGHT', 'A request with this Idempotency-Key is still in progress; retry shortly');
+    this.key = key;
+  }
+}

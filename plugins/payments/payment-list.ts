@@ -1,0 +1,66 @@
+import type { FilterQuery } from '@mikro-orm/core';
+import type { ResolveCursorConnectionArgs } from '@pothos/plugin-relay';
+import type { RequestContext } from '../../core/context.ts';
+import { isUuid } from '../../core/uuid.ts';
+import { ValidationError } from '../../schema/errors.ts';
+import { PaymentIntent } from './payment-intent.entity.ts';
+import type { PaymentStatus } from './payment-status.ts';
+import { merchantFilter } from './visibility.ts';
+
+export interface PaymentFilter {
+  status?: readonly PaymentStatus[] | null;
+  createdAfter?: Date | null;
+  createdBefore?: Date | null;
+  customerId?: string | null;
+}
+
+/** An opaque cursor: the position (created, id) in the newest-first order. */
+export function paymentCursor(payment: PaymentIntent): string {
+  return Buffer.from(`${payment.createdAt.getTime()}:${payment.id}`).toString('base64url');
+}
+
+function position(cursor: string): { createdAt: Date; id: string } {
+  const [ms, id] = Buffer.from(cursor, 'base64url').toString().split(':');
+  if (!ms || !/^\d+$/.test(ms) || !id || !isUuid(id))
+    throw new ValidationError('after', 'not a payments cursor');
+  return { createdAt: new Date(Number(ms)), id };
+}
+
+type Where = FilterQuery<PaymentIntent>;
+
+const olderThan = ({ createdAt, id }: { createdAt: Date; id: string }): Where => ({
+  $or: [{ createdAt: { $lt: createdAt } }, { createdAt, id: { $lt: id } }],
+});
+const newerThan = ({ createdAt, id }: { createdAt: Date; id: string }): Where => ({
+  $or: [{ createdAt: { $gt: createdAt } }, { createdAt, id: { $gt: id } }],
+});
+
+/** A page of the payments the principal may see, newest first (keyset pagination). */
+export function listPayments(
+  ctx: RequestContext,
+  filter: PaymentFilter,
+  page: ResolveCursorConnectionArgs,
+): Promise<PaymentIntent[]> {
+  const visible = merchantFilter(ctx.principal);
+  if (!visible) return Promise.resolve([]);
+  const where: Where[] = [visible as Where];
+  if (ctx.principal.kind === 'customer') where.push({ customer: { externalRef: ctx.principal.customerRef } });
+  if (filter.status?.length) where.push({ status: { $in: [...filter.status] } });
+  if (filter.createdAfter) where.push({ createdAt: { $gte: filter.createdAfter } });
+  if (filter.createdBefore) where.push({ createdAt: { $lt: filter.createdBefore } });
+  if (filter.customerId) {
+    if (!isUuid(filter.customerId)) return Promise.resolve([]);
+    where.push({ customer: filter.customerId });
+  }
+  if (page.after) where.push(olderThan(position(page.after)));
+  if (page.before) where.push(newerThan(position(page.before)));
+  const direction = page.inverted ? 'asc' : 'desc';
+  return ctx.em.find(
+    PaymentIntent,
+    { $and: where },
+    {
+      orderBy: { createdAt: direction, id: direction },
+      limit: page.limit,
+    },
+  );
+}

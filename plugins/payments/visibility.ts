@@ -1,0 +1,16 @@
+import { type Principal, visibleMerchants } from '../../core/auth/principal.ts';
+
+/**
+ * The rows of merchant-owned tables a principal may see, as a filter on `merchant`:
+ * operators everything, merchants and their customers' sessions their own, partners what was granted.
+ */
+export function merchantFilter(principal: Principal): { merchant?: { $in: string[] } } | null {
+  if (principal.kind === 'anonymous') return null;
+  const visible = visibleMerchants(principal);
+  return visible === '*' ? {} : { merchant: { $in: [...visible] } };
+}
+
+/** The merchant a principal acts for when it creates something; operators must name one. */
+export function actingMerchant(principal: Principal): string | null {
+  return principal.kind === 'merchant' ? principal.merchantId : null;
+}
