@@ -18,5 +18,8 @@ export const benchFundingPlugin = definePlugin({
   name: 'bench-funding',
   version: '1.0.0',
   requires: ['payments'],
-  paymentMethods: () => [benchFunding],
+  setup: (plugin) => {
+    plugin.services.payments.methods.register(plugin.name, benchFunding);
+    return {};
+  },
 });

@@ -1,8 +1,7 @@
 import type { EntityManager } from '@mikro-orm/core';
 import type { Principal } from './auth/principal.ts';
-import type { HookBus } from './hook-bus.ts';
+import type { GatewayServices } from './global-types.ts';
 import type { Logger } from './logging.ts';
-import type { GatewayServices } from './plugin.ts';
 
 /** The GraphQL context: one per HTTP request, one per WebSocket subscription operation. */
 export interface RequestContext {
@@ -12,7 +11,6 @@ export interface RequestContext {
   readonly em: EntityManager;
   readonly log: Logger;
   readonly services: GatewayServices;
-  readonly hooks: HookBus;
   /** Headers of the HTTP request or WebSocket upgrade, lower-case. */
   readonly headers: Headers;
 }

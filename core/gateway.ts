@@ -3,7 +3,6 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { GraphQLSchema } from 'graphql';
 import { createYoga, type YogaServerInstance } from 'graphql-yoga';
-import { PaymentMethodRegistry } from '../plugins/payments/method-registry.ts';
 import { createBuilder, type ScopeLoaderFactory } from '../schema/builder.ts';
 import { registerErrorTypes } from '../schema/error-types.ts';
 import { registerHeartbeat } from '../schema/heartbeat.schema.ts';
@@ -11,19 +10,22 @@ import { registerScalars } from '../schema/scalars.ts';
 import { authPlugin } from './auth/auth.plugin.ts';
 import { assertEveryFieldHasAuthPolicy } from './auth/policy-audit.ts';
 import type { Principal } from './auth/principal.ts';
+import { StepUpService } from './auth/step-up.ts';
 import { tokenFromAuthorization } from './auth/tokens.ts';
+import { BootError } from './boot-error.ts';
 import type { GatewayConfig } from './config.ts';
 import type { RequestContext } from './context.ts';
 import { SecretBox } from './crypto/secret-box.ts';
 import { Database, resolveMasterKey } from './db/database.ts';
-import { HookBus } from './hook-bus.ts';
+import type { GatewayServices } from './global-types.ts';
+import { HookBus } from './hooks.ts';
 import { useBodyLimit } from './http/body-limit.ts';
 import { maskUnexpected, useErrorCodes } from './http/error-codes.ts';
 import { GatewayMetrics } from './http/metrics.ts';
 import { createRouter } from './http/router.ts';
 import { attachWebSocket } from './http/websocket.ts';
 import { createLogger, type Logger } from './logging.ts';
-import type { GatewayServices } from './plugin.ts';
+import type { PluginCommand, PluginSetup } from './plugin.ts';
 import type { PluginRuntime } from './plugin-runtime.ts';
 import { type ResolvedPlugin, resolvePlugins } from './registry.ts';
 import { requestScope } from './request-scope.ts';
@@ -38,7 +40,8 @@ export interface Gateway {
   readonly schema: GraphQLSchema;
   readonly database: Database;
   readonly services: GatewayServices;
-  readonly hooks: HookBus;
+  /** CLI commands the plugins add, by name (`ledger verify`). */
+  readonly commands: ReadonlyMap<string, PluginCommand>;
   readonly plugins: readonly ResolvedPlugin[];
   readonly log: Logger;
   readonly metrics: GatewayMetrics;
@@ -56,37 +59,48 @@ export async function createGateway(config: GatewayConfig): Promise<Gateway> {
   const plugins = resolvePlugins([authPlugin.with(config.auth ?? {}), ...config.plugins]);
   const database = new Database(config.database ?? {}, plugins, log);
   const secrets = new SecretBox(resolveMasterKey(config.database ?? {}, config.secrets?.masterKey));
-  const hooks = new HookBus();
-  const services = {} as GatewayServices;
-  const paymentMethods = new PaymentMethodRegistry();
-  const runtimes = plugins.map(
-    ({ definition, options }): PluginRuntime => ({
-      name: definition.name,
+  const services = { stepUp: new StepUpService() } as GatewayServices;
+  // Until the per-merchant switch is built, every installed plugin is on for every merchant.
+  const hooks = new HookBus(() => true);
+  const scopeLoaders: ScopeLoaderFactory[] = [];
+  const setups: { name: string; setup: PluginSetup<unknown> }[] = [];
+  const commands = new Map<string, PluginCommand & { plugin: string }>();
+  for (const { definition, options } of plugins) {
+    const { name } = definition;
+    const runtime: PluginRuntime = {
+      name,
       options,
-      log: log.child({ plugin: definition.name }),
+      log: log.child({ plugin: name }),
       orm: database.orm,
       services,
-      hooks,
       secrets,
-      paymentMethods,
-    }),
-  );
-  const scopeLoaders: ScopeLoaderFactory[] = [];
-  plugins.forEach(({ definition }, i) => {
-    const runtime = runtimes[i]!;
-    if (definition.services)
-      (services as unknown as Record<string, unknown>)[definition.name] = definition.services(runtime);
-    if (definition.hooks) hooks.register(definition.name, definition.hooks(runtime));
-    if (definition.authScopes) scopeLoaders.push(definition.authScopes(runtime));
-    for (const method of definition.paymentMethods?.(runtime) ?? [])
-      paymentMethods.register(definition.name, method);
-  });
+      declareHook: (hook, declaration) => hooks.declare(name, hook, declaration),
+    };
+    const setup: PluginSetup<unknown> = (await definition.setup?.(runtime)) ?? {};
+    if (setup.services !== undefined) (services as unknown as Record<string, unknown>)[name] = setup.services;
+    if (setup.hooks) hooks.handle(name, setup.hooks);
+    if (setup.authScopes) scopeLoaders.push(setup.authScopes);
+    for (const [command, spec] of Object.entries(setup.commands ?? {})) {
+      const taken = commands.get(command);
+      if (taken) {
+        throw new BootError({
+          plugin: name,
+          problem: `command "${command}" is already added by plugin "${taken.plugin}"`,
+          fix: 'give the command a name that starts with the plugin’s own subject',
+        });
+      }
+      commands.set(command, { ...spec, plugin: name });
+    }
+    setups.push({ name, setup });
+  }
+  const requiresOf = new Map(plugins.map((p) => [p.definition.name, p.requires]));
+  hooks.assertHandledHooksDeclared((plugin) => requiresOf.get(plugin) ?? new Set());
 
   const builder = createBuilder(scopeLoaders);
   registerScalars(builder);
   registerErrorTypes(builder);
   registerHeartbeat(builder);
-  for (const [i, { definition }] of plugins.entries()) definition.schema?.(builder, runtimes[i]!);
+  for (const { setup } of setups) setup.schema?.(builder);
   const schema = builder.toSchema({ sortSchema: true });
   assertEveryFieldHasAuthPolicy(schema);
 
@@ -125,7 +139,6 @@ export async function createGateway(config: GatewayConfig): Promise<Gateway> {
         em: database.em.fork(),
         log: log.child({ requestId }),
         services,
-        hooks,
         headers,
       };
     },
@@ -173,8 +186,8 @@ export async function createGateway(config: GatewayConfig): Promise<Gateway> {
     schema,
     database,
     services,
-    hooks,
     plugins,
+    commands,
     log,
     metrics,
     migrate,
@@ -191,7 +204,7 @@ export async function createGateway(config: GatewayConfig): Promise<Gateway> {
       log.info({ url, database: database.kind }, 'listening; migrating');
       await migrateUntilReady();
       if (closed) return { url };
-      for (const [i, { definition }] of plugins.entries()) await definition.onReady?.(runtimes[i]!);
+      for (const { setup } of setups) await setup.onReady?.();
       ready = !closed;
       log.info({ url }, 'ready');
       return { url };
@@ -199,8 +212,7 @@ export async function createGateway(config: GatewayConfig): Promise<Gateway> {
     async close() {
       closed = true;
       ready = false;
-      for (const [i, { definition }] of [...plugins.entries()].reverse())
-        await definition.onClose?.(runtimes[i]!);
+      for (const { setup } of [...setups].reverse()) await setup.onClose?.();
       await websocket.close();
       server.closeAllConnections();
       await new Promise<void>((resolve) => (server.listening ? server.close(() => resolve()) : resolve()));

@@ -1,11 +1,10 @@
 import type { MikroORM } from '@mikro-orm/core';
-import type { PaymentMethodRegistry } from '../plugins/payments/method-registry.ts';
 import type { SecretBox } from './crypto/secret-box.ts';
-import type { HookBus } from './hook-bus.ts';
+import type { GatewayServices } from './global-types.ts';
+import type { HookDeclaration, HookName, HookRunner } from './hooks.ts';
 import type { Logger } from './logging.ts';
-import type { GatewayServices } from './plugin.ts';
 
-/** What a plugin is handed at setup: its own validated options and the kernel's shared parts. */
+/** What a plugin's `setup` is handed: its own validated options and the kernel's shared parts. */
 export interface PluginRuntime<Options = unknown> {
   readonly name: string;
   readonly options: Options;
@@ -13,10 +12,12 @@ export interface PluginRuntime<Options = unknown> {
   readonly log: Logger;
   /** For work outside a request (janitors, CLI); requests use `ctx.em`. */
   readonly orm: MikroORM;
-  /** Services of every plugin set up so far (the plugin's `requires` are always among them). */
+  /** The kernel's services and those of every plugin set up so far (this plugin's `requires` among them). */
   readonly services: GatewayServices;
-  readonly hooks: HookBus;
   readonly secrets: SecretBox;
-  /** Every installed plugin's payment methods (filled while plugins are set up; read at run time). */
-  readonly paymentMethods: PaymentMethodRegistry;
+  /** Declares a hook this plugin runs; plugins that require this one may handle it. */
+  declareHook<K extends HookName, Result>(
+    name: K,
+    declaration: HookDeclaration<K, Result>,
+  ): HookRunner<K, Result>;
 }

@@ -1,43 +1,60 @@
-import type { EntitySchema, MigrationObject } from '@mikro-orm/core';
+import type { EntityManager, EntitySchema, MigrationObject } from '@mikro-orm/core';
 import type { z } from 'zod';
-import type { PaymentMethod } from '../plugins/payments/payment-method.ts';
 import type { GatewayBuilder, ScopeLoaderFactory } from '../schema/builder.ts';
 import type { DataMap } from './db/data-map.ts';
+import type { GatewayServices } from './global-types.ts';
+import type { HookHandlers } from './hooks.ts';
 import type { PluginRuntime } from './plugin-runtime.ts';
-
-/**
- * Services each plugin offers to the others, keyed by plugin name. A plugin adds its entry
- * by declaration merging:
- *
- *   declare module '../../core/plugin.ts' { interface GatewayServices { wallet: WalletService } }
- */
-// biome-ignore lint/suspicious/noEmptyInterface: extended by declaration merging
-export interface GatewayServices {}
-
-/**
- * Typed hooks: hook name -> handler signature. Declared by the module that runs the hook,
- * implemented by any plugin through `hooks`.
- */
-// biome-ignore lint/suspicious/noEmptyInterface: extended by declaration merging
-export interface GatewayHooks {}
-
-export type HookName = keyof GatewayHooks;
-export type HookHandler<K extends HookName> = GatewayHooks[K] extends (...args: infer A) => infer R
-  ? (...args: A) => R
-  : never;
-export type HookHandlers = { [K in HookName]?: HookHandler<K> };
 
 /** A MikroORM migration, named so that it is recorded as `<plugin>/<name>`. */
 export type PluginMigration = MigrationObject;
 
 type AnyOptionsSchema = z.ZodType<unknown, unknown>;
-type OptionsOf<S> = S extends z.ZodType<infer O, unknown> ? O : Record<string, never>;
+export type OptionsOf<S> = S extends z.ZodType<infer O, unknown> ? O : Record<string, never>;
 type OptionsInputOf<S> = S extends z.ZodType<unknown, infer I> ? I : Record<string, never>;
+
+/** The services a plugin must offer: what its `global-types.ts` declared under its name. */
+export type ServicesOf<Name extends string> = Name extends keyof GatewayServices
+  ? GatewayServices[Name]
+  : never;
+
+/**
+ * Whether operators turn the plugin on and off per merchant at run time (regulation packs, fraud
+ * rules). Installing it (listing it in yoga.config.ts) adds its schema, tables and migrations;
+ * enabling decides, per merchant, whether its hooks run and its fields answer.
+ */
+export interface PluginEnablement {
+  readonly perMerchant: true;
+  /** For a merchant no operator has decided for yet. */
+  readonly default: 'on' | 'off';
+}
+
+/** A CLI command a plugin adds: `npm run gateway -- <name>` (e.g. `ledger verify`). */
+export interface PluginCommand {
+  readonly summary: string;
+  /** Runs on a migrated database; the exit code is the process's. */
+  run(io: { em: EntityManager; out(line: string): void }): Promise<number>;
+}
+
+/** What a plugin contributes, from one closure: per-gateway state is a local of `setup`. */
+export interface PluginSetup<Services> {
+  /** What other plugins (and this one's schema) call, as `services.<plugin name>`. */
+  services?: Services;
+  /** Extends the GraphQL schema. Runs after every plugin is set up. */
+  schema?(builder: GatewayBuilder): void;
+  /** Handlers for hooks that plugins this one requires declare. */
+  hooks?: HookHandlers;
+  /** Loaders for the auth scopes this plugin adds to `GatewayAuthScopes`. */
+  authScopes?: ScopeLoaderFactory;
+  commands?: Readonly<Record<string, PluginCommand>>;
+  /** Runs once the database is migrated and the server is about to accept traffic. */
+  onReady?(): Promise<void> | void;
+  onClose?(): Promise<void> | void;
+}
 
 export interface PluginDefinition<
   Name extends string = string,
   Schema extends AnyOptionsSchema | undefined = AnyOptionsSchema | undefined,
-  Services = unknown,
 > {
   /** Unique, kebab-case; also the prefix of its migrations and the key of its services. */
   name: Name;
@@ -52,18 +69,12 @@ export interface PluginDefinition<
   migrations?: readonly PluginMigration[];
   /** Every stored field of every entity above, classified; a missing one stops boot. */
   dataMap?: DataMap;
-  /** Services other plugins (and this plugin's schema) may call. */
-  services?: (plugin: PluginRuntime<OptionsOf<Schema>>) => Services;
-  /** Ways to pay this plugin adds (payment-method plugins only); registered with the payments engine. */
-  paymentMethods?: (plugin: PluginRuntime<OptionsOf<Schema>>) => readonly PaymentMethod[];
-  /** Extends the GraphQL schema. Runs after every plugin's services exist. */
-  schema?: (builder: GatewayBuilder, plugin: PluginRuntime<OptionsOf<Schema>>) => void;
-  hooks?: (plugin: PluginRuntime<OptionsOf<Schema>>) => HookHandlers;
-  /** Loaders for the auth scopes this plugin adds to `GatewayAuthScopes`. */
-  authScopes?: (plugin: PluginRuntime<OptionsOf<Schema>>) => ScopeLoaderFactory;
-  /** Runs once the database is migrated and the server is about to accept traffic. */
-  onReady?: (plugin: PluginRuntime<OptionsOf<Schema>>) => Promise<void> | void;
-  onClose?: (plugin: PluginRuntime<OptionsOf<Schema>>) => Promise<void> | void;
+  /** Absent: always on once installed. */
+  enablement?: PluginEnablement;
+  /** Called once per gateway, in dependency order, after the plugins it requires. */
+  setup?(
+    plugin: PluginRuntime<OptionsOf<Schema>>,
+  ): PluginSetup<ServicesOf<Name>> | Promise<PluginSetup<ServicesOf<Name>>>;
 }
 
 /** A plugin chosen in `yoga.config.ts`, with the raw options the operator gave it. */
@@ -75,19 +86,17 @@ export interface InstalledPlugin {
 export interface GatewayPlugin<
   Name extends string = string,
   Schema extends AnyOptionsSchema | undefined = AnyOptionsSchema | undefined,
-  Services = unknown,
 > extends InstalledPlugin {
-  readonly definition: PluginDefinition<Name, Schema, Services>;
+  readonly definition: PluginDefinition<Name, Schema>;
   readonly name: Name;
-  /** The same plugin with options; the operator writes `wallet.with({ ... })` in yoga.config.ts. */
+  /** The same plugin with options; the operator writes `walletPlugin.with({ ... })` in yoga.config.ts. */
   with(options: OptionsInputOf<Schema>): InstalledPlugin;
 }
 
 export function definePlugin<
   const Name extends string,
   Schema extends AnyOptionsSchema | undefined = undefined,
-  Services = undefined,
->(definition: PluginDefinition<Name, Schema, Services>): GatewayPlugin<Name, Schema, Services> {
+>(definition: PluginDefinition<Name, Schema>): GatewayPlugin<Name, Schema> {
   const erased = definition as unknown as PluginDefinition;
   return {
     definition,

@@ -7,6 +7,8 @@ export interface ResolvedPlugin {
   readonly definition: PluginDefinition;
   /** The options after validation and defaults. */
   readonly options: unknown;
+  /** Every plugin it requires, directly or through another. */
+  readonly requires: ReadonlySet<string>;
 }
 
 const NAME = /^[a-z][a-z0-9-]*$/;
@@ -96,6 +98,7 @@ export function resolvePlugins(installed: readonly InstalledPlugin[]): ResolvedP
   }
   const order = orderByRequires(byName, [...byName.keys()]);
   const entityOwner = new Map<string, string>();
+  const requiresOf = new Map<string, ReadonlySet<string>>();
   return order.map((name) => {
     const { definition, rawOptions } = byName.get(name)!;
     const options = validateOptions(definition, rawOptions);
@@ -111,6 +114,11 @@ export function resolvePlugins(installed: readonly InstalledPlugin[]): ResolvedP
       entityOwner.set(entity.meta.className, name);
     }
     assertDataMapCovers(name, definition.entities ?? [], definition.dataMap);
-    return { definition, options };
+    // In dependency order, so every required plugin's own set is already known.
+    const requires = new Set(
+      (definition.requires ?? []).flatMap((dep) => [dep, ...(requiresOf.get(dep) ?? [])]),
+    );
+    requiresOf.set(name, requires);
+    return { definition, options, requires };
   });
 }

@@ -10,12 +10,13 @@ import { Migration0002StepUpGrants } from './migrations/0002-step-up-grants.ts';
 import { PartnerSchema } from './partner.entity.ts';
 import { PartnerGrantSchema } from './partner-grant.entity.ts';
 import { registerStepUpSchema } from './step-up.schema.ts';
-import { StepUpService, stepUpScope } from './step-up.ts';
+import { type StepUpService, stepUpScope } from './step-up.ts';
 import { StepUpGrantSchema } from './step-up-grant.entity.ts';
 
-declare module '../plugin.ts' {
+declare module '../global-types.ts' {
   interface GatewayServices {
     auth: AuthService;
+    /** The kernel's step-up service; factor plugins (totp) register with it. */
     stepUp: StepUpService;
   }
 }
@@ -98,14 +99,16 @@ export const authPlugin = definePlugin({
       expiresAt: technical('refuse stale grants'),
     },
   },
-  services: (plugin) => {
-    // A kernel service beside auth's own, under a camelCase key that no (kebab-case) plugin name can take.
-    plugin.services.stepUp = new StepUpService();
-    return new AuthService(plugin.options.principalCacheSeconds * 1000);
-  },
-  authScopes: (plugin) => stepUpScope(plugin.services.stepUp),
-  schema: (builder, plugin) => {
-    registerAuthSchema(builder, plugin.services.auth);
-    registerStepUpSchema(builder, plugin.services.stepUp);
+  setup: (plugin) => {
+    const auth = new AuthService(plugin.options.principalCacheSeconds * 1000);
+    const { stepUp } = plugin.services;
+    return {
+      services: auth,
+      authScopes: stepUpScope(stepUp),
+      schema: (builder) => {
+        registerAuthSchema(builder, auth);
+        registerStepUpSchema(builder, stepUp);
+      },
+    };
   },
 });

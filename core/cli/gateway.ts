@@ -6,7 +6,6 @@ import { authPlugin } from '../auth/auth.plugin.ts';
 import { BootError } from '../boot-error.ts';
 import { createGateway, type Gateway } from '../gateway.ts';
 import { resolvePlugins } from '../registry.ts';
-import { verifyLedgerCommand } from './ledger-command.ts';
 import { DEFAULT_CONFIG_FILE, loadConfig, withoutDatabase } from './load-config.ts';
 
 const USAGE = `Usage: npm run gateway -- <command> [options]
@@ -19,7 +18,6 @@ Commands:
   schema print [--out FILE]      write the SDL (default schema/schema.graphql; --out - for stdout)
   plugins                        installed plugins: version, requires, validated options
   keys create-operator [--label] create an operator API key (shown once)
-  ledger verify                  check the ledger's invariants over the whole database
 
 Options:
   --config FILE                  the operator's config (default ${DEFAULT_CONFIG_FILE})
@@ -34,6 +32,28 @@ async function withGateway<T>(configFile: string, run: (gateway: Gateway) => Pro
   } finally {
     await gateway.close();
   }
+}
+
+async function pluginCommandsUsage(configFile: string): Promise<string> {
+  const gateway = await createGateway(withoutDatabase(await loadConfig(configFile)));
+  await gateway.close();
+  const lines = [...gateway.commands].map(([name, { summary }]) => `  ${name.padEnd(31)}${summary}`);
+  return `Commands of the installed plugins:\n${lines.join('\n')}`;
+}
+
+/** A command a plugin adds (`ledger verify`), run on the migrated database. */
+async function runPluginCommand(configFile: string, name: string): Promise<number> {
+  return withGateway(configFile, async (gateway) => {
+    const command = gateway.commands.get(name);
+    if (!command) {
+      process.stderr.write(
+        `unknown command: ${name}\n\n${USAGE}\n(\`help\` also lists the installed plugins' commands)\n`,
+      );
+      return 2;
+    }
+    await gateway.migrate();
+    return command.run({ em: gateway.database.em.fork(), out });
+  });
 }
 
 async function main(argv: string[]): Promise<number> {
@@ -125,17 +145,12 @@ async function main(argv: string[]): Promise<number> {
         out(`operator key ${apiKey.id} (${apiKey.label}); it is shown once, store it now:\n${secret}`);
         return 0;
       });
-    case 'ledger verify':
-      return withGateway(configFile, async (gateway) => {
-        await gateway.migrate();
-        return verifyLedgerCommand(gateway);
-      });
     case 'help':
       out(USAGE);
+      out(await pluginCommandsUsage(configFile));
       return 0;
     default:
-      process.stderr.write(`unknown command: ${positionals.join(' ')}\n\n${USAGE}`);
-      return 2;
+      return runPluginCommand(configFile, positionals.join(' '));
   }
 }
 

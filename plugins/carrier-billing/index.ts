@@ -1,6 +1,5 @@
 import { z } from 'zod';
 import { definePlugin } from '../../core/plugin.ts';
-import type { PluginRuntime } from '../../core/plugin-runtime.ts';
 import { CarrierBillingSourceSchema } from './billing-source.entity.ts';
 import { CarrierBillingMethod } from './carrier-billing.method.ts';
 import { registerCarrierBillingSchema } from './carrier-billing.schema.ts';
@@ -16,12 +15,7 @@ import { CarrierSandboxMessageSchema } from './sandbox-message.entity.ts';
 import { CarrierSubscriberSchema } from './subscriber.entity.ts';
 import { SubscriberDirectory } from './subscriber-directory.ts';
 import { CarrierVerificationSchema } from './verification.entity.ts';
-
-declare module '../../core/plugin.ts' {
-  interface GatewayServices {
-    'carrier-billing': CarrierBillingService;
-  }
-}
+import './global-types.ts';
 
 const krwAmount = z
   .union([z.bigint(), z.number().int().safe(), z.string().regex(/^\d+$/)])
@@ -38,30 +32,6 @@ const options = z.object({
   /** Expose texted codes to operators through `carrierSandboxOutbox` (the carrier is simulated). */
   sandboxOutbox: z.boolean().default(true),
 });
-type Options = z.output<typeof options>;
-
-const services = new WeakMap<PluginRuntime<Options>, CarrierBillingService>();
-
-/** One service per gateway, whichever of `services` and `paymentMethods` the kernel asks first. */
-function serviceOf(runtime: PluginRuntime<Options>): CarrierBillingService {
-  let service = services.get(runtime);
-  if (!service) {
-    const keyring = new CarrierKeyring(runtime.orm, runtime.secrets);
-    const subscribers = new SubscriberDirectory(keyring, runtime.secrets);
-    const codeTtlMs = runtime.options.codeTtlSeconds * 1000;
-    const carrier = new SandboxCarrier(
-      { monthlyCap: runtime.options.monthlyCap, codeTtlMs },
-      { keyring, secrets: runtime.secrets, subscribers },
-    );
-    const method = new CarrierBillingMethod(carrier, runtime.options.readTimeoutMs);
-    service = new CarrierBillingService({ method, carrier, subscribers, keyring, codeTtlMs });
-    keyrings.set(service, keyring);
-    services.set(runtime, service);
-  }
-  return service;
-}
-const keyrings = new WeakMap<CarrierBillingService, CarrierKeyring>();
-
 const technical = (purpose: string) =>
   ({ category: 'technical', purpose, retention: 'while-active' }) as const;
 const paymentRecord = (purpose: string) => ({ category: 'financial', purpose, retention: 'P5Y' }) as const;
@@ -171,11 +141,22 @@ export const carrierBillingPlugin = definePlugin({
       expiresAt: technical('purge old messages'),
     },
   },
-  services: serviceOf,
-  paymentMethods: (runtime) => [serviceOf(runtime).method],
-  schema: (builder, runtime) =>
-    registerCarrierBillingSchema(builder, serviceOf(runtime), {
-      sandboxOutbox: runtime.options.sandboxOutbox,
-    }),
-  onReady: (runtime) => keyrings.get(serviceOf(runtime))!.load(),
+  setup: (plugin) => {
+    const { monthlyCap, codeTtlSeconds, readTimeoutMs, sandboxOutbox } = plugin.options;
+    const keyring = new CarrierKeyring(plugin.orm, plugin.secrets);
+    const subscribers = new SubscriberDirectory(keyring, plugin.secrets);
+    const codeTtlMs = codeTtlSeconds * 1000;
+    const carrier = new SandboxCarrier(
+      { monthlyCap, codeTtlMs },
+      { keyring, secrets: plugin.secrets, subscribers },
+    );
+    const method = new CarrierBillingMethod(carrier, readTimeoutMs);
+    plugin.services.payments.methods.register(plugin.name, method);
+    const service = new CarrierBillingService({ method, carrier, subscribers, keyring, codeTtlMs });
+    return {
+      services: service,
+      schema: (builder) => registerCarrierBillingSchema(builder, service, { sandboxOutbox }),
+      onReady: () => keyring.load(),
+    };
+  },
 });

@@ -15,20 +15,10 @@ import { WebhookDeliverySchema } from './webhook-delivery.entity.ts';
 import { WebhookEndpointSchema } from './webhook-endpoint.entity.ts';
 import { WebhookEndpointsService } from './webhook-endpoints.service.ts';
 import { registerWebhooksSchema } from './webhooks.schema.ts';
-
-declare module '../../core/plugin.ts' {
-  interface GatewayServices {
-    events: EventsService;
-    /** Under a camelCase key, which no (kebab-case) plugin name can take. */
-    webhookEndpoints: WebhookEndpointsService;
-  }
-}
+import './global-types.ts';
 
 const technical = (purpose: string, retention: 'while-active' | 'P30D' = 'while-active') =>
   ({ category: 'technical', purpose, retention }) as const;
-
-/** Each gateway's background fan-out, by its plugin runtime (one per gateway). */
-const fanOuts = new WeakMap<object, EventFanOut>();
 
 /**
  * The event kernel: the outbox event log, its fan-out to subscribers across processes, and
@@ -112,21 +102,20 @@ export const eventsPlugin = definePlugin({
       succeeded: technical('debugging', 'P30D'),
     },
   },
-  services: (plugin) => {
+  setup: (plugin) => {
     const fanOut = new EventFanOut(plugin);
     const events = new EventsService(fanOut, plugin.options);
-    fanOuts.set(plugin, fanOut);
-    plugin.services.webhookEndpoints = new WebhookEndpointsService(
-      plugin.secrets,
-      plugin.options.webhooks,
-      () => fanOut.dispatcher.wake(),
+    const webhookEndpoints = new WebhookEndpointsService(plugin.secrets, plugin.options.webhooks, () =>
+      fanOut.dispatcher.wake(),
     );
-    return events;
+    return {
+      services: events,
+      schema: (builder) => {
+        registerEventsSchema(builder, events);
+        registerWebhooksSchema(builder, webhookEndpoints);
+      },
+      onReady: () => fanOut.start(),
+      onClose: () => fanOut.close(),
+    };
   },
-  schema: (builder, plugin) => {
-    registerEventsSchema(builder, plugin.services.events);
-    registerWebhooksSchema(builder, plugin.services.webhookEndpoints);
-  },
-  onReady: (plugin) => fanOuts.get(plugin)!.start(),
-  onClose: (plugin) => fanOuts.get(plugin)?.close(),
 });

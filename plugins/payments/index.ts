@@ -14,8 +14,10 @@ import { LedgerHoldSchema } from './ledger/ledger-hold.entity.ts';
 import { Migration0001LedgerTables } from './ledger/migrations/0001-ledger-tables.ts';
 import { Migration0006RefusalAsValue } from './ledger/migrations/0006-refusal-as-value.ts';
 import { Migration0008EntriesInSets } from './ledger/migrations/0008-entries-in-sets.ts';
+import { verifyLedgerCommand } from './ledger/verify-ledger-command.ts';
 import { registerMeteringSchema } from './metering.schema.ts';
 import { MeteringService } from './metering.service.ts';
+import { PaymentMethodRegistry } from './method-registry.ts';
 import { Migration0002PaymentsTables } from './migrations/0002-payments-tables.ts';
 import { Migration0003MeteringSettlement } from './migrations/0003-metering-settlement.ts';
 import { Migration0004PayFromAccount } from './migrations/0004-pay-from-account.ts';
@@ -37,9 +39,12 @@ import { registerSettlementSchema } from './settlement.schema.ts';
 import { SettlementService } from './settlement.service.ts';
 import { UsageMeterSchema } from './usage-meter.entity.ts';
 import { UsageRecordSchema } from './usage-record.entity.ts';
+import './global-types.ts';
 
 /** What the payments plugin offers other plugins (`services.payments`). */
 export interface PaymentsServices {
+  /** Ways to pay: each payment-method plugin registers its own in its `setup`. */
+  methods: PaymentMethodRegistry;
   intents: PaymentService;
   walletBatches: PayFromAccountBatcher;
   customers: CustomerService;
@@ -49,12 +54,6 @@ export interface PaymentsServices {
   janitor: PaymentJanitor;
   metering: MeteringService;
   settlement: SettlementService;
-}
-
-declare module '../../core/plugin.ts' {
-  interface GatewayServices {
-    payments: PaymentsServices;
-  }
 }
 
 export const paymentsPlugin = definePlugin({
@@ -88,9 +87,10 @@ export const paymentsPlugin = definePlugin({
     { name: '0009-pay-from-accounts-in-sets', class: Migration0009PayFromAccountsInSets },
   ],
   dataMap: paymentsDataMap,
-  services: (runtime): PaymentsServices => {
+  setup: (runtime) => {
     const { options } = runtime;
     const methodTimeoutMs = options.methodTimeoutSeconds * 1000;
+    const methods = new PaymentMethodRegistry();
     const ledger = new LedgerService();
     const accounts = new PaymentAccounts(ledger, options.merchantBalanceStripes);
     const idempotency = new IdempotencyService({
@@ -109,7 +109,7 @@ export const paymentsPlugin = definePlugin({
       merchantBalanceStripes: options.merchantBalanceStripes,
     });
     const intents = new PaymentService({
-      methods: runtime.paymentMethods,
+      methods,
       ledger,
       accounts,
       idempotency,
@@ -121,12 +121,14 @@ export const paymentsPlugin = definePlugin({
       ),
     });
     const janitor = new PaymentJanitor(intents, idempotency, runtime);
-    const metering = new MeteringService({ ledger, accounts, methods: runtime.paymentMethods, idempotency });
+    const metering = new MeteringService({ ledger, accounts, methods, idempotency });
     const settlement = new SettlementService(ledger, accounts);
-    return {
+    const customers = new CustomerService();
+    const services: PaymentsServices = {
+      methods,
       intents,
       walletBatches,
-      customers: new CustomerService(),
+      customers,
       ledger,
       accounts,
       idempotency,
@@ -134,15 +136,18 @@ export const paymentsPlugin = definePlugin({
       metering,
       settlement,
     };
+    return {
+      services,
+      schema: (builder) => {
+        registerCustomerSchema(builder, customers);
+        registerPaymentsSchema(builder, intents, janitor);
+        registerMeteringSchema(builder, metering);
+        registerSettlementSchema(builder, settlement);
+        registerLedgerSchema(builder);
+      },
+      commands: { 'ledger verify': verifyLedgerCommand },
+      onReady: () => janitor.start(options.janitor.intervalSeconds),
+      onClose: () => janitor.stop(),
+    };
   },
-  schema: (builder, runtime) => {
-    const { intents, customers, janitor, metering, settlement } = runtime.services.payments;
-    registerCustomerSchema(builder, customers);
-    registerPaymentsSchema(builder, intents, janitor);
-    registerMeteringSchema(builder, metering);
-    registerSettlementSchema(builder, settlement);
-    registerLedgerSchema(builder);
-  },
-  onReady: (runtime) => runtime.services.payments.janitor.start(runtime.options.janitor.intervalSeconds),
-  onClose: (runtime) => runtime.services.payments.janitor.stop(),
 });

@@ -1,9 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { MikroORM } from '@mikro-orm/core';
 import type { RequestContext } from '../../core/context.ts';
-import type { HookBus } from '../../core/hook-bus.ts';
+import type { GatewayServices } from '../../core/global-types.ts';
 import type { Logger } from '../../core/logging.ts';
-import type { GatewayServices } from '../../core/plugin.ts';
 import type { IdempotencyService } from './idempotency.service.ts';
 import { query } from './ledger/sql.ts';
 import type { PaymentService } from './payment.service.ts';
@@ -27,14 +26,14 @@ const CLAIM_SECONDS = 300;
 export class PaymentJanitor {
   readonly #payments: PaymentService;
   readonly #idempotency: IdempotencyService;
-  readonly #runtime: { orm: MikroORM; log: Logger; services: GatewayServices; hooks: HookBus };
+  readonly #runtime: { orm: MikroORM; log: Logger; services: GatewayServices };
   #timer: NodeJS.Timeout | undefined;
   #running: Promise<JanitorReport> | undefined;
 
   constructor(
     payments: PaymentService,
     idempotency: IdempotencyService,
-    runtime: { orm: MikroORM; log: Logger; services: GatewayServices; hooks: HookBus },
+    runtime: { orm: MikroORM; log: Logger; services: GatewayServices },
   ) {
     this.#payments = payments;
     this.#idempotency = idempotency;
@@ -101,14 +100,13 @@ export class PaymentJanitor {
 
   private context(): RequestContext {
     const requestId = `janitor-${randomUUID()}`;
-    const { orm, log, services, hooks } = this.#runtime;
+    const { orm, log, services } = this.#runtime;
     return {
       requestId,
       principal: { kind: 'operator', keyId: 'payments-janitor' },
       em: orm.em.fork(),
       log: log.child({ requestId }),
       services,
-      hooks,
       headers: new Headers(),
     };
   }

@@ -1,6 +1,5 @@
 import { z } from 'zod';
 import { definePlugin } from '../../core/plugin.ts';
-import type { PluginRuntime } from '../../core/plugin-runtime.ts';
 import { SandboxCardTokenSchema } from './card-token.entity.ts';
 import { Migration0001SandboxCardTables } from './migrations/0001-sandbox-card-tables.ts';
 import { SandboxCardAuthorizationSchema } from './network-authorization.entity.ts';
@@ -9,12 +8,7 @@ import { SandboxAcquirer } from './sandbox-acquirer.ts';
 import { SandboxCardMethod } from './sandbox-card.method.ts';
 import { registerSandboxCardSchema } from './sandbox-card.schema.ts';
 import { SandboxCardService } from './sandbox-card.service.ts';
-
-declare module '../../core/plugin.ts' {
-  interface GatewayServices {
-    'sandbox-card': SandboxCardService;
-  }
-}
+import './global-types.ts';
 
 const options = z.object({
   /** How long the gateway waits for the sandbox network before the outcome is unknown. */
@@ -24,22 +18,6 @@ const options = z.object({
   /** How long a 3-D Secure challenge stays open. */
   challengeTtlSeconds: z.number().int().positive().default(600),
 });
-type Options = z.output<typeof options>;
-
-const services = new WeakMap<PluginRuntime<Options>, SandboxCardService>();
-
-/** One service per gateway, whichever of `services` and `paymentMethods` the kernel asks first. */
-function serviceOf(runtime: PluginRuntime<Options>): SandboxCardService {
-  let service = services.get(runtime);
-  if (!service) {
-    const { readTimeoutMs, slowResponseMs, challengeTtlSeconds } = runtime.options;
-    const acquirer = new SandboxAcquirer({ challengeTtlMs: challengeTtlSeconds * 1000 });
-    service = new SandboxCardService(new SandboxCardMethod(acquirer, { readTimeoutMs, slowResponseMs }));
-    services.set(runtime, service);
-  }
-  return service;
-}
-
 const technical = (purpose: string) =>
   ({ category: 'technical', purpose, retention: 'while-active' }) as const;
 const paymentRecord = (purpose: string) => ({ category: 'financial', purpose, retention: 'P5Y' }) as const;
@@ -91,7 +69,12 @@ export const sandboxCardPlugin = definePlugin({
       createdAt: technical('audit'),
     },
   },
-  services: serviceOf,
-  paymentMethods: (runtime) => [serviceOf(runtime).method],
-  schema: (builder, runtime) => registerSandboxCardSchema(builder, serviceOf(runtime)),
+  setup: (plugin) => {
+    const { readTimeoutMs, slowResponseMs, challengeTtlSeconds } = plugin.options;
+    const acquirer = new SandboxAcquirer({ challengeTtlMs: challengeTtlSeconds * 1000 });
+    const method = new SandboxCardMethod(acquirer, { readTimeoutMs, slowResponseMs });
+    plugin.services.payments.methods.register(plugin.name, method);
+    const service = new SandboxCardService(method);
+    return { services: service, schema: (builder) => registerSandboxCardSchema(builder, service) };
+  },
 });

@@ -5,12 +5,7 @@ import { registerTotpSchema } from './totp.schema.ts';
 import { TotpService } from './totp.service.ts';
 import { TotpFactorSchema } from './totp-factor.entity.ts';
 import { TotpRecoveryCodeSchema } from './totp-recovery-code.entity.ts';
-
-declare module '../../core/plugin.ts' {
-  interface GatewayServices {
-    totp: TotpService;
-  }
-}
+import './global-types.ts';
 
 const technical = (purpose: string) =>
   ({ category: 'technical', purpose, retention: 'while-active' }) as const;
@@ -51,10 +46,9 @@ export const totpPlugin = definePlugin({
       createdAt: technical('audit'),
     },
   },
-  services: (plugin) => {
+  setup: (plugin) => {
     const totp = new TotpService(plugin);
     plugin.services.stepUp.registerFactor(totp);
-    return totp;
+    return { services: totp, schema: (builder) => registerTotpSchema(builder, totp) };
   },
-  schema: (builder, plugin) => registerTotpSchema(builder, plugin.services.totp),
 });

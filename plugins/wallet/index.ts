@@ -4,12 +4,7 @@ import { WalletSchema } from './wallet.entity.ts';
 import { walletMethod } from './wallet.method.ts';
 import { registerWalletSchema } from './wallet.schema.ts';
 import { WalletService } from './wallet.service.ts';
-
-declare module '../../core/plugin.ts' {
-  interface GatewayServices {
-    wallet: WalletService;
-  }
-}
+import './global-types.ts';
 
 const technical = (purpose: string) =>
   ({ category: 'technical', purpose, retention: 'while-active' }) as const;
@@ -31,7 +26,10 @@ export const walletPlugin = definePlugin({
       createdAt: technical('audit'),
     },
   },
-  services: (runtime) => new WalletService(runtime.services.payments),
-  paymentMethods: () => [walletMethod],
-  schema: (builder, runtime) => registerWalletSchema(builder, runtime.services.wallet),
+  setup: (plugin) => {
+    const { payments } = plugin.services;
+    payments.methods.register(plugin.name, walletMethod);
+    const wallet = new WalletService(payments);
+    return { services: wallet, schema: (builder) => registerWalletSchema(builder, wallet) };
+  },
 });

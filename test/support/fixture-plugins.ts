@@ -78,29 +78,33 @@ export const staleDataMap = definePlugin({
 export const unguardedField = definePlugin({
   name: 'unguarded-field',
   version: '1.0.0',
-  schema: (builder) => {
-    builder.queryField('leaky', (t) => t.string({ resolve: () => 'no policy here' }));
-  },
+  setup: () => ({
+    schema: (builder) => {
+      builder.queryField('leaky', (t) => t.string({ resolve: () => 'no policy here' }));
+    },
+  }),
 });
 
 export const explodingField = definePlugin({
   name: 'exploding-field',
   version: '1.0.0',
-  schema: (builder) => {
-    builder.queryField('explode', (t) =>
-      t.string({
-        authScopes: { public: true },
-        resolve: () => {
-          throw new Error('database password is hunter2 at /srv/secret/path');
-        },
-      }),
-    );
-    builder.queryField('echo', (t) =>
-      t.int({
-        authScopes: { public: true },
-        args: { value: t.arg.int({ required: true }) },
-        resolve: (_r, a) => a.value,
-      }),
-    );
-  },
+  setup: () => ({
+    schema: (builder) => {
+      builder.queryField('explode', (t) =>
+        t.string({
+          authScopes: { public: true },
+          resolve: () => {
+            throw new Error('database password is hunter2 at /srv/secret/path');
+          },
+        }),
+      );
+      builder.queryField('echo', (t) =>
+        t.int({
+          authScopes: { public: true },
+          args: { value: t.arg.int({ required: true }) },
+          resolve: (_r, a) => a.value,
+        }),
+      );
+    },
+  }),
 });

@@ -13,32 +13,34 @@ function fakeFactorPlugin(requiredFor: ('operator' | 'merchant')[] = []) {
   const plugin = definePlugin({
     name: 'fake-factor',
     version: '1.0.0',
-    services: (runtime) => {
+    setup: (runtime) => {
       runtime.services.stepUp.registerFactor({
         name: 'fake',
         requiredFor,
         isEnrolled: async (ctx) => 'keyId' in ctx.principal && holders.has(ctx.principal.keyId),
       });
-    },
-    schema: (builder, runtime) => {
-      builder.mutationFields((t) => ({
-        proveFakeFactor: t.field({
-          type: 'StepUpGrant',
-          authScopes: { authenticated: true },
-          resolve: (_root, _args, ctx) => runtime.services.stepUp.grant(ctx, 'fake', 60),
-        }),
-        declaredAction: t.boolean({
-          authScopes: { $all: { authenticated: true, stepUp: 'test.declared' } },
-          resolve: () => true,
-        }),
-        imperativeAction: t.boolean({
-          authScopes: { authenticated: true },
-          resolve: async (_root, _args, ctx) => {
-            await ctx.services.stepUp.require(ctx, 'test.imperative');
-            return true;
-          },
-        }),
-      }));
+      return {
+        schema: (builder) => {
+          builder.mutationFields((t) => ({
+            proveFakeFactor: t.field({
+              type: 'StepUpGrant',
+              authScopes: { authenticated: true },
+              resolve: (_root, _args, ctx) => runtime.services.stepUp.grant(ctx, 'fake', 60),
+            }),
+            declaredAction: t.boolean({
+              authScopes: { $all: { authenticated: true, stepUp: 'test.declared' } },
+              resolve: () => true,
+            }),
+            imperativeAction: t.boolean({
+              authScopes: { authenticated: true },
+              resolve: async (_root, _args, ctx) => {
+                await ctx.services.stepUp.require(ctx, 'test.imperative');
+                return true;
+              },
+            }),
+          }));
+        },
+      };
     },
   });
   return { plugin, holders };

@@ -5,7 +5,7 @@ import { GuestbookEntrySchema } from './guestbook-entry.entity.ts';
 import { Migration0001Guestbook } from './migrations/0001-guestbook.ts';
 import { registerGuestbookSchema } from './schema.ts';
 
-declare module '../../../core/plugin.ts' {
+declare module '../../../core/global-types.ts' {
   interface GatewayServices {
     guestbook: GuestbookService;
   }
@@ -27,6 +27,8 @@ export const guestbookPlugin = definePlugin({
       createdAt: { category: 'technical', purpose: 'order entries', retention: 'while-active' },
     },
   },
-  services: (plugin) => new GuestbookService(plugin.options.maxMessageLength),
-  schema: (builder, plugin) => registerGuestbookSchema(builder, plugin.services.guestbook),
+  setup: (plugin) => {
+    const guestbook = new GuestbookService(plugin.options.maxMessageLength);
+    return { services: guestbook, schema: (builder) => registerGuestbookSchema(builder, guestbook) };
+  },
 });

@@ -138,7 +138,10 @@ export function createFakeAcquirer(options: { slowMs?: number } = {}) {
     name: 'test-acquirer',
     version: '1.0.0',
     requires: ['payments'],
-    paymentMethods: () => [method],
+    setup: (runtime) => {
+      runtime.services.payments.methods.register(runtime.name, method);
+      return {};
+    },
   });
   return { plugin, calls, method };
 }
