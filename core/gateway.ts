@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import type { GraphQLSchema } from 'graphql';
 import { createYoga, type YogaServerInstance } from 'graphql-yoga';
 import { createBuilder, type ScopeLoaderFactory } from '../schema/builder.ts';
-import { registerErrorTypes } from '../schema/error-types.ts';
+import { registerKernelErrorTypes } from '../schema/error-types.ts';
 import { registerHeartbeat } from '../schema/heartbeat.schema.ts';
 import { registerScalars } from '../schema/scalars.ts';
 import { authPlugin } from './auth/auth.plugin.ts';
@@ -98,7 +98,7 @@ export async function createGateway(config: GatewayConfig): Promise<Gateway> {
 
   const builder = createBuilder(scopeLoaders);
   registerScalars(builder);
-  registerErrorTypes(builder);
+  registerKernelErrorTypes(builder);
   registerHeartbeat(builder);
   for (const { setup } of setups) setup.schema?.(builder);
   const schema = builder.toSchema({ sortSchema: true });

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { credential, technical } from '../db/data-map.ts';
 import { definePlugin } from '../plugin.ts';
 import { ApiKeySchema } from './api-key.entity.ts';
 import { registerAuthSchema } from './auth.schema.ts';
@@ -20,14 +21,6 @@ declare module '../global-types.ts' {
     stepUp: StepUpService;
   }
 }
-
-const technical = (purpose: string) =>
-  ({ category: 'technical', purpose, retention: 'while-active' }) as const;
-const credential = {
-  category: 'credential',
-  purpose: 'authenticate the caller',
-  retention: 'until-revoked',
-} as const;
 
 /** The kernel's own plugin: merchants, partners, API keys, customer sessions. Always installed first. */
 export const authPlugin = definePlugin({
@@ -75,7 +68,7 @@ export const authPlugin = definePlugin({
       kind: technical('decide what the key may do'),
       label: technical('tell keys apart'),
       prefix: technical('tell keys apart'),
-      secretHash: credential,
+      secretHash: credential('authenticate the caller'),
       merchant: technical('scope the key to a tenant'),
       partner: technical('scope the key to a partner'),
       createdAt: technical('audit'),
@@ -83,7 +76,7 @@ export const authPlugin = definePlugin({
     },
     CustomerSession: {
       id: technical('identify the session'),
-      tokenHash: credential,
+      tokenHash: credential('authenticate the caller'),
       merchant: technical('scope the session to a tenant'),
       customerRef: { category: 'personal', purpose: 'act for the end user', retention: 'P30D' },
       createdAt: technical('audit'),

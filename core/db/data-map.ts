@@ -82,3 +82,31 @@ export function assertDataMapCovers(
     });
   }
 }
+
+/** Our own ids, keys and timestamps; kept while the row they belong to is. */
+export const technical = (purpose: string, retention: Retention = 'while-active'): FieldClassification => ({
+  category: 'technical',
+  purpose,
+  retention,
+});
+
+/** Secrets and their hashes: never exported, gone when revoked. */
+export const credential = (purpose: string, retention: Retention = 'until-revoked'): FieldClassification => ({
+  category: 'credential',
+  purpose,
+  retention,
+});
+
+/** Payment records: five years by default (Korea's E-Commerce Act and EFTA Art. 22; AML in the EU). */
+export const paymentRecord = (purpose: string, retention: Retention = 'P5Y'): FieldClassification => ({
+  category: 'financial',
+  purpose,
+  retention,
+});
+
+/** About a natural person: the retention is always a decision, so it has no default. */
+export const personal = (purpose: string, retention: Retention): FieldClassification => ({
+  category: 'personal',
+  purpose,
+  retention,
+});

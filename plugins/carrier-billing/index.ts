@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { credential, paymentRecord, personal, technical } from '../../core/db/data-map.ts';
 import { definePlugin } from '../../core/plugin.ts';
 import { CarrierBillingSourceSchema } from './billing-source.entity.ts';
 import { CarrierBillingMethod } from './carrier-billing.method.ts';
@@ -32,15 +33,6 @@ const options = z.object({
   /** Expose texted codes to operators through `carrierSandboxOutbox` (the carrier is simulated). */
   sandboxOutbox: z.boolean().default(true),
 });
-const technical = (purpose: string) =>
-  ({ category: 'technical', purpose, retention: 'while-active' }) as const;
-const paymentRecord = (purpose: string) => ({ category: 'financial', purpose, retention: 'P5Y' }) as const;
-const personal = (purpose: string) => ({ category: 'personal', purpose, retention: 'P5Y' }) as const;
-const oneTimeCode = {
-  category: 'credential',
-  purpose: 'confirm the phone holder',
-  retention: 'P1D',
-} as const;
 
 /** Korean mobile carrier micropayments (휴대폰 소액결제) against a simulated carrier. */
 export const carrierBillingPlugin = definePlugin({
@@ -72,9 +64,9 @@ export const carrierBillingPlugin = definePlugin({
     },
     CarrierSubscriber: {
       id: technical('identify the phone line'),
-      phoneIndex: personal('find the line by phone number without storing it in clear'),
-      phoneSealed: personal('text codes to the phone and bill it (encrypted)'),
-      carrier: personal('bill the line through its carrier'),
+      phoneIndex: personal('find the line by phone number without storing it in clear', 'P5Y'),
+      phoneSealed: personal('text codes to the phone and bill it (encrypted)', 'P5Y'),
+      carrier: personal('bill the line through its carrier', 'P5Y'),
       createdAt: technical('audit'),
       updatedAt: technical('audit'),
     },
@@ -82,8 +74,8 @@ export const carrierBillingPlugin = definePlugin({
       id: technical('identify the verification'),
       subscriber: technical('the phone being verified'),
       merchant: technical('scope the verification to a tenant'),
-      customerRef: personal('link the phone to the end user'),
-      codeHash: oneTimeCode,
+      customerRef: personal('link the phone to the end user', 'P5Y'),
+      codeHash: credential('confirm the phone holder', 'P1D'),
       attempts: technical('limit code guesses'),
       expiresAt: technical('expire codes'),
       verifiedAt: technical('use each verification once'),
@@ -93,8 +85,8 @@ export const carrierBillingPlugin = definePlugin({
       id: technical('identify the source'),
       subscriber: technical('the phone line billed'),
       merchant: technical('scope the source to a tenant'),
-      customerRef: personal('link the phone to the end user'),
-      carrier: personal('bill the line through its carrier'),
+      customerRef: personal('link the phone to the end user', 'P5Y'),
+      carrier: personal('bill the line through its carrier', 'P5Y'),
       createdAt: technical('audit'),
     },
     CarrierCharge: {
@@ -108,7 +100,7 @@ export const carrierBillingPlugin = definePlugin({
       status: paymentRecord('the payment record'),
       declineReason: paymentRecord('the payment record'),
       month: paymentRecord('the billing month the charge counts in'),
-      codeHash: oneTimeCode,
+      codeHash: credential('confirm the phone holder', 'P1D'),
       codeExpiresAt: technical('expire codes'),
       captured: paymentRecord('the payment record'),
       refunded: paymentRecord('the payment record'),
@@ -136,7 +128,7 @@ export const carrierBillingPlugin = definePlugin({
       subscriber: technical('the phone texted'),
       purpose: technical('tell verification codes from payment codes'),
       reference: technical('what the code confirms'),
-      sealedBody: oneTimeCode,
+      sealedBody: credential('confirm the phone holder', 'P1D'),
       createdAt: technical('audit'),
       expiresAt: technical('purge old messages'),
     },

@@ -1,3 +1,4 @@
+import { technical } from '../../core/db/data-map.ts';
 import { definePlugin } from '../../core/plugin.ts';
 import { EventFanOut } from './event-fan-out.ts';
 import { EventLogHeadSchema } from './event-log-head.entity.ts';
@@ -16,9 +17,6 @@ import { WebhookEndpointSchema } from './webhook-endpoint.entity.ts';
 import { WebhookEndpointsService } from './webhook-endpoints.service.ts';
 import { registerWebhooksSchema } from './webhooks.schema.ts';
 import './global-types.ts';
-
-const technical = (purpose: string, retention: 'while-active' | 'P30D' = 'while-active') =>
-  ({ category: 'technical', purpose, retention }) as const;
 
 /**
  * The event kernel: the outbox event log, its fan-out to subscribers across processes, and

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { paymentRecord, technical } from '../../core/db/data-map.ts';
 import { definePlugin } from '../../core/plugin.ts';
 import { SandboxCardTokenSchema } from './card-token.entity.ts';
 import { Migration0001SandboxCardTables } from './migrations/0001-sandbox-card-tables.ts';
@@ -18,9 +19,6 @@ const options = z.object({
   /** How long a 3-D Secure challenge stays open. */
   challengeTtlSeconds: z.number().int().positive().default(600),
 });
-const technical = (purpose: string) =>
-  ({ category: 'technical', purpose, retention: 'while-active' }) as const;
-const paymentRecord = (purpose: string) => ({ category: 'financial', purpose, retention: 'P5Y' }) as const;
 
 /** A simulated card acquirer for development and tests, driven by Stripe-style test card numbers. */
 export const sandboxCardPlugin = definePlugin({

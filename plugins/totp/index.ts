@@ -1,3 +1,4 @@
+import { credential, technical } from '../../core/db/data-map.ts';
 import { definePlugin } from '../../core/plugin.ts';
 import { Migration0001TotpTables } from './migrations/0001-totp-tables.ts';
 import { totpOptions } from './totp.options.ts';
@@ -6,11 +7,6 @@ import { TotpService } from './totp.service.ts';
 import { TotpFactorSchema } from './totp-factor.entity.ts';
 import { TotpRecoveryCodeSchema } from './totp-recovery-code.entity.ts';
 import './global-types.ts';
-
-const technical = (purpose: string) =>
-  ({ category: 'technical', purpose, retention: 'while-active' }) as const;
-const credential = (purpose: string) =>
-  ({ category: 'credential', purpose, retention: 'until-revoked' }) as const;
 
 /** TOTP (RFC 6238) second factor; registers itself as a step-up factor with the kernel. */
 export const totpPlugin = definePlugin({

@@ -1,3 +1,4 @@
+import { technical } from '../../core/db/data-map.ts';
 import { definePlugin } from '../../core/plugin.ts';
 import { Migration0001WalletTables } from './migrations/0001-wallet-tables.ts';
 import { WalletSchema } from './wallet.entity.ts';
@@ -5,9 +6,6 @@ import { walletMethod } from './wallet.method.ts';
 import { registerWalletSchema } from './wallet.schema.ts';
 import { WalletService } from './wallet.service.ts';
 import './global-types.ts';
-
-const technical = (purpose: string) =>
-  ({ category: 'technical', purpose, retention: 'while-active' }) as const;
 
 /** Stored-value wallets: top up through any method, pay in one database round trip, refund, statement. */
 export const walletPlugin = definePlugin({
