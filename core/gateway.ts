@@ -7,7 +7,6 @@ import { createBuilder, type ScopeLoaderFactory } from '../schema/builder.ts';
 import { registerKernelErrorTypes } from '../schema/error-types.ts';
 import { registerHeartbeat } from '../schema/heartbeat.schema.ts';
 import { registerScalars } from '../schema/scalars.ts';
-import { authPlugin } from './auth/auth.plugin.ts';
 import { assertEveryFieldHasAuthPolicy } from './auth/policy-audit.ts';
 import type { Principal } from './auth/principal.ts';
 import { StepUpService } from './auth/step-up.ts';
@@ -24,6 +23,7 @@ import { maskUnexpected, useErrorCodes } from './http/error-codes.ts';
 import { GatewayMetrics } from './http/metrics.ts';
 import { createRouter } from './http/router.ts';
 import { attachWebSocket } from './http/websocket.ts';
+import { KERNEL_PLUGIN_NAMES, kernelPlugins } from './kernel-plugins.ts';
 import { createLogger, type Logger } from './logging.ts';
 import type { PluginCommand, PluginSetup } from './plugin.ts';
 import type { PluginRuntime } from './plugin-runtime.ts';
@@ -56,7 +56,7 @@ export interface Gateway {
 /** Wires the kernel and the configured plugins into one gateway. Nothing listens until `start`. */
 export async function createGateway(config: GatewayConfig): Promise<Gateway> {
   const log = createLogger(config.log);
-  const plugins = resolvePlugins([authPlugin.with(config.auth ?? {}), ...config.plugins]);
+  const plugins = resolvePlugins([...kernelPlugins(config), ...config.plugins]);
   const database = new Database(config.database ?? {}, plugins, log);
   const secrets = new SecretBox(resolveMasterKey(config.database ?? {}, config.secrets?.masterKey));
   const services = { stepUp: new StepUpService() } as GatewayServices;
@@ -93,7 +93,8 @@ export async function createGateway(config: GatewayConfig): Promise<Gateway> {
     }
     setups.push({ name, setup });
   }
-  const requiresOf = new Map(plugins.map((p) => [p.definition.name, p.requires]));
+  // Every plugin stands on the kernel's plugins, so it may handle the hooks they declare.
+  const requiresOf = new Map(plugins.map((p) => [p.definition.name, new Set([...KERNEL_PLUGIN_NAMES, ...p.requires])]));
   hooks.assertHandledHooksDeclared((plugin) => requiresOf.get(plugin) ?? new Set());
 
   const builder = createBuilder(scopeLoaders);

@@ -4,21 +4,8 @@ import RelayPlugin from '@pothos/plugin-relay';
 import ScopeAuthPlugin from '@pothos/plugin-scope-auth';
 import { GraphQLError } from 'graphql';
 import type { RequestContext } from '../core/context.ts';
+import type { GatewayAuthScopes, GatewayObjects } from '../core/global-types.ts';
 import { GatewayError } from './errors.ts';
-
-/**
- * The scopes a field may require. The kernel defines the principal kinds; a plugin adds a
- * scope by merging into this interface and supplying its loader through `authScopes`.
- */
-export interface GatewayAuthScopes {
-  /** Anyone, signed in or not: must be said explicitly. */
-  public: boolean;
-  authenticated: boolean;
-  operator: boolean;
-  merchant: boolean;
-  partner: boolean;
-  customer: boolean;
-}
 
 /** Loaders for each scope: a boolean, or a function of the scope's parameter. */
 export type ScopeLoaders = {
@@ -26,10 +13,6 @@ export type ScopeLoaders = {
     ? boolean | (() => boolean | Promise<boolean>)
     : (param: GatewayAuthScopes[K]) => boolean | Promise<boolean>;
 };
-
-/** Object shapes by GraphQL type name, so plugins can extend each other's types by name. */
-// biome-ignore lint/suspicious/noEmptyInterface: extended by declaration merging
-export interface GatewayObjects {}
 
 export interface GatewaySchemaTypes {
   Context: RequestContext;
@@ -105,4 +88,5 @@ export function createBuilder(pluginScopes: readonly ScopeLoaderFactory[]): Gate
   return builder as unknown as GatewayBuilder;
 }
 
+export type { GatewayAuthScopes, GatewayObjects };
 export { GatewayError };

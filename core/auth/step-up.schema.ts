@@ -1,7 +1,7 @@
 import type { GatewayBuilder } from '../../schema/builder.ts';
 import type { StepUpGrantView, StepUpService } from './step-up.ts';
 
-declare module '../../schema/builder.ts' {
+declare module '../global-types.ts' {
   interface GatewayObjects {
     StepUpGrant: StepUpGrantView;
   }

@@ -5,7 +5,7 @@ import type { RequestContext } from '../context.ts';
 import type { Principal, PrincipalKind } from './principal.ts';
 import { type StepUpCredentialKind, StepUpGrant } from './step-up-grant.entity.ts';
 
-declare module '../../schema/builder.ts' {
+declare module '../global-types.ts' {
   interface GatewayAuthScopes {
     /** The named action needs a fresh second-factor verification: `authScopes: { stepUp: 'api_key.create' }`. */
     stepUp: string;

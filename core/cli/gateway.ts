@@ -2,9 +2,9 @@
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { printSchema } from 'graphql';
-import { authPlugin } from '../auth/auth.plugin.ts';
 import { BootError } from '../boot-error.ts';
 import { createGateway, type Gateway } from '../gateway.ts';
+import { KERNEL_PLUGIN_NAMES, kernelPlugins } from '../kernel-plugins.ts';
 import { resolvePlugins } from '../registry.ts';
 import { DEFAULT_CONFIG_FILE, loadConfig, withoutDatabase } from './load-config.ts';
 
@@ -124,11 +124,9 @@ async function main(argv: string[]): Promise<number> {
     }
     case 'plugins': {
       const config = await loadConfig(configFile);
-      for (const { definition, options } of resolvePlugins([
-        authPlugin.with(config.auth ?? {}),
-        ...config.plugins,
-      ])) {
-        out(`${definition.name}@${definition.version}${definition.name === 'auth' ? ' (kernel)' : ''}`);
+      for (const { definition, options } of resolvePlugins([...kernelPlugins(config), ...config.plugins])) {
+        const kernel = KERNEL_PLUGIN_NAMES.has(definition.name) ? ' (kernel)' : '';
+        out(`${definition.name}@${definition.version}${kernel}`);
         if (definition.description) out(`  ${definition.description}`);
         out(`  requires: ${definition.requires?.join(', ') || '-'}`);
         out(`  options:  ${JSON.stringify(options, (_k, v) => (typeof v === 'bigint' ? v.toString() : v))}`);

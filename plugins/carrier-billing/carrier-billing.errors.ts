@@ -1,5 +1,3 @@
-import { GatewayError } from '../../schema/errors.ts';
-
 export const VERIFICATION_FAILURES = [
   'wrong_code',
   'expired',
@@ -28,3 +26,5 @@ export class CarrierVerificationError extends GatewayError {
     this.attemptsLeft = attemptsLeft;
   }
 }
+
+import { GatewayError } from '../../core/plugin-api.ts';

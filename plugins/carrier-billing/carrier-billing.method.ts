@@ -2,17 +2,15 @@ import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { EntityManager } from '@mikro-orm/core';
 import type { SqlEntityManager } from '@mikro-orm/sql';
-import { Merchant } from '../../core/auth/merchant.entity.ts';
-import { money } from '../../core/money/money.ts';
-import { isUuid } from '../../core/uuid.ts';
-import { LimitExceededError } from '../payments/payment-errors.ts';
-import type {
-  AuthorizeCall,
-  MethodOperation,
-  MethodOutcome,
-  PaymentMethod,
-  ReferenceCall,
-} from '../payments/payment-method.ts';
+import { isUuid, Merchant, money } from '../../core/plugin-api.ts';
+import {
+  type AuthorizeCall,
+  LimitExceededError,
+  type MethodOperation,
+  type MethodOutcome,
+  type PaymentMethod,
+  type ReferenceCall,
+} from '../payments/api.ts';
 import { CarrierBillingSource } from './billing-source.entity.ts';
 import { CarrierCharge } from './carrier-charge.entity.ts';
 import type { SandboxCarrier } from './sandbox-carrier.ts';

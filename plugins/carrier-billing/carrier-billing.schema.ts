@@ -1,7 +1,11 @@
-import { money } from '../../core/money/money.ts';
-import type { GatewayBuilder } from '../../schema/builder.ts';
-import { GatewayError, NotFoundError, ValidationError } from '../../schema/errors.ts';
-import { moneyRefs } from '../../schema/money.schema.ts';
+import {
+  type GatewayBuilder,
+  GatewayError,
+  money,
+  moneyRefs,
+  NotFoundError,
+  ValidationError,
+} from '../../core/plugin-api.ts';
 import { CarrierBillingSource } from './billing-source.entity.ts';
 import { CarrierVerificationError, VERIFICATION_FAILURES } from './carrier-billing.errors.ts';
 import type { CarrierBillingService, SandboxInboxItem } from './carrier-billing.service.ts';

@@ -1,8 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { SqlEntityManager } from '@mikro-orm/sql';
-import type { RequestContext } from '../../core/context.ts';
-import { isUuid } from '../../core/uuid.ts';
-import { NotFoundError } from '../../schema/errors.ts';
+import { isUuid, NotFoundError, type RequestContext } from '../../core/plugin-api.ts';
 import { CarrierBillingSource } from './billing-source.entity.ts';
 import { CarrierVerificationError } from './carrier-billing.errors.ts';
 import type { CarrierBillingMethod } from './carrier-billing.method.ts';

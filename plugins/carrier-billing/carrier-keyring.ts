@@ -1,7 +1,7 @@
 import { createHmac, hkdfSync, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { MikroORM } from '@mikro-orm/core';
 import type { SqlEntityManager } from '@mikro-orm/sql';
-import type { SecretBox } from '../../core/crypto/secret-box.ts';
+import type { SecretBox } from '../../core/plugin-api.ts';
 
 const KEY_ID = 'hmac';
 const PURPOSE = 'carrier-billing:hmac-key';

@@ -1,6 +1,5 @@
 import { z } from 'zod';
-import { credential, paymentRecord, personal, technical } from '../../core/db/data-map.ts';
-import { definePlugin } from '../../core/plugin.ts';
+import { credential, definePlugin, paymentRecord, personal, technical } from '../../core/plugin-api.ts';
 import { CarrierBillingSourceSchema } from './billing-source.entity.ts';
 import { CarrierBillingMethod } from './carrier-billing.method.ts';
 import { registerCarrierBillingSchema } from './carrier-billing.schema.ts';

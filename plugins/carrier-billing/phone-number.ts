@@ -1,5 +1,3 @@
-import { ValidationError } from '../../schema/errors.ts';
-
 export const CARRIERS = ['SKT', 'KT', 'LGU'] as const;
 export type Carrier = (typeof CARRIERS)[number];
 
@@ -21,3 +19,5 @@ export function maskPhoneNumber(phone: string): string {
   const middle = phone.length === 11 ? '****' : '***';
   return `${phone.slice(0, 3)}-${middle}-${phone.slice(-4)}`;
 }
+
+import { ValidationError } from '../../core/plugin-api.ts';

@@ -1,15 +1,15 @@
 import { randomInt, randomUUID } from 'node:crypto';
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { SqlEntityManager as EntityManager } from '@mikro-orm/sql';
-import type { SecretBox } from '../../core/crypto/secret-box.ts';
-import type { Money } from '../../core/money/money.ts';
-import type { MethodOperation, MethodOutcome } from '../payments/payment-method.ts';
+import type { Money, SecretBox } from '../../core/plugin-api.ts';
 import {
   decline,
   type FollowUpRequest,
+  type MethodOperation,
+  type MethodOutcome,
   SimulatedNetwork,
   type Verdict,
-} from '../payments/simulated-network.ts';
+} from '../payments/api.ts';
 import type { CarrierBillingSource } from './billing-source.entity.ts';
 import { CarrierCharge, type ChargeDecline } from './carrier-charge.entity.ts';
 import { CarrierChargeOperation, type ChargeOperationKind } from './carrier-charge-operation.entity.ts';

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { SqlEntityManager as EntityManager } from '@mikro-orm/sql';
-import type { SecretBox } from '../../core/crypto/secret-box.ts';
+import type { SecretBox } from '../../core/plugin-api.ts';
 import type { CarrierKeyring } from './carrier-keyring.ts';
 import type { Carrier } from './phone-number.ts';
 import { CarrierSubscriber } from './subscriber.entity.ts';

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { defineEntity, p } from '@mikro-orm/core';
-import { Merchant } from '../../core/auth/merchant.entity.ts';
+import { Merchant } from '../../core/plugin-api.ts';
 import { CarrierSubscriber } from './subscriber.entity.ts';
 
 const CarrierVerificationSchema = defineEntity({

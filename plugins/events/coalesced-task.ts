@@ -1,5 +1,3 @@
-import type { Logger } from '../../core/logging.ts';
-
 /**
  * Runs `work` when woken; wake-ups during a run fold into one more run after it, so a burst of
  * notifications costs at most two runs and a wake-up is never lost. Never runs `work` twice at once.
@@ -62,3 +60,5 @@ export class CoalescedTask {
     for (const resolve of this.#waiting.splice(0)) resolve();
   }
 }
+
+import type { Logger } from '../../core/plugin-api.ts';

@@ -1,5 +1,5 @@
 import type { MikroORM } from '@mikro-orm/core';
-import type { Logger } from '../../core/logging.ts';
+import type { Logger } from '../../core/plugin-api.ts';
 import type { EventsOptions } from './events.options.ts';
 import { PostgresNotifyBus } from './postgres-notify.bus.ts';
 import { RedisBus } from './redis.bus.ts';

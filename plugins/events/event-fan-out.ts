@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/core';
-import type { PluginRuntime } from '../../core/plugin-runtime.ts';
+import type { PluginRuntime } from '../../core/plugin-api.ts';
 import { CoalescedTask } from './coalesced-task.ts';
 import { CommitWatcher } from './commit-watcher.ts';
 import { createEventBus, type EventBus } from './event-bus.ts';

@@ -1,6 +1,6 @@
 import type { ArgBuilder } from '@pothos/core';
 import { GraphQLError, GraphQLScalarType } from 'graphql';
-import type { GatewayBuilder, GatewaySchemaTypes } from '../../schema/builder.ts';
+import type { GatewayBuilder, GatewaySchemaTypes } from '../../core/plugin-api.ts';
 import type { LoggedEvent } from './event-log.ts';
 import { StreamEnd, type StreamItem } from './event-stream.ts';
 import { invalidTypes } from './events.errors.ts';

@@ -1,9 +1,6 @@
 import type { EntityManager } from '@mikro-orm/core';
 import { z } from 'zod';
-import type { Principal } from '../../core/auth/principal.ts';
-import { visibleMerchants } from '../../core/auth/principal.ts';
-import type { RequestContext } from '../../core/context.ts';
-import { isUuid } from '../../core/uuid.ts';
+import { isUuid, type Principal, type RequestContext, visibleMerchants } from '../../core/plugin-api.ts';
 import type { EventFanOut } from './event-fan-out.ts';
 import type { EventFilter, LoggedEvent } from './event-log.ts';
 import { openEventStream, type StreamItem } from './event-stream.ts';

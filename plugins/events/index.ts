@@ -1,5 +1,4 @@
-import { technical } from '../../core/db/data-map.ts';
-import { definePlugin } from '../../core/plugin.ts';
+import { definePlugin, technical } from '../../core/plugin-api.ts';
 import { EventFanOut } from './event-fan-out.ts';
 import { EventLogHeadSchema } from './event-log-head.entity.ts';
 import { eventsOptions } from './events.options.ts';

@@ -1,5 +1,5 @@
 import pg from 'pg';
-import type { Logger } from '../../core/logging.ts';
+import type { Logger } from '../../core/plugin-api.ts';
 import type { EventBus } from './event-bus.ts';
 import { NOTIFY_CHANNEL } from './migrations/0003-event-functions.ts';
 

@@ -1,5 +1,5 @@
 import { Redis } from 'ioredis';
-import type { Logger } from '../../core/logging.ts';
+import type { Logger } from '../../core/plugin-api.ts';
 import type { EventBus } from './event-bus.ts';
 
 /**

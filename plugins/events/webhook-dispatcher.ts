@@ -1,8 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/core';
 import type { SqlEntityManager } from '@mikro-orm/sql';
-import type { SecretBox } from '../../core/crypto/secret-box.ts';
-import type { Logger } from '../../core/logging.ts';
+import type { Logger, SecretBox } from '../../core/plugin-api.ts';
 import { CoalescedTask } from './coalesced-task.ts';
 import type { EventsOptions } from './events.options.ts';
 import { retryDelayMs } from './retry-schedule.ts';

@@ -1,6 +1,5 @@
 import { defineEntity, p } from '@mikro-orm/core';
-import { Merchant } from '../../core/auth/merchant.entity.ts';
-import { Partner } from '../../core/auth/partner.entity.ts';
+import { Merchant, Partner } from '../../core/plugin-api.ts';
 
 const WebhookEndpointSchema = defineEntity({
   name: 'WebhookEndpoint',

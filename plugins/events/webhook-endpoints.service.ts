@@ -1,11 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import type { SqlEntityManager } from '@mikro-orm/sql';
-import { Merchant } from '../../core/auth/merchant.entity.ts';
-import { Partner } from '../../core/auth/partner.entity.ts';
-import { canSeeMerchant, type Principal } from '../../core/auth/principal.ts';
-import type { RequestContext } from '../../core/context.ts';
-import type { SecretBox } from '../../core/crypto/secret-box.ts';
-import { NotFoundError, ValidationError } from '../../schema/errors.ts';
+import {
+  canSeeMerchant,
+  Merchant,
+  NotFoundError,
+  Partner,
+  type Principal,
+  type RequestContext,
+  type SecretBox,
+  ValidationError,
+} from '../../core/plugin-api.ts';
 import { isTypePattern, MAX_PATTERNS } from './event-types.ts';
 import type { EventsOptions } from './events.options.ts';
 import { WebhookAttempt } from './webhook-attempt.entity.ts';

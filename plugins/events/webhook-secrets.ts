@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { SecretBox } from '../../core/crypto/secret-box.ts';
+import type { SecretBox } from '../../core/plugin-api.ts';
 
 const PURPOSE = 'webhook-secret';
 

@@ -1,6 +1,5 @@
 import { resolveOffsetConnection } from '@pothos/plugin-relay';
-import type { GatewayBuilder } from '../../schema/builder.ts';
-import { NotFoundError, ValidationError } from '../../schema/errors.ts';
+import { type GatewayBuilder, NotFoundError, ValidationError } from '../../core/plugin-api.ts';
 import { WebhookAttempt } from './webhook-attempt.entity.ts';
 import { DELIVERY_STATES, WebhookDelivery } from './webhook-delivery.entity.ts';
 import { WebhookEndpoint } from './webhook-endpoint.entity.ts';

@@ -1,6 +1,5 @@
 import { resolveOffsetConnection } from '@pothos/plugin-relay';
-import type { GatewayBuilder } from '../../schema/builder.ts';
-import { NotFoundError, ValidationError } from '../../schema/errors.ts';
+import { type GatewayBuilder, NotFoundError, ValidationError } from '../../core/plugin-api.ts';
 import { Customer } from './customer.entity.ts';
 import type { CustomerService } from './customer.service.ts';
 

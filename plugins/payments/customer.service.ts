@@ -1,8 +1,11 @@
-import type { RequestContext } from '../../core/context.ts';
-import { isUuid } from '../../core/uuid.ts';
-import { NotFoundError, ValidationError } from '../../schema/errors.ts';
+import {
+  isUuid,
+  merchantFilter,
+  NotFoundError,
+  type RequestContext,
+  ValidationError,
+} from '../../core/plugin-api.ts';
 import { Customer } from './customer.entity.ts';
-import { merchantFilter } from './visibility.ts';
 
 /** ISO 3166-1 alpha-2, optionally with an ISO 3166-2 subdivision: DE, KR, US-CA, GB-SCT. */
 const JURISDICTION = /^[A-Z]{2}(-[A-Z0-9]{1,3})?$/;

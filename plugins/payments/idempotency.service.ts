@@ -1,8 +1,6 @@
 import type { EntityManager } from '@mikro-orm/core';
-import type { RequestContext } from '../../core/context.ts';
-import { ValidationError } from '../../schema/errors.ts';
+import { query, type RequestContext, ValidationError } from '../../core/plugin-api.ts';
 import type { StoredResult } from './idempotency-record.entity.ts';
-import { query } from './ledger/sql.ts';
 import { IdempotencyConflictError, IdempotencyInFlightError } from './payment-errors.ts';
 import { hashRequest } from './request-hash.ts';
 

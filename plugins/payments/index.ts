@@ -1,4 +1,4 @@
-import { definePlugin } from '../../core/plugin.ts';
+import { definePlugin } from '../../core/plugin-api.ts';
 import { CustomerSchema } from './customer.entity.ts';
 import { registerCustomerSchema } from './customer.schema.ts';
 import { CustomerService } from './customer.service.ts';

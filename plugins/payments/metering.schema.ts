@@ -1,8 +1,10 @@
-import { formatMicrosAsMinorDecimal } from '../../core/money/micro-amount.ts';
-import { money } from '../../core/money/money.ts';
-import type { GatewayBuilder } from '../../schema/builder.ts';
-import { NotFoundError } from '../../schema/errors.ts';
-import { moneyRefs } from '../../schema/money.schema.ts';
+import {
+  formatMicrosAsMinorDecimal,
+  type GatewayBuilder,
+  money,
+  moneyRefs,
+  NotFoundError,
+} from '../../core/plugin-api.ts';
 import type { MeteringService } from './metering.service.ts';
 import { MONEY_MOVEMENT_ERRORS } from './payment-error-types.ts';
 import { UsageMeter } from './usage-meter.entity.ts';

@@ -1,13 +1,16 @@
 import { type EntityManager, LockMode } from '@mikro-orm/core';
-import type { RequestContext } from '../../core/context.ts';
 import {
+  isUuid,
   MICROS_PER_MINOR,
+  MoneyError,
+  merchantFilter,
+  money,
+  NotFoundError,
   parseMinorDecimalToMicros,
+  type RequestContext,
   splitWholeMinorUnits,
-} from '../../core/money/micro-amount.ts';
-import { MoneyError, money } from '../../core/money/money.ts';
-import { isUuid } from '../../core/uuid.ts';
-import { NotFoundError, ValidationError } from '../../schema/errors.ts';
+  ValidationError,
+} from '../../core/plugin-api.ts';
 import { Customer } from './customer.entity.ts';
 import type { IdempotencyService, IdempotentRequest } from './idempotency.service.ts';
 import type { LedgerService } from './ledger/ledger.service.ts';
@@ -17,7 +20,6 @@ import type { PaymentAccounts } from './payment-accounts.ts';
 import { reviveError } from './stored-result.ts';
 import { UsageMeter } from './usage-meter.entity.ts';
 import { UsageRecord } from './usage-record.entity.ts';
-import { merchantFilter } from './visibility.ts';
 
 export interface CreateMeterInput {
   customerId: string;

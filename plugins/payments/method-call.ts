@@ -1,5 +1,4 @@
-import type { Logger } from '../../core/logging.ts';
-import { GatewayError } from '../../schema/errors.ts';
+import { GatewayError, type Logger } from '../../core/plugin-api.ts';
 import type { MethodOutcome } from './payment-method.ts';
 
 /** What a call to a payment method came to: its outcome, or a typed error it raised. */

@@ -1,4 +1,4 @@
-import { BootError } from '../../core/boot-error.ts';
+import { BootError } from '../../core/plugin-api.ts';
 import type { PaymentMethod } from './payment-method.ts';
 
 /** The payment methods every installed plugin contributes, by id. Filled at boot, read at run time. */

@@ -1,6 +1,5 @@
 import type { MikroORM } from '@mikro-orm/core';
-import type { Logger } from '../../core/logging.ts';
-import { query } from './ledger/sql.ts';
+import { type Logger, query } from '../../core/plugin-api.ts';
 
 /** One payment from a customer's own account, as `payments_pay_from_accounts` takes it. */
 export interface PayFromAccountItem {

@@ -1,7 +1,10 @@
-import type { GatewayBuilder } from '../../schema/builder.ts';
-import { registerErrorType } from '../../schema/error-types.ts';
-import { NotFoundError, ValidationError } from '../../schema/errors.ts';
-import { moneyRefs } from '../../schema/money.schema.ts';
+import {
+  type GatewayBuilder,
+  moneyRefs,
+  NotFoundError,
+  registerErrorType,
+  ValidationError,
+} from '../../core/plugin-api.ts';
 import { InsufficientFundsError } from './ledger/ledger-errors.ts';
 import {
   IdempotencyConflictError,

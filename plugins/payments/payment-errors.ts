@@ -1,6 +1,3 @@
-import type { Money } from '../../core/money/money.ts';
-import { GatewayError } from '../../schema/errors.ts';
-
 /** A limit (a carrier's monthly cap, a merchant's ceiling) would be passed. Payment methods throw it too. */
 export class LimitExceededError extends GatewayError {
   readonly limit: Money | null;
@@ -56,3 +53,5 @@ export class IdempotencyInFlightError extends GatewayError {
     this.key = key;
   }
 }
+
+import { GatewayError, type Money } from '../../core/plugin-api.ts';

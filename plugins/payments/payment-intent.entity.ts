@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { defineEntity, p } from '@mikro-orm/core';
-import { Merchant } from '../../core/auth/merchant.entity.ts';
+import { Merchant } from '../../core/plugin-api.ts';
 import { Customer } from './customer.entity.ts';
 import { LedgerAccount } from './ledger/ledger-account.entity.ts';
 import { LedgerHold } from './ledger/ledger-hold.entity.ts';

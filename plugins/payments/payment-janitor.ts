@@ -1,10 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { MikroORM } from '@mikro-orm/core';
-import type { RequestContext } from '../../core/context.ts';
 import type { GatewayServices } from '../../core/global-types.ts';
-import type { Logger } from '../../core/logging.ts';
+import { type Logger, query, type RequestContext } from '../../core/plugin-api.ts';
 import type { IdempotencyService } from './idempotency.service.ts';
-import { query } from './ledger/sql.ts';
 import type { PaymentService } from './payment.service.ts';
 
 export interface JanitorReport {

@@ -1,11 +1,8 @@
 import type { FilterQuery } from '@mikro-orm/core';
 import type { ResolveCursorConnectionArgs } from '@pothos/plugin-relay';
-import type { RequestContext } from '../../core/context.ts';
-import { isUuid } from '../../core/uuid.ts';
-import { ValidationError } from '../../schema/errors.ts';
+import { isUuid, merchantFilter, type RequestContext, ValidationError } from '../../core/plugin-api.ts';
 import { PaymentIntent } from './payment-intent.entity.ts';
 import type { PaymentStatus } from './payment-status.ts';
-import { merchantFilter } from './visibility.ts';
 
 export interface PaymentFilter {
   status?: readonly PaymentStatus[] | null;

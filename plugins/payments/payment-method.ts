@@ -1,6 +1,5 @@
 import type { EntityManager } from '@mikro-orm/core';
-import type { Logger } from '../../core/logging.ts';
-import type { Money } from '../../core/money/money.ts';
+import type { Logger, Money } from '../../core/plugin-api.ts';
 
 /**
  * The contract between the payments engine and a way to pay (wallet, card acquirer, carrier

@@ -1,6 +1,5 @@
 import type { EntityManager } from '@mikro-orm/core';
-import { money } from '../../core/money/money.ts';
-import type { GatewayError } from '../../schema/errors.ts';
+import { type GatewayError, money } from '../../core/plugin-api.ts';
 import type { LedgerService } from './ledger/ledger.service.ts';
 import { InsufficientFundsError } from './ledger/ledger-errors.ts';
 import { LedgerHold } from './ledger/ledger-hold.entity.ts';

@@ -1,9 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import { type EntityManager, LockMode } from '@mikro-orm/core';
-import type { RequestContext } from '../../core/context.ts';
-import { type Money, money } from '../../core/money/money.ts';
-import { isUuid } from '../../core/uuid.ts';
-import { GatewayError, NotFoundError, ValidationError } from '../../schema/errors.ts';
+import {
+  GatewayError,
+  isUuid,
+  type Money,
+  merchantFilter,
+  money,
+  NotFoundError,
+  type RequestContext,
+  ValidationError,
+} from '../../core/plugin-api.ts';
 import { Customer } from './customer.entity.ts';
 import type { IdempotencyService, IdempotentRequest } from './idempotency.service.ts';
 import type { StoredResult } from './idempotency-record.entity.ts';
@@ -24,7 +30,6 @@ import { type CaptureMethod, type OperationKind, UNRESOLVED_OPERATION_STATUSES }
 import type { PaymentTransitions } from './payment-transitions.ts';
 import type { PaymentView } from './payment-view.ts';
 import { errorResult, paymentResult, reviveError } from './stored-result.ts';
-import { merchantFilter } from './visibility.ts';
 
 export interface CreatePaymentCommand {
   customerId: string;

@@ -1,5 +1,3 @@
-import { type DataMap, paymentRecord, personal, technical } from '../../core/db/data-map.ts';
-
 export const paymentsDataMap: DataMap = {
   Customer: {
     id: technical('identify the payer'),
@@ -153,3 +151,5 @@ export const paymentsDataMap: DataMap = {
     resolvedAt: paymentRecord('when'),
   },
 };
+
+import { type DataMap, paymentRecord, personal, technical } from '../../core/plugin-api.ts';

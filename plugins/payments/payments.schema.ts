@@ -1,8 +1,11 @@
 import { type ResolveCursorConnectionArgs, resolveCursorConnection } from '@pothos/plugin-relay';
-import { money } from '../../core/money/money.ts';
-import type { GatewayBuilder } from '../../schema/builder.ts';
-import { NotFoundError } from '../../schema/errors.ts';
-import { moneyFromInput, moneyRefs } from '../../schema/money.schema.ts';
+import {
+  type GatewayBuilder,
+  money,
+  moneyFromInput,
+  moneyRefs,
+  NotFoundError,
+} from '../../core/plugin-api.ts';
 import type { PaymentService } from './payment.service.ts';
 import { MONEY_MOVEMENT_ERRORS, registerPaymentErrorTypes } from './payment-error-types.ts';
 import type { PaymentJanitor } from './payment-janitor.ts';
@@ -18,7 +21,7 @@ import {
 } from './payment-status.ts';
 import type { PaymentView } from './payment-view.ts';
 
-declare module '../../schema/builder.ts' {
+declare module '../../core/global-types.ts' {
   interface GatewayObjects {
     Payment: PaymentView;
   }

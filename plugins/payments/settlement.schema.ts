@@ -1,9 +1,12 @@
 import { resolveOffsetConnection } from '@pothos/plugin-relay';
-import { money } from '../../core/money/money.ts';
-import { isUuid } from '../../core/uuid.ts';
-import type { GatewayBuilder } from '../../schema/builder.ts';
-import { NotFoundError, ValidationError } from '../../schema/errors.ts';
-import { moneyRefs } from '../../schema/money.schema.ts';
+import {
+  type GatewayBuilder,
+  isUuid,
+  money,
+  moneyRefs,
+  NotFoundError,
+  ValidationError,
+} from '../../core/plugin-api.ts';
 import { PAYOUT_STATUSES, Payout } from './payout.entity.ts';
 import type { SettlementService } from './settlement.service.ts';
 

@@ -1,11 +1,15 @@
 import { randomUUID } from 'node:crypto';
-import type { RequestContext } from '../../core/context.ts';
-import { money } from '../../core/money/money.ts';
-import { isUuid } from '../../core/uuid.ts';
-import { NotFoundError, ValidationError } from '../../schema/errors.ts';
+import {
+  big,
+  isUuid,
+  money,
+  NotFoundError,
+  query,
+  type RequestContext,
+  ValidationError,
+} from '../../core/plugin-api.ts';
 import { JournalEntry } from './ledger/journal-entry.entity.ts';
 import type { LedgerService } from './ledger/ledger.service.ts';
-import { big, query } from './ledger/sql.ts';
 import type { PaymentAccounts } from './payment-accounts.ts';
 import { Payout } from './payout.entity.ts';
 

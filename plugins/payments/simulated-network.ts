@@ -5,8 +5,7 @@ import {
   LockMode,
   type RequiredEntityData,
 } from '@mikro-orm/core';
-import type { Money } from '../../core/money/money.ts';
-import { isUuid } from '../../core/uuid.ts';
+import { isUuid, type Money } from '../../core/plugin-api.ts';
 import type { DeclineReason, MethodOperation, MethodOutcome } from './payment-method.ts';
 
 export interface FollowUpRequest {

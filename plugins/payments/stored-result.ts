@@ -1,5 +1,4 @@
-import type { Money } from '../../core/money/money.ts';
-import { GatewayError, NotFoundError, ValidationError } from '../../schema/errors.ts';
+import { GatewayError, type Money, NotFoundError, ValidationError } from '../../core/plugin-api.ts';
 import type { StoredResult } from './idempotency-record.entity.ts';
 import { InsufficientFundsError } from './ledger/ledger-errors.ts';
 import { InvalidTransitionError, LimitExceededError } from './payment-errors.ts';

@@ -1,4 +1,4 @@
-import { ValidationError } from '../../schema/errors.ts';
+import { ValidationError } from '../../core/plugin-api.ts';
 import { findTestCard, TEST_CARDS, type TestCard } from './test-cards.ts';
 
 /** What a customer types in; it lives only as long as the tokenize request. */

@@ -1,6 +1,5 @@
 import { z } from 'zod';
-import { paymentRecord, technical } from '../../core/db/data-map.ts';
-import { definePlugin } from '../../core/plugin.ts';
+import { definePlugin, paymentRecord, technical } from '../../core/plugin-api.ts';
 import { SandboxCardTokenSchema } from './card-token.entity.ts';
 import { Migration0001SandboxCardTables } from './migrations/0001-sandbox-card-tables.ts';
 import { SandboxCardAuthorizationSchema } from './network-authorization.entity.ts';

@@ -1,12 +1,13 @@
 import { type EntityManager, UniqueConstraintViolationException } from '@mikro-orm/core';
-import type { Money } from '../../core/money/money.ts';
-import type { MethodOperation, MethodOutcome } from '../payments/payment-method.ts';
+import type { Money } from '../../core/plugin-api.ts';
 import {
   decline,
   type FollowUpRequest,
+  type MethodOperation,
+  type MethodOutcome,
   SimulatedNetwork,
   type Verdict,
-} from '../payments/simulated-network.ts';
+} from '../payments/api.ts';
 import { isExpired } from './card-input.ts';
 import type { SandboxCardToken } from './card-token.entity.ts';
 import { SandboxCardAuthorization } from './network-authorization.entity.ts';

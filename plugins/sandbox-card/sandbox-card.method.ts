@@ -1,14 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { isCurrency } from '../../core/money/currencies.ts';
-import { isUuid } from '../../core/uuid.ts';
+import { isCurrency, isUuid } from '../../core/plugin-api.ts';
 import type {
   AuthorizeCall,
   MethodOperation,
   MethodOutcome,
   PaymentMethod,
   ReferenceCall,
-} from '../payments/payment-method.ts';
+} from '../payments/api.ts';
 import { SandboxCardToken } from './card-token.entity.ts';
 import type { NetworkReply, SandboxAcquirer } from './sandbox-acquirer.ts';
 

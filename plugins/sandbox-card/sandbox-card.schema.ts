@@ -1,5 +1,4 @@
-import type { GatewayBuilder } from '../../schema/builder.ts';
-import { ValidationError } from '../../schema/errors.ts';
+import { type GatewayBuilder, ValidationError } from '../../core/plugin-api.ts';
 import { SandboxCardToken } from './card-token.entity.ts';
 import type { SandboxCardService } from './sandbox-card.service.ts';
 import { CARD_BRANDS } from './test-cards.ts';

@@ -1,5 +1,4 @@
-import type { RequestContext } from '../../core/context.ts';
-import { ValidationError } from '../../schema/errors.ts';
+import { type RequestContext, ValidationError } from '../../core/plugin-api.ts';
 import { acceptCard, type CardInput } from './card-input.ts';
 import { SandboxCardToken } from './card-token.entity.ts';
 import type { SandboxCardMethod } from './sandbox-card.method.ts';

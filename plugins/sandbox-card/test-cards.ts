@@ -1,5 +1,3 @@
-import type { DeclineReason } from '../payments/payment-method.ts';
-
 export const CARD_BRANDS = ['visa', 'mastercard', 'amex'] as const;
 export type CardBrand = (typeof CARD_BRANDS)[number];
 
@@ -87,3 +85,5 @@ export function findTestCard(number: string): TestCard | undefined {
 
 /** The fixed answer that passes the sandbox 3-D Secure challenge; anything else fails it. */
 export const SANDBOX_3DS_ANSWER = '424242';
+
+import type { DeclineReason } from '../payments/api.ts';

@@ -1,5 +1,4 @@
-import { credential, technical } from '../../core/db/data-map.ts';
-import { definePlugin } from '../../core/plugin.ts';
+import { credential, definePlugin, technical } from '../../core/plugin-api.ts';
 import { Migration0001TotpTables } from './migrations/0001-totp-tables.ts';
 import { totpOptions } from './totp.options.ts';
 import { registerTotpSchema } from './totp.schema.ts';

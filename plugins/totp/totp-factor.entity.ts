@@ -1,6 +1,5 @@
 import { defineEntity, p } from '@mikro-orm/core';
-import { ApiKey } from '../../core/auth/api-key.entity.ts';
-import { Merchant } from '../../core/auth/merchant.entity.ts';
+import { ApiKey, Merchant } from '../../core/plugin-api.ts';
 
 const TotpFactorSchema = defineEntity({
   name: 'TotpFactor',

@@ -1,5 +1,3 @@
-import { GatewayError } from '../../schema/errors.ts';
-
 /** Wrong, outside the accepted window, malformed, or already used (replay). */
 export class InvalidTotpCode extends GatewayError {
   readonly attemptsRemaining: number;
@@ -35,3 +33,5 @@ export class TotpAlreadyEnrolled extends GatewayError {
     super('TOTP_ALREADY_ENROLLED', 'A TOTP factor is already active: disable it before enrolling again');
   }
 }
+
+import { GatewayError } from '../../core/plugin-api.ts';

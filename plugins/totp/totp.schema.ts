@@ -1,5 +1,4 @@
-import type { GatewayBuilder } from '../../schema/builder.ts';
-import { GatewayError, ValidationError } from '../../schema/errors.ts';
+import { type GatewayBuilder, GatewayError, ValidationError } from '../../core/plugin-api.ts';
 import { InvalidTotpCode, TotpAlreadyEnrolled, TotpLocked, TotpNotEnrolled } from './totp.errors.ts';
 import type { TotpConfirmation, TotpEnrollment, TotpService, TotpVerification } from './totp.service.ts';
 import { TotpFactor } from './totp-factor.entity.ts';

@@ -1,12 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import QRCode from 'qrcode';
-import { ApiKey } from '../../core/auth/api-key.entity.ts';
-import type { Principal, PrincipalKind } from '../../core/auth/principal.ts';
-import type { StepUpFactor, StepUpGrantView } from '../../core/auth/step-up.ts';
-import type { RequestContext } from '../../core/context.ts';
-import type { PluginRuntime } from '../../core/plugin-runtime.ts';
-import { ValidationError } from '../../schema/errors.ts';
+import {
+  ApiKey,
+  type PluginRuntime,
+  type Principal,
+  type PrincipalKind,
+  type RequestContext,
+  type StepUpFactor,
+  type StepUpGrantView,
+  ValidationError,
+} from '../../core/plugin-api.ts';
 import {
   hashRecoveryCode,
   mintRecoveryCode,

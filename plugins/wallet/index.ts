@@ -1,5 +1,4 @@
-import { technical } from '../../core/db/data-map.ts';
-import { definePlugin } from '../../core/plugin.ts';
+import { definePlugin, technical } from '../../core/plugin-api.ts';
 import { Migration0001WalletTables } from './migrations/0001-wallet-tables.ts';
 import { WalletSchema } from './wallet.entity.ts';
 import { walletMethod } from './wallet.method.ts';

@@ -1,6 +1,6 @@
 import { defineEntity, p } from '@mikro-orm/core';
-import { Merchant } from '../../core/auth/merchant.entity.ts';
-import { Customer } from '../payments/customer.entity.ts';
+import { Merchant } from '../../core/plugin-api.ts';
+import { Customer } from '../payments/api.ts';
 
 const WalletSchema = defineEntity({
   name: 'Wallet',

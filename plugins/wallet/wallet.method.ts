@@ -1,4 +1,4 @@
-import type { MethodOutcome, PaymentMethod } from '../payments/payment-method.ts';
+import type { MethodOutcome, PaymentMethod } from '../payments/api.ts';
 import { WALLET_ACCOUNT_KIND } from './wallet-account.ts';
 
 const approved = (reference: string): Promise<MethodOutcome> =>

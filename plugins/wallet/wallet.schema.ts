@@ -3,10 +3,14 @@ import {
   resolveCursorConnection,
   resolveOffsetConnection,
 } from '@pothos/plugin-relay';
-import type { GatewayBuilder } from '../../schema/builder.ts';
-import { NotFoundError, ValidationError } from '../../schema/errors.ts';
-import { moneyFromInput, moneyRefs } from '../../schema/money.schema.ts';
-import { MONEY_MOVEMENT_ERRORS } from '../payments/payment-error-types.ts';
+import {
+  type GatewayBuilder,
+  moneyFromInput,
+  moneyRefs,
+  NotFoundError,
+  ValidationError,
+} from '../../core/plugin-api.ts';
+import { MONEY_MOVEMENT_ERRORS } from '../payments/api.ts';
 import { Wallet } from './wallet.entity.ts';
 import type { StatementLine, WalletService } from './wallet.service.ts';
 

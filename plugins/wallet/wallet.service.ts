@@ -1,16 +1,18 @@
 import { randomUUID } from 'node:crypto';
 import type { ResolveCursorConnectionArgs } from '@pothos/plugin-relay';
-import type { RequestContext } from '../../core/context.ts';
-import { isCurrency } from '../../core/money/currencies.ts';
-import { type Money, money } from '../../core/money/money.ts';
-import { isUuid } from '../../core/uuid.ts';
-import { NotFoundError, ValidationError } from '../../schema/errors.ts';
-import { Customer } from '../payments/customer.entity.ts';
-import type { PaymentsServices } from '../payments/index.ts';
-import type { AccountBalance } from '../payments/ledger/ledger.service.ts';
-import { big, query } from '../payments/ledger/sql.ts';
-import type { PaymentView } from '../payments/payment-view.ts';
-import { merchantFilter } from '../payments/visibility.ts';
+import {
+  big,
+  isCurrency,
+  isUuid,
+  type Money,
+  merchantFilter,
+  money,
+  NotFoundError,
+  query,
+  type RequestContext,
+  ValidationError,
+} from '../../core/plugin-api.ts';
+import { type AccountBalance, Customer, type PaymentsServices, type PaymentView } from '../payments/api.ts';
 import { Wallet } from './wallet.entity.ts';
 import { walletMethod } from './wallet.method.ts';
 import { WALLET_ACCOUNT_KIND } from './wallet-account.ts';

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { defineEntity, p } from '@mikro-orm/core';
-import { Merchant } from '../../../core/auth/merchant.entity.ts';
+import { Merchant } from '../../../core/plugin-api.ts';
 
 export const NORMAL_SIDES = ['debit', 'credit'] as const;
 export type NormalSide = (typeof NORMAL_SIDES)[number];

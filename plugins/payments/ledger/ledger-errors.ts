@@ -1,6 +1,3 @@
-import type { Money } from '../../../core/money/money.ts';
-import { GatewayError } from '../../../schema/errors.ts';
-
 /** The paying account would go below zero (posted plus reserved). Nothing was moved. */
 export class InsufficientFundsError extends GatewayError {
   readonly available: Money;
@@ -44,3 +41,5 @@ export function sqlDetail(error: unknown): string | undefined {
   }
   return undefined;
 }
+
+import { GatewayError, type Money } from '../../../core/plugin-api.ts';

@@ -1,4 +1,4 @@
-import type { GatewayBuilder } from '../../../schema/builder.ts';
+import type { GatewayBuilder } from '../../../core/plugin-api.ts';
 import { type LedgerReport, verifyLedger } from './verify-ledger.ts';
 
 export function registerLedgerSchema(builder: GatewayBuilder): void {

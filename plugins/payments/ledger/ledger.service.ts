@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/core';
-import { type Money, money } from '../../../core/money/money.ts';
+import { big, type Money, money, query } from '../../../core/plugin-api.ts';
 import type { NormalSide } from './ledger-account.entity.ts';
 import {
   HoldNotPendingError,
@@ -9,7 +9,6 @@ import {
   sqlDetail,
   sqlState,
 } from './ledger-errors.ts';
-import { big, query } from './sql.ts';
 
 export interface AccountSpec {
   /** Unique: asking for the same key again returns the same account. */

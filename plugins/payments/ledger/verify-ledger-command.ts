@@ -1,4 +1,4 @@
-import type { PluginCommand } from '../../../core/plugin.ts';
+import type { PluginCommand } from '../../../core/plugin-api.ts';
 import { verifyLedger } from './verify-ledger.ts';
 
 /**

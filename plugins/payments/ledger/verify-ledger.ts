@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/core';
-import { query } from './sql.ts';
+import { query } from '../../../core/plugin-api.ts';
 
 export interface LedgerProblem {
   check: string;

@@ -1,5 +1,4 @@
-import type { RequestContext } from '../../../core/context.ts';
-import { ValidationError } from '../../../schema/errors.ts';
+import { type RequestContext, ValidationError } from '../../../core/plugin-api.ts';
 import { GuestbookEntry } from './guestbook-entry.entity.ts';
 
 export class MessageTooLong extends ValidationError {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { definePlugin } from '../../../core/plugin.ts';
+import { definePlugin } from '../../../core/plugin-api.ts';
 import { GuestbookService } from './guestbook.service.ts';
 import { GuestbookEntrySchema } from './guestbook-entry.entity.ts';
 import { Migration0001Guestbook } from './migrations/0001-guestbook.ts';

@@ -1,6 +1,5 @@
 import { resolveOffsetConnection } from '@pothos/plugin-relay';
-import type { GatewayBuilder } from '../../../schema/builder.ts';
-import { GatewayError } from '../../../schema/errors.ts';
+import { type GatewayBuilder, GatewayError } from '../../../core/plugin-api.ts';
 import { type GuestbookService, MessageTooLong } from './guestbook.service.ts';
 import { GuestbookEntry } from './guestbook-entry.entity.ts';
 

@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { query } from '../../../core/db/sql.ts';
 import type { TestGateway } from '../../../core/testing/create-test-gateway.ts';
 import type { HttpGraphQLClient } from '../../../core/testing/graphql-clients.ts';
-import { query } from '../../../plugins/payments/ledger/sql.ts';
 import { PayFromAccountBatcher } from '../../../plugins/payments/pay-from-account-batcher.ts';
 import { walletPlugin } from '../../../plugins/wallet/index.ts';
 import { createFakeAcquirer } from '../payments/fake-acquirer.ts';

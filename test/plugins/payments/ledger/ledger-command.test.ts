@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, expect, test } from 'vitest';
+import { query } from '../../../../core/db/sql.ts';
 import { money } from '../../../../core/money/money.ts';
 import { createTestGateway, type TestGateway } from '../../../../core/testing/create-test-gateway.ts';
 import { paymentsPlugin } from '../../../../plugins/payments/index.ts';
-import { query } from '../../../../plugins/payments/ledger/sql.ts';
 
 let t: TestGateway;
 beforeAll(async () => {

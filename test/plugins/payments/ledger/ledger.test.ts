@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { query } from '../../../../core/db/sql.ts';
 import { money } from '../../../../core/money/money.ts';
 import { createTestGateway, type TestGateway } from '../../../../core/testing/create-test-gateway.ts';
 import { paymentsPlugin } from '../../../../plugins/payments/index.ts';
@@ -8,7 +9,6 @@ import {
   HoldNotPendingError,
   InsufficientFundsError,
 } from '../../../../plugins/payments/ledger/ledger-errors.ts';
-import { query } from '../../../../plugins/payments/ledger/sql.ts';
 import { verifyLedger } from '../../../../plugins/payments/ledger/verify-ledger.ts';
 
 let t: TestGateway;

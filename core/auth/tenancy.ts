@@ -1,5 +1,3 @@
-import { type Principal, visibleMerchants } from '../../core/auth/principal.ts';
-
 /**
  * The rows of merchant-owned tables a principal may see, as a filter on `merchant`:
  * operators everything, merchants and their customers' sessions their own, partners what was granted.
@@ -14,3 +12,5 @@ export function merchantFilter(principal: Principal): { merchant?: { $in: string
 export function actingMerchant(principal: Principal): string | null {
   return principal.kind === 'merchant' ? principal.merchantId : null;
 }
+
+import { type Principal, visibleMerchants } from './principal.ts';

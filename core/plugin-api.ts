@@ -1,0 +1,69 @@
+/**
+ * What a plugin may import from the kernel, and nothing else: a plugin reaches the rest of the
+ * gateway through this file, `core/global-types.ts` (to declare its services and hooks) and the
+ * `api.ts` of the plugins it requires. test/core/plugin-boundary.test.ts fails on any other import,
+ * so a new author can tell what is theirs to use and the kernel can change behind it.
+ */
+
+// The contract
+export type { MikroORM } from '@mikro-orm/core';
+// The schema: builder, typed errors, shared types
+export type { GatewayBuilder, GatewaySchemaTypes } from '../schema/builder.ts';
+export { type ErrorTypeOptions, registerErrorType } from '../schema/error-types.ts';
+export { GatewayError, NotFoundError, ValidationError } from '../schema/errors.ts';
+export { type MoneyInputShape, moneyFromInput, moneyRefs } from '../schema/money.schema.ts';
+// Kernel entities a plugin's entities may refer to
+export { ApiKey } from './auth/api-key.entity.ts';
+export { Merchant } from './auth/merchant.entity.ts';
+export { Partner } from './auth/partner.entity.ts';
+export { canSeeMerchant, type Principal, type PrincipalKind, visibleMerchants } from './auth/principal.ts';
+export type { StepUpFactor, StepUpGrantView } from './auth/step-up.ts';
+export { actingMerchant, merchantFilter } from './auth/tenancy.ts';
+export { BootError } from './boot-error.ts';
+// Requests, principals and tenancy
+export type { RequestContext } from './context.ts';
+export type { SecretBox } from './crypto/secret-box.ts';
+// Data: the data map and raw SQL
+export {
+  credential,
+  type DataCategory,
+  type DataMap,
+  type FieldClassification,
+  paymentRecord,
+  personal,
+  type Retention,
+  technical,
+} from './db/data-map.ts';
+export { big, query } from './db/sql.ts';
+export type { GatewayHooks, GatewayServices, HookSpec } from './global-types.ts';
+export type {
+  HookAnswer,
+  HookAnswerOf,
+  HookDeclaration,
+  HookHandler,
+  HookHandlers,
+  HookInput,
+  HookName,
+  HookRunner,
+} from './hooks.ts';
+export type { Logger } from './logging.ts';
+// Money: bigint minor units, ISO 4217 exponents
+export { currencyExponent, isCurrency } from './money/currencies.ts';
+export {
+  formatMicrosAsMinorDecimal,
+  MICROS_PER_MINOR,
+  parseMinorDecimalToMicros,
+  splitWholeMinorUnits,
+} from './money/micro-amount.ts';
+export { add, compare, type Money, MoneyError, money, subtract } from './money/money.ts';
+export {
+  definePlugin,
+  type GatewayPlugin,
+  type PluginCommand,
+  type PluginDefinition,
+  type PluginEnablement,
+  type PluginMigration,
+  type PluginSetup,
+} from './plugin.ts';
+export type { PluginRuntime } from './plugin-runtime.ts';
+export { isUuid } from './uuid.ts';

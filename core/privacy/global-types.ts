@@ -1,0 +1,7 @@
+import type { PrivacyService } from './privacy.service.ts';
+
+declare module '../global-types.ts' {
+  interface GatewayServices {
+    privacy: PrivacyService;
+  }
+}

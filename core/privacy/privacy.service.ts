@@ -1,0 +1,35 @@
+import type { EntityManager } from '@mikro-orm/core';
+import type { HookRunner } from '../hooks.ts';
+import type { DataSubject, SubjectErasure, SubjectSection } from './subject-hooks.ts';
+
+/** One plugin's answer to an erasure, with the plugin that gave it. */
+export interface PluginErasure extends SubjectErasure {
+  readonly plugin: string;
+}
+
+/**
+ * Runs the data-subject hooks across every plugin: the subject-requests plugin (and tests) ask
+ * here, so no plugin needs to know which others store something about a subject.
+ */
+export class PrivacyService {
+  readonly #export: HookRunner<'subject.export', readonly SubjectSection[]>;
+  readonly #erase: HookRunner<'subject.erase', readonly PluginErasure[]>;
+
+  constructor(
+    exportRunner: HookRunner<'subject.export', readonly SubjectSection[]>,
+    eraseRunner: HookRunner<'subject.erase', readonly PluginErasure[]>,
+  ) {
+    this.#export = exportRunner;
+    this.#erase = eraseRunner;
+  }
+
+  /** Every plugin's sections, in plugin dependency order; records are read as the caller iterates. */
+  exportSubject(em: EntityManager, subject: DataSubject): Promise<readonly SubjectSection[]> {
+    return this.#export.run({ em, subject });
+  }
+
+  /** Erases across every plugin in one transaction: all of it happens, or none. */
+  eraseSubject(em: EntityManager, subject: DataSubject): Promise<readonly PluginErasure[]> {
+    return em.transactional((tx) => this.#erase.run({ em: tx, subject }));
+  }
+}

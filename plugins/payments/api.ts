@@ -1,0 +1,27 @@
+/**
+ * What the payments plugin offers the plugins that require it, beside `services.payments`:
+ * the payment-method contract, the simulated network a sandbox method is built on, the typed
+ * errors its mutations return and the ledger's read API. Nothing else of this folder is public.
+ */
+export { Customer } from './customer.entity.ts';
+export type { PaymentsServices } from './index.ts';
+export type { AccountBalance } from './ledger/ledger.service.ts';
+export { MONEY_MOVEMENT_ERRORS } from './payment-error-types.ts';
+export { LimitExceededError } from './payment-errors.ts';
+export type {
+  AuthorizeCall,
+  DeclineReason,
+  MethodOperation,
+  MethodOutcome,
+  PaymentMethod,
+  ReferenceCall,
+  RequiredAction,
+} from './payment-method.ts';
+export type { PaymentView } from './payment-view.ts';
+export {
+  decline,
+  type FollowUpRequest,
+  SimulatedNetwork,
+  type SimulatedNetworkOptions,
+  type Verdict,
+} from './simulated-network.ts';
