@@ -94,7 +94,9 @@ export async function createGateway(config: GatewayConfig): Promise<Gateway> {
     setups.push({ name, setup });
   }
   // Every plugin stands on the kernel's plugins, so it may handle the hooks they declare.
-  const requiresOf = new Map(plugins.map((p) => [p.definition.name, new Set([...KERNEL_PLUGIN_NAMES, ...p.requires])]));
+  const requiresOf = new Map(
+    plugins.map((p) => [p.definition.name, new Set([...KERNEL_PLUGIN_NAMES, ...p.requires])]),
+  );
   hooks.assertHandledHooksDeclared((plugin) => requiresOf.get(plugin) ?? new Set());
 
   const builder = createBuilder(scopeLoaders);

@@ -3,9 +3,11 @@ import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { printSchema } from 'graphql';
 import { BootError } from '../boot-error.ts';
+import { DATABASE_SHAPE_FILE } from '../db/database-shape.ts';
 import { createGateway, type Gateway } from '../gateway.ts';
 import { KERNEL_PLUGIN_NAMES, kernelPlugins } from '../kernel-plugins.ts';
 import { resolvePlugins } from '../registry.ts';
+import { printFreshDatabaseShape } from './database-shape-command.ts';
 import { DEFAULT_CONFIG_FILE, loadConfig, withoutDatabase } from './load-config.ts';
 
 const USAGE = `Usage: npm run gateway -- <command> [options]
@@ -16,6 +18,7 @@ Commands:
   migrate status                 list applied and pending migrations
   migrate draft                  print the SQL the entities need beyond the migrations (for plugin authors)
   schema print [--out FILE]      write the SDL (default schema/schema.graphql; --out - for stdout)
+  schema print-db [--out FILE]   write the database the migrations build (default schema/database.sql)
   plugins                        installed plugins: version, requires, validated options
   keys create-operator [--label] create an operator API key (shown once)
 
@@ -24,6 +27,15 @@ Options:
 `;
 
 const out = (text: string) => process.stdout.write(`${text}\n`);
+
+/** `--out -` is stdout; anything else a file, which is then named. */
+function writeOut(file: string, text: string): void {
+  if (file === '-') process.stdout.write(text);
+  else {
+    writeFileSync(file, text);
+    out(`wrote ${file}`);
+  }
+}
 
 async function withGateway<T>(configFile: string, run: (gateway: Gateway) => Promise<T>): Promise<T> {
   const gateway = await createGateway({ ...(await loadConfig(configFile)), log: { level: 'warn' } });
@@ -62,7 +74,8 @@ async function main(argv: string[]): Promise<number> {
     allowPositionals: true,
     options: {
       config: { type: 'string', default: DEFAULT_CONFIG_FILE },
-      out: { type: 'string', default: 'schema/schema.graphql' },
+      // Each command has its own default file.
+      out: { type: 'string' },
       label: { type: 'string', default: 'operator' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -115,11 +128,14 @@ async function main(argv: string[]): Promise<number> {
       const gateway = await createGateway(withoutDatabase(await loadConfig(configFile)));
       const sdl = `${printSchema(gateway.schema)}\n`;
       await gateway.close();
-      if (values.out === '-') process.stdout.write(sdl);
-      else {
-        writeFileSync(values.out, sdl);
-        out(`wrote ${values.out}`);
-      }
+      writeOut(values.out ?? 'schema/schema.graphql', sdl);
+      return 0;
+    }
+    case 'schema print-db': {
+      writeOut(
+        values.out ?? DATABASE_SHAPE_FILE,
+        await printFreshDatabaseShape(await loadConfig(configFile)),
+      );
       return 0;
     }
     case 'plugins': {
