@@ -6,6 +6,7 @@
 export { Customer } from './customer.entity.ts';
 export type { PaymentsServices } from './index.ts';
 export type { AccountBalance } from './ledger/ledger.service.ts';
+export type { StatementLine, StatementPage } from './ledger/ledger-statement.ts';
 export { MONEY_MOVEMENT_ERRORS } from './payment-error-types.ts';
 export { LimitExceededError } from './payment-errors.ts';
 export type {

@@ -11,6 +11,7 @@ import { LedgerService } from './ledger/ledger.service.ts';
 import { LedgerAccountSchema } from './ledger/ledger-account.entity.ts';
 import { LedgerBalanceSchema } from './ledger/ledger-balance.entity.ts';
 import { LedgerHoldSchema } from './ledger/ledger-hold.entity.ts';
+import { LedgerStatements } from './ledger/ledger-statement.ts';
 import { Migration0001LedgerTables } from './ledger/migrations/0001-ledger-tables.ts';
 import { Migration0006RefusalAsValue } from './ledger/migrations/0006-refusal-as-value.ts';
 import { Migration0008EntriesInSets } from './ledger/migrations/0008-entries-in-sets.ts';
@@ -49,6 +50,8 @@ export interface PaymentsServices {
   walletBatches: PayFromAccountBatcher;
   customers: CustomerService;
   ledger: LedgerService;
+  /** The ledger's read API: an account's movements. */
+  statements: LedgerStatements;
   accounts: PaymentAccounts;
   idempotency: IdempotencyService;
   janitor: PaymentJanitor;
@@ -130,6 +133,7 @@ export const paymentsPlugin = definePlugin({
       walletBatches,
       customers,
       ledger,
+      statements: new LedgerStatements(),
       accounts,
       idempotency,
       janitor,

@@ -10,9 +10,9 @@ import {
   NotFoundError,
   ValidationError,
 } from '../../core/plugin-api.ts';
-import { MONEY_MOVEMENT_ERRORS } from '../payments/api.ts';
+import { MONEY_MOVEMENT_ERRORS, type StatementLine } from '../payments/api.ts';
 import { Wallet } from './wallet.entity.ts';
-import type { StatementLine, WalletService } from './wallet.service.ts';
+import type { WalletService } from './wallet.service.ts';
 
 const READERS = { $any: { operator: true, merchant: true, partner: true, customer: true } } as const;
 

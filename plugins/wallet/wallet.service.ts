@@ -1,32 +1,24 @@
 import { randomUUID } from 'node:crypto';
 import type { ResolveCursorConnectionArgs } from '@pothos/plugin-relay';
 import {
-  big,
   isCurrency,
   isUuid,
   type Money,
   merchantFilter,
-  money,
   NotFoundError,
-  query,
   type RequestContext,
   ValidationError,
 } from '../../core/plugin-api.ts';
-import { type AccountBalance, Customer, type PaymentsServices, type PaymentView } from '../payments/api.ts';
+import {
+  type AccountBalance,
+  Customer,
+  type PaymentsServices,
+  type PaymentView,
+  type StatementLine,
+} from '../payments/api.ts';
 import { Wallet } from './wallet.entity.ts';
 import { walletMethod } from './wallet.method.ts';
 import { WALLET_ACCOUNT_KIND } from './wallet-account.ts';
-
-export interface StatementLine {
-  id: bigint;
-  entryId: string;
-  kind: string;
-  reference: string | null;
-  description: string | null;
-  /** Into the wallet positive, out of it negative. */
-  amount: Money;
-  createdAt: Date;
-}
 
 export interface TopUpInput {
   walletId: string;
@@ -95,42 +87,13 @@ export class WalletService {
     return this.#payments.ledger.balance(ctx.em, wallet.id);
   }
 
-  /** The wallet's movements, newest first. */
-  async statement(
+  /** The wallet's movements, newest first, from the ledger's read API. */
+  statement(
     ctx: RequestContext,
     wallet: Wallet,
     page: ResolveCursorConnectionArgs,
   ): Promise<StatementLine[]> {
-    const cursor = (value: string | undefined) => {
-      if (value === undefined) return null;
-      if (!/^\d{1,19}$/.test(value)) throw new ValidationError('after', 'not a statement cursor');
-      return value;
-    };
-    const rows = await query(
-      ctx.em,
-      `select l.id::text as id, l.entry_id, e.kind, e.reference, e.description, l.amount::text as amount,
-          (extract(epoch from l.created_at) * 1000)::bigint::text as created_ms
-        from journal_line l join journal_entry e on e.id = l.entry_id
-        where l.account_id = ? and (?::bigint is null or l.id < ?::bigint) and (?::bigint is null or l.id > ?::bigint)
-        order by l.id ${page.inverted ? 'asc' : 'desc'} limit ?`,
-      [
-        wallet.id,
-        cursor(page.after),
-        cursor(page.after),
-        cursor(page.before),
-        cursor(page.before),
-        page.limit,
-      ],
-    );
-    return rows.map((row) => ({
-      id: big(row.id),
-      entryId: row.entry_id as string,
-      kind: row.kind as string,
-      reference: row.reference as string | null,
-      description: row.description as string | null,
-      amount: money(-big(row.amount), wallet.currency),
-      createdAt: new Date(Number(row.created_ms)),
-    }));
+    return this.#payments.statements.read(ctx.em, wallet.id, page);
   }
 
   /** Adds money to the wallet, paid through another method (a card, the phone bill). */
