@@ -1,10 +1,8 @@
 import type { EntityManager } from '@mikro-orm/core';
 import type { SqlEntityManager } from '@mikro-orm/sql';
 
-type Row = Record<string, unknown>;
-
 /** Runs SQL on the entity manager's connection (and its transaction, when it is in one). */
-export function query<T extends Row = Row>(
+export function query<T extends object = Record<string, unknown>>(
   em: EntityManager,
   sql: string,
   params: unknown[] = [],

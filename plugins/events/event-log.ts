@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/core';
-import type { SqlEntityManager } from '@mikro-orm/sql';
+import { query } from '../../core/plugin-api.ts';
 
 /** An event as read from the log: sequenced, so it has its cursor position. */
 export interface LoggedEvent {
@@ -38,8 +38,6 @@ interface EventRow {
 // `cursor`, not `position`: an output column named `position` would make ORDER BY sort the text.
 const COLUMNS = 'id, position::text as cursor, type, merchant_id, payload, created_at';
 
-const sql = (em: EntityManager) => em as SqlEntityManager;
-
 function toEvent(row: EventRow): LoggedEvent {
   return {
     id: row.id,
@@ -66,7 +64,8 @@ export class EventLog {
     em: EntityManager,
     event: { type: string; merchantId: string; payloadJson: string },
   ): Promise<string> {
-    const [row] = await sql(em).execute<{ id: string }[]>(
+    const [row] = await query<{ id: string }>(
+      em,
       'select gateway_event_publish(?, ?::uuid, ?::jsonb) as id',
       [event.type, event.merchantId, event.payloadJson],
     );
@@ -79,12 +78,13 @@ export class EventLog {
    * many it sequenced.
    */
   async sequence(em: EntityManager, limit: number): Promise<number> {
-    const [row] = await sql(em).execute<{ n: number }[]>('select gateway_event_sequence(?) as n', [limit]);
+    const [row] = await query<{ n: number }>(em, 'select gateway_event_sequence(?) as n', [limit]);
     return Number(row!.n);
   }
 
   async head(em: EntityManager): Promise<LogHead> {
-    const [row] = await sql(em).execute<{ position: string; purged_through: string }[]>(
+    const [row] = await query<{ position: string; purged_through: string }>(
+      em,
       'select position::text as position, purged_through::text as purged_through from event_log_head where id = 1',
     );
     return { position: BigInt(row!.position), purgedThrough: BigInt(row!.purged_through) };
@@ -109,7 +109,8 @@ export class EventLog {
       where.push('gateway_event_type_matches(type, array[?]::text[])');
       params.push(filter.types);
     }
-    const rows = await sql(em).execute<EventRow[]>(
+    const rows = await query<EventRow>(
+      em,
       `select ${COLUMNS} from gateway_event where ${where.join(' and ')} order by position limit ?`,
       [...params, limit],
     );
@@ -117,7 +118,8 @@ export class EventLog {
   }
 
   async findById(em: EntityManager, id: string): Promise<LoggedEvent | undefined> {
-    const [row] = await sql(em).execute<EventRow[]>(
+    const [row] = await query<EventRow>(
+      em,
       `select ${COLUMNS} from gateway_event where id = ? and position is not null`,
       [id],
     );
@@ -126,8 +128,9 @@ export class EventLog {
 
   /** Deletes up to `limit` sequenced events created before `before`; returns how many. */
   purge(em: EntityManager, before: Date, limit: number): Promise<number> {
-    return sql(em).transactional(async (tx) => {
-      const deleted = await tx.execute<{ position: string }[]>(
+    return em.transactional(async (tx) => {
+      const deleted = await query<{ position: string }>(
+        tx,
         `delete from gateway_event where id in (
            select id from gateway_event where created_at < ? and position is not null order by position limit ?)
          returning position::text as position`,
@@ -138,10 +141,10 @@ export class EventLog {
         (max, row) => (BigInt(row.position) > max ? BigInt(row.position) : max),
         0n,
       );
-      await tx.execute(
+      await query(
+        tx,
         'update event_log_head set purged_through = greatest(purged_through, ?::bigint) where id = 1',
         [highest.toString()],
-        'run',
       );
       return deleted.length;
     });

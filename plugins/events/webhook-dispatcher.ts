@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/core';
-import type { SqlEntityManager } from '@mikro-orm/sql';
-import type { Logger, SecretBox } from '../../core/plugin-api.ts';
+import { type Logger, query, type SecretBox } from '../../core/plugin-api.ts';
 import { CoalescedTask } from './coalesced-task.ts';
 import type { EventsOptions } from './events.options.ts';
 import { retryDelayMs } from './retry-schedule.ts';
@@ -126,7 +125,8 @@ export class WebhookDispatcher {
 
   async #claim(limit: number): Promise<ClaimedDelivery[]> {
     const leaseToken = randomUUID();
-    return (this.#em() as SqlEntityManager).execute<ClaimedDelivery[]>(
+    return query<ClaimedDelivery>(
+      this.#em(),
       `with due as (
          select id from webhook_delivery
          where state = 'pending' and next_attempt_at <= clock_timestamp()
@@ -217,8 +217,9 @@ export class WebhookDispatcher {
     const attempt = delivery.attempts + 1;
     const { retryBaseDelayMs, retryMaxDelayMs, retryForMs } = this.#options;
     const delay = outcome.succeeded ? 0 : retryDelayMs(attempt, retryBaseDelayMs, retryMaxDelayMs);
-    await (this.#em() as SqlEntityManager).transactional(async (tx) => {
-      const updated = await tx.execute<{ state: string }[]>(
+    await this.#em().transactional(async (tx) => {
+      const updated = await query<{ state: string }>(
+        tx,
         `update webhook_delivery set attempts = attempts + 1, lease_token = null,
            state = case
              when ?::boolean then 'delivered'
@@ -243,7 +244,8 @@ export class WebhookDispatcher {
       if (updated.length === 0) {
         this.#log.warn({ deliveryId: delivery.id }, 'delivery was replayed or re-claimed while in flight');
       }
-      await tx.execute(
+      await query(
+        tx,
         `insert into webhook_attempt (id, delivery_id, number, started_at, duration_ms, status_code, error, succeeded)
          select ?, id, ?, ?, ?, ?, ?, ? from webhook_delivery where id = ?`,
         [
@@ -256,7 +258,6 @@ export class WebhookDispatcher {
           outcome.succeeded,
           delivery.id,
         ],
-        'run',
       );
       if (updated[0]?.state === 'failed') {
         this.#log.warn(

@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import type { SqlEntityManager } from '@mikro-orm/sql';
 import {
   canSeeMerchant,
   Merchant,
   NotFoundError,
   Partner,
   type Principal,
+  query,
   type RequestContext,
   type SecretBox,
   ValidationError,
@@ -223,20 +223,22 @@ export class WebhookEndpointsService {
     const endpoint = await this.get(ctx, id);
     if (endpoint.disabledAt) throw new ValidationError('id', 'the endpoint is disabled: enable it first');
     const typeFilter = types ? 'and e.type = any(array[?]::text[])' : '';
-    const scheduled = await (ctx.em as SqlEntityManager).execute<{ affectedRows: number }>(
-      `insert into webhook_delivery (id, endpoint_id, event_id, state, attempts, next_attempt_at, created_at)
+    const [scheduled] = await query<{ n: number }>(
+      ctx.em,
+      `with scheduled as (insert into webhook_delivery (id, endpoint_id, event_id, state, attempts, next_attempt_at, created_at)
        select gen_random_uuid(), w.id, e.id, 'pending', 0, clock_timestamp(), clock_timestamp()
        from gateway_event e join webhook_endpoint w on w.id = ?
        where e.position > ?::bigint ${typeFilter}
          and webhook_endpoint_wants(w.partner_id, w.merchant_id, w.event_types, e.merchant_id, e.type)
        order by e.position
        on conflict (endpoint_id, event_id) do update set state = 'pending', lease_token = null,
-         next_attempt_at = excluded.next_attempt_at, created_at = excluded.created_at, delivered_at = null`,
+         next_attempt_at = excluded.next_attempt_at, created_at = excluded.created_at, delivered_at = null
+       returning 1)
+       select count(*)::int as n from scheduled`,
       [endpoint.id, args.after, ...(types ? [types] : [])],
-      'run',
     );
     this.#wakeDispatcher();
-    return scheduled.affectedRows;
+    return scheduled!.n;
   }
 
   deliveries(

@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/core';
-import type { SqlEntityManager } from '@mikro-orm/sql';
+import { query } from '../../core/plugin-api.ts';
 
 /**
  * The state changes that decide between an attacker and the owner, each one SQL statement whose
@@ -13,8 +13,6 @@ export interface LockoutPolicy {
   maxLockSeconds: number;
 }
 
-const sql = (em: EntityManager) => em as SqlEntityManager;
-
 const NOT_LOCKED = '(locked_until is null or locked_until <= ?::timestamptz)';
 
 /**
@@ -27,7 +25,8 @@ export async function claimStep(
   step: number,
   now: Date,
 ): Promise<boolean> {
-  const rows = await sql(em).execute<{ id: string }[]>(
+  const rows = await query<{ id: string }>(
+    em,
     `update totp_factor
         set last_used_step = ?::int, failed_attempts = 0, lockouts = 0, locked_until = null,
             activated_at = coalesce(activated_at, ?::timestamptz)
@@ -45,7 +44,8 @@ export async function consumeRecoveryCode(
   codeHash: string,
   now: Date,
 ): Promise<boolean> {
-  const rows = await sql(em).execute<{ id: string }[]>(
+  const rows = await query<{ id: string }>(
+    em,
     `update totp_recovery_code
         set used_at = ?::timestamptz
       where factor_id = ?::uuid and code_hash = ? and used_at is null
@@ -54,7 +54,8 @@ export async function consumeRecoveryCode(
     [now, factorId, codeHash, factorId, now],
   );
   if (rows.length === 0) return false;
-  await sql(em).execute(
+  await query(
+    em,
     'update totp_factor set failed_attempts = 0, lockouts = 0, locked_until = null where id = ?::uuid',
     [factorId],
   );
@@ -76,7 +77,8 @@ export async function recordFailure(
   now: Date,
   policy: LockoutPolicy,
 ): Promise<FailureOutcome> {
-  const rows = await sql(em).execute<{ failed_attempts: number; locked_until: Date | string | null }[]>(
+  const rows = await query<{ failed_attempts: number; locked_until: Date | string | null }>(
+    em,
     `update totp_factor
         set failed_attempts = case when failed_attempts + 1 >= ?::int then 0 else failed_attempts + 1 end,
             lockouts = case when failed_attempts + 1 >= ?::int then lockouts + 1 else lockouts end,
