@@ -1,7 +1,12 @@
+import type { HookSpec } from '../../core/global-types.ts';
+import type { AuthorizeVerdict, BeforeAuthorizeInput } from './before-authorize.ts';
 import type { PaymentsServices } from './index.ts';
 
 declare module '../../core/global-types.ts' {
   interface GatewayServices {
     payments: PaymentsServices;
+  }
+  interface GatewayHooks {
+    'payment.beforeAuthorize': HookSpec<BeforeAuthorizeInput, AuthorizeVerdict>;
   }
 }
