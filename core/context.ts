@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/core';
-import type { Principal } from './auth/principal.ts';
+import type { AuthenticatedPrincipal, Principal, PrincipalKind, PrincipalOf } from './auth/principal.ts';
 import type { GatewayServices } from './global-types.ts';
 import type { Logger } from './logging.ts';
 
@@ -14,3 +14,16 @@ export interface RequestContext {
   /** Headers of the HTTP request or WebSocket upgrade, lower-case. */
   readonly headers: Headers;
 }
+
+type ContextOf<K extends PrincipalKind> = RequestContext & { readonly principal: PrincipalOf<K> };
+
+/*
+ * The context of a field behind a principal-kind scope (`t.withAuth({ merchant: true })`):
+ * scope-auth has refused every other caller before the resolver runs, so the principal's kind
+ * is known. Services that only such fields call take these instead of checking the kind again.
+ */
+export type OperatorContext = ContextOf<'operator'>;
+export type MerchantContext = ContextOf<'merchant'>;
+export type PartnerContext = ContextOf<'partner'>;
+export type CustomerContext = ContextOf<'customer'>;
+export type AuthenticatedContext = RequestContext & { readonly principal: AuthenticatedPrincipal };

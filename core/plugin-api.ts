@@ -16,12 +16,26 @@ export { type MoneyInputShape, moneyFromInput, moneyRefs } from '../schema/money
 export { ApiKey } from './auth/api-key.entity.ts';
 export { Merchant } from './auth/merchant.entity.ts';
 export { Partner } from './auth/partner.entity.ts';
-export { canSeeMerchant, type Principal, type PrincipalKind, visibleMerchants } from './auth/principal.ts';
+export {
+  type AuthenticatedPrincipal,
+  canSeeMerchant,
+  type Principal,
+  type PrincipalKind,
+  type PrincipalOf,
+  visibleMerchants,
+} from './auth/principal.ts';
 export type { StepUpFactor, StepUpGrantView } from './auth/step-up.ts';
 export { actingMerchant, merchantFilter } from './auth/tenancy.ts';
 export { BootError } from './boot-error.ts';
 // Requests, principals and tenancy
-export type { RequestContext } from './context.ts';
+export type {
+  AuthenticatedContext,
+  CustomerContext,
+  MerchantContext,
+  OperatorContext,
+  PartnerContext,
+  RequestContext,
+} from './context.ts';
 export type { SecretBox } from './crypto/secret-box.ts';
 // Data: the data map and raw SQL
 export {

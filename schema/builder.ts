@@ -3,9 +3,29 @@ import ErrorsPlugin from '@pothos/plugin-errors';
 import RelayPlugin from '@pothos/plugin-relay';
 import ScopeAuthPlugin from '@pothos/plugin-scope-auth';
 import { GraphQLError } from 'graphql';
-import type { RequestContext } from '../core/context.ts';
+import type {
+  AuthenticatedContext,
+  CustomerContext,
+  MerchantContext,
+  OperatorContext,
+  PartnerContext,
+  RequestContext,
+} from '../core/context.ts';
 import type { GatewayAuthScopes, GatewayObjects } from '../core/global-types.ts';
 import { GatewayError } from './errors.ts';
+
+/**
+ * The context a resolver behind each scope receives from `t.withAuth(...)`: the scope has
+ * already refused every other kind of caller. A field open to several scopes (`$any`) gets
+ * the union of their contexts; a scope not listed here narrows nothing.
+ */
+export interface GatewayAuthContexts {
+  authenticated: AuthenticatedContext;
+  operator: OperatorContext;
+  merchant: MerchantContext;
+  partner: PartnerContext;
+  customer: CustomerContext;
+}
 
 /** Loaders for each scope: a boolean, or a function of the scope's parameter. */
 export type ScopeLoaders = {
@@ -17,6 +37,7 @@ export type ScopeLoaders = {
 export interface GatewaySchemaTypes {
   Context: RequestContext;
   AuthScopes: GatewayAuthScopes;
+  AuthContexts: GatewayAuthContexts;
   Objects: GatewayObjects;
   Scalars: {
     DateTime: { Input: Date; Output: Date };

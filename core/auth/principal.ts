@@ -19,6 +19,12 @@ export type Principal =
 
 export type PrincipalKind = Principal['kind'];
 
+/** The principal of one kind, e.g. `PrincipalOf<'merchant'>` has a `merchantId`. */
+export type PrincipalOf<K extends PrincipalKind> = Extract<Principal, { readonly kind: K }>;
+
+/** Anyone signed in: every principal holds a credential but the anonymous one. */
+export type AuthenticatedPrincipal = Exclude<Principal, { readonly kind: 'anonymous' }>;
+
 export const ANONYMOUS: Principal = { kind: 'anonymous' };
 
 /** The merchants whose data this principal may see; operators see all (`'*'`). */
