@@ -134,10 +134,9 @@ export function registerAuthSchema(builder: GatewayBuilder, auth: AuthService): 
           ctx.em.find(Merchant, {}, { orderBy: { createdAt: 'asc', id: 'asc' }, limit, offset }),
         ),
     }),
-    apiKeys: t.connection({
+    apiKeys: t.withAuth({ $any: { operator: true, merchant: true } }).connection({
       type: ApiKey,
       description: 'Operators see every key; a merchant sees its own.',
-      authScopes: { $any: { operator: true, merchant: true } },
       resolve: (_root, args, ctx) => {
         const where = ctx.principal.kind === 'merchant' ? { merchant: ctx.principal.merchantId } : {};
         return resolveOffsetConnection({ args }, ({ limit, offset }) =>
@@ -184,46 +183,34 @@ export function registerAuthSchema(builder: GatewayBuilder, auth: AuthService): 
           partnerId: input.partnerId == null ? null : String(input.partnerId),
         }),
     }),
-    revokeApiKey: t.field({
+    revokeApiKey: t.withAuth({ $any: { operator: true, merchant: true } }).field({
       type: ApiKey,
-      authScopes: { $any: { operator: true, merchant: true } },
       args: { id: t.arg.id({ required: true }) },
       errors: { types: [NotFoundError] },
       resolve: (_root, { id }, ctx) => auth.revokeApiKey(ctx, String(id)),
     }),
-    grantPartnerAccess: t.field({
+    grantPartnerAccess: t.withAuth({ $any: { operator: true, merchant: true } }).field({
       type: PartnerGrant,
       description: 'Lets a partner read this merchant’s payments and events. Operators name the merchant.',
-      authScopes: { $any: { operator: true, merchant: true } },
       args: { partnerId: t.arg.id({ required: true }), merchantId: t.arg.id() },
       errors: { types: [NotFoundError, ValidationError] },
       resolve: (_root, args, ctx) => {
+        // A merchant grants access to itself only; an operator may name any merchant.
         const merchantId = ctx.principal.kind === 'merchant' ? ctx.principal.merchantId : args.merchantId;
         if (!merchantId) throw new ValidationError('merchantId', 'operators must name the merchant');
-        if (!canSeeMerchant(ctx.principal, String(merchantId)))
-          throw new NotFoundError('Merchant', String(merchantId));
         return auth.grantPartnerAccess(ctx, String(args.partnerId), String(merchantId));
       },
     }),
-    createCustomerSession: t.field({
+    createCustomerSession: t.withAuth({ merchant: true }).field({
       type: CreatedCustomerSession,
       description: 'Mints a session token for one of the merchant’s end users.',
-      authScopes: { merchant: true },
       args: {
         customerRef: t.arg.string({ required: true }),
         ttlSeconds: t.arg.int({ defaultValue: 3600 }),
       },
       errors: { types: [ValidationError] },
-      resolve: (_root, args, ctx) => {
-        if (ctx.principal.kind !== 'merchant')
-          throw new Error('unreachable: scope-auth admits merchants only');
-        return auth.createCustomerSession(
-          ctx,
-          ctx.principal.merchantId,
-          args.customerRef,
-          args.ttlSeconds ?? 3600,
-        );
-      },
+      resolve: (_root, args, ctx) =>
+        auth.createCustomerSession(ctx, args.customerRef, args.ttlSeconds ?? 3600),
     }),
   }));
 }

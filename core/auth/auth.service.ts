@@ -1,7 +1,7 @@
 import type { EntityManager } from '@mikro-orm/core';
 import { GraphQLError } from 'graphql';
 import { NotFoundError, ValidationError } from '../../schema/errors.ts';
-import type { RequestContext } from '../context.ts';
+import type { MerchantContext, OperatorContext, RequestContext } from '../context.ts';
 import { ApiKey, type ApiKeyKind } from './api-key.entity.ts';
 import { CustomerSession } from './customer-session.entity.ts';
 import { Merchant } from './merchant.entity.ts';
@@ -165,13 +165,10 @@ export class AuthService {
     return { apiKey, secret };
   }
 
-  async revokeApiKey(ctx: RequestContext, id: string): Promise<ApiKey> {
+  async revokeApiKey(ctx: OperatorContext | MerchantContext, id: string): Promise<ApiKey> {
     const { principal } = ctx;
     const key = await ctx.em.findOne(ApiKey, { id });
-    const visible =
-      key &&
-      (principal.kind === 'operator' ||
-        (principal.kind === 'merchant' && key.merchant?.id === principal.merchantId));
+    const visible = key && (principal.kind === 'operator' || key.merchant?.id === principal.merchantId);
     if (!key || !visible) throw new NotFoundError('ApiKey', id);
     key.revokedAt ??= new Date();
     await ctx.em.flush();
@@ -195,9 +192,9 @@ export class AuthService {
     return grant;
   }
 
+  /** A session for one of the calling merchant's end users. */
   async createCustomerSession(
-    ctx: RequestContext,
-    merchantId: string,
+    ctx: MerchantContext,
     customerRef: string,
     ttlSeconds: number,
   ): Promise<{ session: CustomerSession; token: string }> {
@@ -207,7 +204,7 @@ export class AuthService {
         `ttlSeconds must be a whole number from 60 to ${MAX_SESSION_TTL_SECONDS}`,
       );
     }
-    const merchant = await this.getMerchant(ctx, merchantId);
+    const merchant = await this.getMerchant(ctx, ctx.principal.merchantId);
     const token = mintToken('session');
     const session = ctx.em.create(CustomerSession, {
       tokenHash: hashToken(token),
