@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { GraphQLError } from 'graphql';
 import type { ScopeLoaderFactory } from '../../schema/builder.ts';
-import type { RequestContext } from '../context.ts';
-import type { Principal, PrincipalKind } from './principal.ts';
+import type { AuthenticatedContext, RequestContext } from '../context.ts';
+import type { AuthenticatedPrincipal, PrincipalKind } from './principal.ts';
 import { type StepUpCredentialKind, StepUpGrant } from './step-up-grant.entity.ts';
 
 declare module '../global-types.ts' {
@@ -55,7 +55,7 @@ export interface StepUpGrantView {
   readonly expiresAt: Date;
 }
 
-function credentialOf(principal: Principal): { kind: StepUpCredentialKind; id: string } | null {
+function credentialOf(principal: AuthenticatedPrincipal): { kind: StepUpCredentialKind; id: string } {
   switch (principal.kind) {
     case 'operator':
     case 'merchant':
@@ -63,8 +63,6 @@ function credentialOf(principal: Principal): { kind: StepUpCredentialKind; id: s
       return { kind: 'api_key', id: principal.keyId };
     case 'customer':
       return { kind: 'customer_session', id: principal.sessionId };
-    case 'anonymous':
-      return null;
   }
 }
 
@@ -92,7 +90,7 @@ export class StepUpService {
 
   /** Resolves when the caller may perform `action`; otherwise throws StepUpRequiredError. */
   async require(ctx: RequestContext, action: string): Promise<void> {
-    if (this.#factors.length === 0 || !credentialOf(ctx.principal)) return;
+    if (this.#factors.length === 0 || ctx.principal.kind === 'anonymous') return;
     if (await this.currentGrant(ctx)) return;
     let enrolled = false;
     // One after another: ctx.em may be inside the caller's transaction, on a single connection.
@@ -108,14 +106,17 @@ export class StepUpService {
     throw new StepUpRequiredError({ action, factors: this.factors, enrolled });
   }
 
-  /** Records that the caller's credential just proved `factor`; called by factor plugins only. */
+  /**
+   * Records that the caller's credential just proved `factor`; called by factor plugins only,
+   * from fields behind the `authenticated` scope: an anonymous caller has no credential to bind
+   * a grant to.
+   */
   async grant(
-    ctx: RequestContext,
+    ctx: AuthenticatedContext,
     factor: string,
     ttlSeconds = DEFAULT_GRANT_TTL_SECONDS,
   ): Promise<StepUpGrantView> {
     const credential = credentialOf(ctx.principal);
-    if (!credential) throw new Error('an anonymous caller has no credential to bind a step-up grant to');
     if (!this.#factors.some((f) => f.name === factor))
       throw new Error(`"${factor}" is not a registered step-up factor`);
     if (!Number.isInteger(ttlSeconds) || ttlSeconds <= 0)
@@ -139,8 +140,8 @@ export class StepUpService {
 
   /** The caller's unexpired grant that lasts longest, if any. */
   async currentGrant(ctx: RequestContext): Promise<StepUpGrantView | null> {
+    if (ctx.principal.kind === 'anonymous') return null;
     const credential = credentialOf(ctx.principal);
-    if (!credential) return null;
     const grant = await ctx.em.findOne(
       StepUpGrant,
       { credentialKind: credential.kind, credentialId: credential.id, expiresAt: { $gt: new Date() } },

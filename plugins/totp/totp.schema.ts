@@ -128,20 +128,18 @@ export function registerTotpSchema(builder: GatewayBuilder, totp: TotpService): 
   });
 
   builder.queryField('totpFactor', (t) =>
-    t.field({
+    t.withAuth(signedIn).field({
       type: Factor,
       nullable: true,
       description: 'The caller’s TOTP factor, if it has started enrollment.',
-      authScopes: signedIn,
       resolve: (_root, _args, ctx) => totp.find(ctx),
     }),
   );
 
   builder.mutationFields((t) => ({
-    enrollTotp: t.field({
+    enrollTotp: t.withAuth(signedIn).field({
       type: Enrollment,
       description: 'Starts enrollment (or restarts a pending one with a new secret).',
-      authScopes: signedIn,
       args: {
         accountName: t.arg.string({
           description:
@@ -151,34 +149,30 @@ export function registerTotpSchema(builder: GatewayBuilder, totp: TotpService): 
       errors: { types: [TotpAlreadyEnrolled, ValidationError] },
       resolve: (_root, args, ctx) => totp.enroll(ctx, args.accountName),
     }),
-    confirmTotp: t.field({
+    confirmTotp: t.withAuth(signedIn).field({
       type: Confirmation,
       description:
         'Activates the pending factor with its first code; returns recovery codes and a step-up grant.',
-      authScopes: signedIn,
       args: { code: t.arg.string({ required: true, description: 'A 6-digit code from the authenticator.' }) },
       errors: { types: [...proofErrors, TotpAlreadyEnrolled] },
       resolve: (_root, args, ctx) => totp.confirm(ctx, args.code),
     }),
-    verifyTotp: t.field({
+    verifyTotp: t.withAuth(signedIn).field({
       type: Verification,
       description: 'Proves the second factor: a step-up grant for this credential.',
-      authScopes: signedIn,
       args: { code: t.arg.string({ required: true, description: CODE_OR_RECOVERY_CODE }) },
       errors: { types: proofErrors },
       resolve: (_root, args, ctx) => totp.verify(ctx, args.code),
     }),
-    regenerateTotpRecoveryCodes: t.field({
+    regenerateTotpRecoveryCodes: t.withAuth(signedIn).field({
       type: RecoveryCodes,
-      authScopes: signedIn,
       args: { code: t.arg.string({ required: true, description: CODE_OR_RECOVERY_CODE }) },
       errors: { types: proofErrors },
       resolve: async (_root, args, ctx) => ({ codes: await totp.regenerateRecoveryCodes(ctx, args.code) }),
     }),
-    disableTotp: t.field({
+    disableTotp: t.withAuth(signedIn).field({
       type: Disabled,
       description: 'Removes the factor and its recovery codes. Enroll again for a new secret.',
-      authScopes: signedIn,
       args: { code: t.arg.string({ required: true, description: CODE_OR_RECOVERY_CODE }) },
       errors: { types: proofErrors },
       resolve: async (_root, args, ctx) => ({ disabledAt: await totp.disable(ctx, args.code) }),

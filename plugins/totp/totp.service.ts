@@ -3,8 +3,9 @@ import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import QRCode from 'qrcode';
 import {
   ApiKey,
+  type AuthenticatedContext,
+  type AuthenticatedPrincipal,
   type PluginRuntime,
-  type Principal,
   type PrincipalKind,
   type RequestContext,
   type StepUpFactor,
@@ -32,7 +33,7 @@ type Owner =
   | { apiKey: string; merchant: null; customerRef: null }
   | { apiKey: null; merchant: string; customerRef: string };
 
-function ownerOf(principal: Principal): Owner | null {
+function ownerOf(principal: AuthenticatedPrincipal): Owner {
   switch (principal.kind) {
     case 'operator':
     case 'merchant':
@@ -40,8 +41,6 @@ function ownerOf(principal: Principal): Owner | null {
       return { apiKey: principal.keyId, merchant: null, customerRef: null };
     case 'customer':
       return { apiKey: null, merchant: principal.merchantId, customerRef: principal.customerRef };
-    case 'anonymous':
-      return null;
   }
 }
 
@@ -101,16 +100,16 @@ export class TotpService implements StepUpFactor {
     };
   }
 
+  /** Asked by step-up for any caller, signed in or not: an anonymous one owns no factor. */
   async isEnrolled(ctx: RequestContext): Promise<boolean> {
+    if (ctx.principal.kind === 'anonymous') return false;
     const owner = ownerOf(ctx.principal);
-    if (!owner) return false;
     return (await ctx.em.count(TotpFactor, { ...owner, activatedAt: { $ne: null } })) > 0;
   }
 
   /** The caller's factor, pending or active, as stored now. */
-  async find(ctx: RequestContext): Promise<TotpFactor | null> {
-    const owner = ownerOf(ctx.principal);
-    return owner ? ctx.em.findOne(TotpFactor, owner, { refresh: true }) : null;
+  find(ctx: AuthenticatedContext): Promise<TotpFactor | null> {
+    return ctx.em.findOne(TotpFactor, ownerOf(ctx.principal), { refresh: true });
   }
 
   recoveryCodesRemaining(ctx: RequestContext, factorId: string): Promise<number> {
@@ -121,8 +120,8 @@ export class TotpService implements StepUpFactor {
    * Starts (or restarts) enrollment with a new secret. The factor stays pending, and step-up
    * ignores it, until `confirm` receives a valid code.
    */
-  async enroll(ctx: RequestContext, accountName?: string | null): Promise<TotpEnrollment> {
-    const owner = this.#owner(ctx);
+  async enroll(ctx: AuthenticatedContext, accountName?: string | null): Promise<TotpEnrollment> {
+    const owner = ownerOf(ctx.principal);
     const account = accountName == null ? await this.#defaultAccountName(ctx) : accountNameFrom(accountName);
     const secret = newTotpSecret();
     const existing = await ctx.em.findOne(TotpFactor, owner, { refresh: true });
@@ -164,7 +163,7 @@ export class TotpService implements StepUpFactor {
   }
 
   /** Activates a pending factor with its first valid code; returns the recovery codes and a grant. */
-  async confirm(ctx: RequestContext, code: string): Promise<TotpConfirmation> {
+  async confirm(ctx: AuthenticatedContext, code: string): Promise<TotpConfirmation> {
     const factor = await this.find(ctx);
     if (!factor) throw new TotpNotEnrolled(false);
     if (factor.activatedAt) throw new TotpAlreadyEnrolled();
@@ -176,7 +175,7 @@ export class TotpService implements StepUpFactor {
   }
 
   /** A TOTP code or a recovery code for a step-up grant. */
-  async verify(ctx: RequestContext, code: string): Promise<TotpVerification> {
+  async verify(ctx: AuthenticatedContext, code: string): Promise<TotpVerification> {
     const factor = await this.#active(ctx);
     const used = await this.#prove(ctx, factor, code, { recoveryCodes: true });
     const stepUp = await this.#grant(ctx);
@@ -188,7 +187,7 @@ export class TotpService implements StepUpFactor {
   }
 
   /** New recovery codes replace all earlier ones; needs a valid TOTP or recovery code. */
-  async regenerateRecoveryCodes(ctx: RequestContext, code: string): Promise<readonly string[]> {
+  async regenerateRecoveryCodes(ctx: AuthenticatedContext, code: string): Promise<readonly string[]> {
     const factor = await this.#active(ctx);
     await this.#prove(ctx, factor, code, { recoveryCodes: true });
     const codes = await this.#replaceRecoveryCodes(ctx, factor.id);
@@ -197,7 +196,7 @@ export class TotpService implements StepUpFactor {
   }
 
   /** Removes the factor and its recovery codes; needs a valid TOTP or recovery code. */
-  async disable(ctx: RequestContext, code: string): Promise<Date> {
+  async disable(ctx: AuthenticatedContext, code: string): Promise<Date> {
     const factor = await this.#active(ctx);
     await this.#prove(ctx, factor, code, { recoveryCodes: true });
     await ctx.em.nativeDelete(TotpFactor, { id: factor.id });
@@ -205,26 +204,18 @@ export class TotpService implements StepUpFactor {
     return new Date();
   }
 
-  #owner(ctx: RequestContext): Owner {
-    const owner = ownerOf(ctx.principal);
-    if (!owner) throw new Error('unreachable: scope-auth admits signed-in callers only');
-    return owner;
-  }
-
-  async #active(ctx: RequestContext): Promise<TotpFactor> {
+  async #active(ctx: AuthenticatedContext): Promise<TotpFactor> {
     const factor = await this.find(ctx);
     if (!factor?.activatedAt) throw new TotpNotEnrolled(factor !== null);
     return factor;
   }
 
-  async #defaultAccountName(ctx: RequestContext): Promise<string> {
+  async #defaultAccountName(ctx: AuthenticatedContext): Promise<string> {
     const { principal } = ctx;
     const name =
       principal.kind === 'customer'
         ? principal.customerRef
-        : 'keyId' in principal
-          ? ((await ctx.em.findOne(ApiKey, { id: principal.keyId }))?.label ?? principal.kind)
-          : principal.kind;
+        : ((await ctx.em.findOne(ApiKey, { id: principal.keyId }))?.label ?? principal.kind);
     return name.replaceAll(':', ' ').slice(0, 100);
   }
 
@@ -237,7 +228,7 @@ export class TotpService implements StepUpFactor {
    * time step (or recovery code), a failure counts towards the lock. Throws on failure.
    */
   async #prove(
-    ctx: RequestContext,
+    ctx: AuthenticatedContext,
     factor: TotpFactor,
     input: string,
     allow: { recoveryCodes: boolean },
@@ -287,7 +278,7 @@ export class TotpService implements StepUpFactor {
     return codes;
   }
 
-  #grant(ctx: RequestContext): Promise<StepUpGrantView> {
+  #grant(ctx: AuthenticatedContext): Promise<StepUpGrantView> {
     return ctx.services.stepUp.grant(ctx, FACTOR_NAME, this.#runtime.options.grantTtlSeconds);
   }
 }

@@ -22,9 +22,8 @@ function fakeFactorPlugin(requiredFor: ('operator' | 'merchant')[] = []) {
       return {
         schema: (builder) => {
           builder.mutationFields((t) => ({
-            proveFakeFactor: t.field({
+            proveFakeFactor: t.withAuth({ authenticated: true }).field({
               type: 'StepUpGrant',
-              authScopes: { authenticated: true },
               resolve: (_root, _args, ctx) => runtime.services.stepUp.grant(ctx, 'fake', 60),
             }),
             declaredAction: t.boolean({
