@@ -82,18 +82,16 @@ export function registerCarrierBillingSchema(
   });
 
   builder.mutationFields((t) => ({
-    startCarrierVerification: t.field({
+    startCarrierVerification: t.withAuth({ $any: { merchant: true, customer: true } }).field({
       type: CarrierVerification,
       description: 'Texts a one-time code to the phone (in the sandbox: to `carrierSandboxOutbox`).',
-      authScopes: { $any: { merchant: true, customer: true } },
       args: { input: t.arg({ type: StartInput, required: true }) },
       errors: { types: [ValidationError, CarrierVerificationError] },
       resolve: (_root, { input }, ctx) => carrier.startVerification(ctx, input),
     }),
-    confirmCarrierVerification: t.field({
+    confirmCarrierVerification: t.withAuth({ $any: { merchant: true, customer: true } }).field({
       type: CarrierBillingSource,
       description: 'The code from the phone; a right one returns the source to pay with.',
-      authScopes: { $any: { merchant: true, customer: true } },
       args: { id: t.arg.id({ required: true }), code: t.arg.string({ required: true }) },
       errors: { types: [NotFoundError, CarrierVerificationError] },
       resolve: (_root, { id, code }, ctx) => carrier.confirmVerification(ctx, String(id), code),
@@ -101,9 +99,8 @@ export function registerCarrierBillingSchema(
   }));
 
   builder.queryField('carrierBillingSource', (t) =>
-    t.field({
+    t.withAuth(owners).field({
       type: CarrierBillingSource,
-      authScopes: owners,
       args: { id: t.arg.id({ required: true }) },
       errors: { types: [NotFoundError] },
       resolve: (_root, { id }, ctx) => carrier.getSource(ctx, String(id)),

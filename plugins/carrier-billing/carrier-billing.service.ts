@@ -1,6 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import type { SqlEntityManager } from '@mikro-orm/sql';
-import { isUuid, NotFoundError, type RequestContext } from '../../core/plugin-api.ts';
+import {
+  type CustomerContext,
+  isUuid,
+  type MerchantContext,
+  NotFoundError,
+  type OperatorContext,
+  type PrincipalOf,
+  type RequestContext,
+} from '../../core/plugin-api.ts';
 import { CarrierBillingSource } from './billing-source.entity.ts';
 import { CarrierVerificationError } from './carrier-billing.errors.ts';
 import type { CarrierBillingMethod } from './carrier-billing.method.ts';
@@ -47,10 +55,10 @@ export class CarrierBillingService {
 
   /** Texts a one-time code to the phone; confirming it proves the caller holds the phone. */
   async startVerification(
-    ctx: RequestContext,
+    ctx: MerchantContext | CustomerContext,
     input: { phoneNumber: string; carrier: Carrier },
   ): Promise<CarrierVerification> {
-    const owner = ownerOf(ctx);
+    const owner = ownerOf(ctx.principal);
     const phone = normalizePhoneNumber(input.phoneNumber);
     const subscriber = await this.#subscribers.enrol(em(ctx), phone, input.carrier);
     const recent = await em(ctx).count(CarrierVerification, {
@@ -86,8 +94,12 @@ export class CarrierBillingService {
   }
 
   /** The code from the phone: a right one yields the source to pay with. */
-  async confirmVerification(ctx: RequestContext, id: string, code: string): Promise<CarrierBillingSource> {
-    const owner = ownerOf(ctx);
+  async confirmVerification(
+    ctx: MerchantContext | CustomerContext,
+    id: string,
+    code: string,
+  ): Promise<CarrierBillingSource> {
+    const owner = ownerOf(ctx.principal);
     await this.#keyring.load();
     const verification = !isUuid(id)
       ? null
@@ -131,8 +143,11 @@ export class CarrierBillingService {
     });
   }
 
-  async getSource(ctx: RequestContext, id: string): Promise<CarrierBillingSource> {
-    const owner = ctx.principal.kind === 'operator' ? null : ownerOf(ctx);
+  async getSource(
+    ctx: OperatorContext | MerchantContext | CustomerContext,
+    id: string,
+  ): Promise<CarrierBillingSource> {
+    const owner = ctx.principal.kind === 'operator' ? null : ownerOf(ctx.principal);
     const source = isUuid(id)
       ? await em(ctx).findOne(
           CarrierBillingSource,
@@ -166,10 +181,13 @@ export class CarrierBillingService {
 /** The SQL flavour of the request's EntityManager, for single conditional statements. */
 const em = (ctx: RequestContext) => ctx.em as SqlEntityManager;
 
-function ownerOf(ctx: RequestContext): { merchantId: string; customerRef: string | null } {
-  const { principal } = ctx;
-  if (principal.kind === 'merchant') return { merchantId: principal.merchantId, customerRef: null };
-  if (principal.kind === 'customer')
-    return { merchantId: principal.merchantId, customerRef: principal.customerRef };
-  throw new Error('unreachable: scope-auth admits merchants and customers only');
+/** Whose verifications and sources these are: a merchant's own, or one end user's of it. */
+function ownerOf(principal: PrincipalOf<'merchant' | 'customer'>): {
+  merchantId: string;
+  customerRef: string | null;
+} {
+  return {
+    merchantId: principal.merchantId,
+    customerRef: principal.kind === 'customer' ? principal.customerRef : null,
+  };
 }
