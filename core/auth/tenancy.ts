@@ -1,8 +1,14 @@
+type MerchantFilter = { merchant?: { $in: string[] } };
+
 /**
  * The rows of merchant-owned tables a principal may see, as a filter on `merchant`:
  * operators everything, merchants and their customers' sessions their own, partners what was granted.
+ * An anonymous caller sees nothing (null); behind a scope that admits only signed-in callers
+ * there is always a filter.
  */
-export function merchantFilter(principal: Principal): { merchant?: { $in: string[] } } | null {
+export function merchantFilter(principal: AuthenticatedPrincipal): MerchantFilter;
+export function merchantFilter(principal: Principal): MerchantFilter | null;
+export function merchantFilter(principal: Principal): MerchantFilter | null {
   if (principal.kind === 'anonymous') return null;
   const visible = visibleMerchants(principal);
   return visible === '*' ? {} : { merchant: { $in: [...visible] } };
@@ -13,4 +19,4 @@ export function actingMerchant(principal: Principal): string | null {
   return principal.kind === 'merchant' ? principal.merchantId : null;
 }
 
-import { type Principal, visibleMerchants } from './principal.ts';
+import { type AuthenticatedPrincipal, type Principal, visibleMerchants } from './principal.ts';

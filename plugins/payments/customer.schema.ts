@@ -27,32 +27,25 @@ export function registerCustomerSchema(builder: GatewayBuilder, customers: Custo
   });
 
   builder.queryFields((t) => ({
-    customer: t.field({
+    customer: t.withAuth({ $any: { operator: true, merchant: true, partner: true, customer: true } }).field({
       type: Customer,
-      authScopes: { $any: { operator: true, merchant: true, partner: true, customer: true } },
       args: { id: t.arg.id({ required: true }) },
       errors: { types: [NotFoundError] },
       resolve: (_root, { id }, ctx) => customers.get(ctx, String(id)),
     }),
-    customers: t.connection({
+    customers: t.withAuth({ $any: { operator: true, merchant: true, partner: true } }).connection({
       type: Customer,
-      authScopes: { $any: { operator: true, merchant: true, partner: true } },
       resolve: (_root, args, ctx) =>
         resolveOffsetConnection({ args }, ({ limit, offset }) => customers.list(ctx, limit, offset)),
     }),
   }));
 
   builder.mutationField('createCustomer', (t) =>
-    t.field({
+    t.withAuth({ merchant: true }).field({
       type: Customer,
-      authScopes: { merchant: true },
       args: { input: t.arg({ type: CreateCustomerInput, required: true }) },
       errors: { types: [ValidationError] },
-      resolve: (_root, { input }, ctx) => {
-        if (ctx.principal.kind !== 'merchant')
-          throw new Error('unreachable: scope-auth admits merchants only');
-        return customers.create(ctx, ctx.principal.merchantId, input);
-      },
+      resolve: (_root, { input }, ctx) => customers.create(ctx, input),
     }),
   );
 }

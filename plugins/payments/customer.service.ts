@@ -1,8 +1,11 @@
 import {
+  type AuthenticatedContext,
   isUuid,
+  type MerchantContext,
   merchantFilter,
   NotFoundError,
-  type RequestContext,
+  type OperatorContext,
+  type PartnerContext,
   ValidationError,
 } from '../../core/plugin-api.ts';
 import { Customer } from './customer.entity.ts';
@@ -16,7 +19,9 @@ export interface CreateCustomerInput {
 }
 
 export class CustomerService {
-  async create(ctx: RequestContext, merchantId: string, input: CreateCustomerInput): Promise<Customer> {
+  /** A customer of the calling merchant. */
+  async create(ctx: MerchantContext, input: CreateCustomerInput): Promise<Customer> {
+    const { merchantId } = ctx.principal;
     const externalRef = input.externalRef.trim();
     if (externalRef.length === 0 || externalRef.length > 200) {
       throw new ValidationError('externalRef', 'externalRef must be 1 to 200 characters');
@@ -40,25 +45,28 @@ export class CustomerService {
   }
 
   /** The customer, if this principal may see it; a customer session sees only itself. */
-  async get(ctx: RequestContext, id: string): Promise<Customer> {
-    const filter = merchantFilter(ctx.principal);
-    const customer = filter && isUuid(id) ? await ctx.em.findOne(Customer, { id, ...filter }) : null;
+  async get(ctx: AuthenticatedContext, id: string): Promise<Customer> {
+    const customer = isUuid(id)
+      ? await ctx.em.findOne(Customer, { id, ...merchantFilter(ctx.principal) })
+      : null;
     if (!customer || !this.isSelfOrStaff(ctx, customer)) throw new NotFoundError('Customer', id);
     return customer;
   }
 
-  list(ctx: RequestContext, limit: number, offset: number): Promise<Customer[]> {
-    const filter = merchantFilter(ctx.principal);
-    if (!filter) return Promise.resolve([]);
-    const self = ctx.principal.kind === 'customer' ? { externalRef: ctx.principal.customerRef } : {};
-    return ctx.em.find(
-      Customer,
-      { ...filter, ...self },
-      { orderBy: { createdAt: 'asc', id: 'asc' }, limit, offset },
-    );
+  /** Behind the operator, merchant and partner scopes: a customer session may only `get` itself. */
+  list(
+    ctx: OperatorContext | MerchantContext | PartnerContext,
+    limit: number,
+    offset: number,
+  ): Promise<Customer[]> {
+    return ctx.em.find(Customer, merchantFilter(ctx.principal), {
+      orderBy: { createdAt: 'asc', id: 'asc' },
+      limit,
+      offset,
+    });
   }
 
-  private isSelfOrStaff(ctx: RequestContext, customer: Customer): boolean {
+  private isSelfOrStaff(ctx: AuthenticatedContext, customer: Customer): boolean {
     return ctx.principal.kind !== 'customer' || ctx.principal.customerRef === customer.externalRef;
   }
 }

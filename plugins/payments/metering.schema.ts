@@ -48,9 +48,8 @@ export function registerMeteringSchema(builder: GatewayBuilder, metering: Meteri
   });
 
   builder.queryField('usageMeter', (t) =>
-    t.field({
+    t.withAuth({ $any: { operator: true, merchant: true, partner: true, customer: true } }).field({
       type: UsageMeter,
-      authScopes: { $any: { operator: true, merchant: true, partner: true, customer: true } },
       args: { id: t.arg.id({ required: true }) },
       errors: { types: [NotFoundError] },
       resolve: (_root, { id }, ctx) => metering.get(ctx, String(id)),
@@ -58,18 +57,16 @@ export function registerMeteringSchema(builder: GatewayBuilder, metering: Meteri
   );
 
   builder.mutationFields((t) => ({
-    createUsageMeter: t.field({
+    createUsageMeter: t.withAuth({ merchant: true }).field({
       type: UsageMeter,
-      authScopes: { merchant: true },
       args: { input: t.arg({ type: CreateUsageMeterInput, required: true }) },
       errors: { types: MONEY_MOVEMENT_ERRORS },
       resolve: (_root, { input }, ctx) =>
         metering.createMeter(ctx, { ...input, customerId: String(input.customerId) }),
     }),
-    recordUsage: t.field({
+    recordUsage: t.withAuth({ merchant: true }).field({
       type: UsageMeter,
       description: 'Adds `quantity` uses to the meter at its unit price.',
-      authScopes: { merchant: true },
       args: {
         meterId: t.arg.id({ required: true }),
         quantity: t.arg.int({ required: true }),
@@ -79,11 +76,10 @@ export function registerMeteringSchema(builder: GatewayBuilder, metering: Meteri
       resolve: (_root, args, ctx) =>
         metering.recordUsage(ctx, String(args.meterId), args.quantity, args.idempotencyKey),
     }),
-    chargeUsageMeter: t.field({
+    chargeUsageMeter: t.withAuth({ merchant: true }).field({
       type: UsageMeter,
       description:
         'Charges the whole minor units accrued from the customer’s account; the remainder is carried.',
-      authScopes: { merchant: true },
       args: { meterId: t.arg.id({ required: true }), idempotencyKey: t.arg.string() },
       errors: { types: MONEY_MOVEMENT_ERRORS },
       resolve: (_root, args, ctx) => metering.chargeMeter(ctx, String(args.meterId), args.idempotencyKey),

@@ -1,13 +1,14 @@
 import { type EntityManager, LockMode } from '@mikro-orm/core';
 import {
+  type AuthenticatedContext,
   isUuid,
+  type MerchantContext,
   MICROS_PER_MINOR,
   MoneyError,
   merchantFilter,
   money,
   NotFoundError,
   parseMinorDecimalToMicros,
-  type RequestContext,
   splitWholeMinorUnits,
   ValidationError,
 } from '../../core/plugin-api.ts';
@@ -56,10 +57,8 @@ export class MeteringService {
     this.#idempotency = deps.idempotency;
   }
 
-  async createMeter(ctx: RequestContext, input: CreateMeterInput): Promise<UsageMeter> {
-    if (ctx.principal.kind !== 'merchant')
-      throw new ValidationError('principal', 'meters are created by a merchant');
-    const merchantId = ctx.principal.merchantId;
+  async createMeter(ctx: MerchantContext, input: CreateMeterInput): Promise<UsageMeter> {
+    const { merchantId } = ctx.principal;
     const method = this.#methods.get(input.method);
     if (!method?.fundingAccountKind) {
       throw new ValidationError(
@@ -109,18 +108,18 @@ export class MeteringService {
     return meter;
   }
 
-  async get(ctx: RequestContext, id: string): Promise<UsageMeter> {
+  async get(ctx: AuthenticatedContext, id: string): Promise<UsageMeter> {
     const filter = merchantFilter(ctx.principal);
     const self =
       ctx.principal.kind === 'customer' ? { customer: { externalRef: ctx.principal.customerRef } } : {};
-    const meter = filter && isUuid(id) ? await ctx.em.findOne(UsageMeter, { id, ...filter, ...self }) : null;
+    const meter = isUuid(id) ? await ctx.em.findOne(UsageMeter, { id, ...filter, ...self }) : null;
     if (!meter) throw new NotFoundError('UsageMeter', id);
     return meter;
   }
 
   /** Adds `quantity` uses at the meter's unit price. */
   recordUsage(
-    ctx: RequestContext,
+    ctx: MerchantContext,
     meterId: string,
     quantity: number,
     key?: string | null,
@@ -137,7 +136,7 @@ export class MeteringService {
   }
 
   /** Charges the whole minor units accrued and carries the remainder; does nothing below one unit. */
-  chargeMeter(ctx: RequestContext, meterId: string, key?: string | null): Promise<UsageMeter> {
+  chargeMeter(ctx: MerchantContext, meterId: string, key?: string | null): Promise<UsageMeter> {
     const idem = this.#idempotency.request(ctx, 'chargeUsageMeter', { meterId }, key);
     return this.step(ctx, meterId, idem, async (tx, meter) => {
       const { minor, remainderMicros } = splitWholeMinorUnits(meter.accruedMicros);
@@ -164,13 +163,12 @@ export class MeteringService {
   }
 
   private async step(
-    ctx: RequestContext,
+    ctx: MerchantContext,
     meterId: string,
     idem: IdempotentRequest | null,
     work: (tx: EntityManager, meter: UsageMeter) => Promise<void>,
   ): Promise<UsageMeter> {
-    if (ctx.principal.kind !== 'merchant') throw new NotFoundError('UsageMeter', meterId);
-    const merchantId = ctx.principal.merchantId;
+    const { merchantId } = ctx.principal;
     const replayed = await ctx.em.fork().transactional(async (tx) => {
       if (idem) {
         const claim = await this.#idempotency.claim(tx, idem);

@@ -1,6 +1,6 @@
 import type { FilterQuery } from '@mikro-orm/core';
 import type { ResolveCursorConnectionArgs } from '@pothos/plugin-relay';
-import { isUuid, merchantFilter, type RequestContext, ValidationError } from '../../core/plugin-api.ts';
+import { type AuthenticatedContext, isUuid, merchantFilter, ValidationError } from '../../core/plugin-api.ts';
 import { PaymentIntent } from './payment-intent.entity.ts';
 import type { PaymentStatus } from './payment-status.ts';
 
@@ -34,13 +34,11 @@ const newerThan = ({ createdAt, id }: { createdAt: Date; id: string }): Where =>
 
 /** A page of the payments the principal may see, newest first (keyset pagination). */
 export function listPayments(
-  ctx: RequestContext,
+  ctx: AuthenticatedContext,
   filter: PaymentFilter,
   page: ResolveCursorConnectionArgs,
 ): Promise<PaymentIntent[]> {
-  const visible = merchantFilter(ctx.principal);
-  if (!visible) return Promise.resolve([]);
-  const where: Where[] = [visible as Where];
+  const where: Where[] = [merchantFilter(ctx.principal) as Where];
   if (ctx.principal.kind === 'customer') where.push({ customer: { externalRef: ctx.principal.customerRef } });
   if (filter.status?.length) where.push({ status: { $in: [...filter.status] } });
   if (filter.createdAfter) where.push({ createdAt: { $gte: filter.createdAfter } });

@@ -169,11 +169,10 @@ export function registerPaymentsSchema(
       errors: { types: [NotFoundError] },
       resolve: (_root, { id }, ctx) => payments.getPayment(ctx, String(id)),
     }),
-    payments: t.connection({
+    payments: t.withAuth(READERS).connection({
       type: 'Payment',
       description:
         'Newest first. Merchants see their own, partners what they were granted, customers theirs.',
-      authScopes: READERS,
       args: { filter: t.arg({ type: PaymentFilter }) },
       resolve: (_root, args, ctx) =>
         resolveCursorConnection({ args, toCursor: paymentCursor }, (page: ResolveCursorConnectionArgs) =>
