@@ -162,9 +162,8 @@ export function registerPaymentsSchema(
     });
 
   builder.queryFields((t) => ({
-    payment: t.field({
+    payment: t.withAuth(READERS).field({
       type: 'Payment',
-      authScopes: READERS,
       args: { id: t.arg.id({ required: true }) },
       errors: { types: [NotFoundError] },
       resolve: (_root, { id }, ctx) => payments.getPayment(ctx, String(id)),
@@ -196,9 +195,8 @@ export function registerPaymentsSchema(
   }));
 
   builder.mutationFields((t) => ({
-    createPayment: t.field({
+    createPayment: t.withAuth({ merchant: true }).field({
       type: 'Payment',
-      authScopes: { merchant: true },
       args: {
         input: t.arg({ type: CreatePaymentInput, required: true }),
         idempotencyKey: t.arg.string({
@@ -221,10 +219,9 @@ export function registerPaymentsSchema(
           key,
         ),
     }),
-    confirmPayment: t.field({
+    confirmPayment: t.withAuth({ $any: { merchant: true, operator: true, customer: true } }).field({
       type: 'Payment',
       description: 'Completes a required action (the code the customer received, the challenge answer).',
-      authScopes: { $any: { merchant: true, operator: true, customer: true } },
       args: {
         paymentId: t.arg.id({ required: true }),
         response: t.arg.string({ required: true }),
@@ -234,11 +231,10 @@ export function registerPaymentsSchema(
       resolve: (_root, args, ctx) =>
         payments.confirmPayment(ctx, String(args.paymentId), args.response, args.idempotencyKey),
     }),
-    capturePayment: t.field({
+    capturePayment: t.withAuth(MOVERS).field({
       type: 'Payment',
       description:
         'Captures all that remains authorized, or `amount` of it; several partial captures may follow.',
-      authScopes: MOVERS,
       args: {
         paymentId: t.arg.id({ required: true }),
         amount: t.arg({ type: MoneyInput }),
@@ -259,18 +255,16 @@ export function registerPaymentsSchema(
           args.idempotencyKey,
         ),
     }),
-    voidPayment: t.field({
+    voidPayment: t.withAuth(MOVERS).field({
       type: 'Payment',
       description: 'Cancels an authorization (or what remains of it after partial captures).',
-      authScopes: MOVERS,
       args: { paymentId: t.arg.id({ required: true }), idempotencyKey: t.arg.string() },
       errors: { types: MONEY_MOVEMENT_ERRORS },
       resolve: (_root, args, ctx) => payments.voidPayment(ctx, String(args.paymentId), args.idempotencyKey),
     }),
-    refundPayment: t.field({
+    refundPayment: t.withAuth(MOVERS).field({
       type: 'Payment',
       description: 'Refunds all that remains captured, or `amount` of it; several refunds may follow.',
-      authScopes: MOVERS,
       args: {
         paymentId: t.arg.id({ required: true }),
         amount: t.arg({ type: MoneyInput }),

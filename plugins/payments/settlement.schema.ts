@@ -34,10 +34,9 @@ export function registerSettlementSchema(builder: GatewayBuilder, settlement: Se
   });
 
   builder.queryField('payouts', (t) =>
-    t.connection({
+    t.withAuth({ $any: { operator: true, merchant: true } }).connection({
       type: Payout,
       description: 'Newest first. Operators see every merchant’s; a merchant its own.',
-      authScopes: { $any: { operator: true, merchant: true } },
       args: { merchantId: t.arg.id(), status: t.arg({ type: PayoutStatus }) },
       resolve: (_root, args, ctx) => {
         const own = ctx.principal.kind === 'merchant' ? ctx.principal.merchantId : null;
