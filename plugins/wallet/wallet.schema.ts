@@ -78,16 +78,14 @@ export function registerWalletSchema(builder: GatewayBuilder, wallets: WalletSer
   });
 
   builder.queryFields((t) => ({
-    wallet: t.field({
+    wallet: t.withAuth(READERS).field({
       type: Wallet,
-      authScopes: READERS,
       args: { id: t.arg.id({ required: true }) },
       errors: { types: [NotFoundError] },
       resolve: (_root, { id }, ctx) => wallets.get(ctx, String(id)),
     }),
-    wallets: t.connection({
+    wallets: t.withAuth(READERS).connection({
       type: Wallet,
-      authScopes: READERS,
       args: { customerId: t.arg.id() },
       resolve: (_root, args, ctx) =>
         resolveOffsetConnection({ args }, ({ limit, offset }) =>
@@ -97,17 +95,15 @@ export function registerWalletSchema(builder: GatewayBuilder, wallets: WalletSer
   }));
 
   builder.mutationFields((t) => ({
-    createWallet: t.field({
+    createWallet: t.withAuth({ merchant: true }).field({
       type: Wallet,
-      authScopes: { merchant: true },
       args: { input: t.arg({ type: CreateWalletInput, required: true }) },
       errors: { types: [ValidationError, NotFoundError] },
       resolve: (_root, { input }, ctx) => wallets.create(ctx, String(input.customerId), input.currency),
     }),
-    topUpWallet: t.field({
+    topUpWallet: t.withAuth({ merchant: true }).field({
       type: 'Payment',
       description: 'Adds money to a wallet through another payment method; the result is that payment.',
-      authScopes: { merchant: true },
       args: {
         input: t.arg({ type: TopUpWalletInput, required: true }),
         idempotencyKey: t.arg.string({ description: 'Same as the Idempotency-Key header.' }),

@@ -1,8 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import type { ResolveCursorConnectionArgs } from '@pothos/plugin-relay';
 import {
+  type AuthenticatedContext,
   isCurrency,
   isUuid,
+  type MerchantContext,
   type Money,
   merchantFilter,
   NotFoundError,
@@ -34,10 +36,8 @@ export class WalletService {
     this.#payments = payments;
   }
 
-  async create(ctx: RequestContext, customerId: string, currency: string): Promise<Wallet> {
-    if (ctx.principal.kind !== 'merchant')
-      throw new ValidationError('principal', 'wallets are opened by a merchant');
-    const merchantId = ctx.principal.merchantId;
+  async create(ctx: MerchantContext, customerId: string, currency: string): Promise<Wallet> {
+    const { merchantId } = ctx.principal;
     if (!isCurrency(currency))
       throw new ValidationError('currency', `${currency} is not an ISO 4217 currency code`);
     const customer = isUuid(customerId)
@@ -61,18 +61,23 @@ export class WalletService {
     });
   }
 
-  async get(ctx: RequestContext, id: string): Promise<Wallet> {
+  async get(ctx: AuthenticatedContext, id: string): Promise<Wallet> {
     const filter = merchantFilter(ctx.principal);
     const self =
       ctx.principal.kind === 'customer' ? { customer: { externalRef: ctx.principal.customerRef } } : {};
-    const wallet = filter && isUuid(id) ? await ctx.em.findOne(Wallet, { id, ...filter, ...self }) : null;
+    const wallet = isUuid(id) ? await ctx.em.findOne(Wallet, { id, ...filter, ...self }) : null;
     if (!wallet) throw new NotFoundError('Wallet', id);
     return wallet;
   }
 
-  list(ctx: RequestContext, customerId: string | null, limit: number, offset: number): Promise<Wallet[]> {
+  list(
+    ctx: AuthenticatedContext,
+    customerId: string | null,
+    limit: number,
+    offset: number,
+  ): Promise<Wallet[]> {
     const filter = merchantFilter(ctx.principal);
-    if (!filter || (customerId && !isUuid(customerId))) return Promise.resolve([]);
+    if (customerId && !isUuid(customerId)) return Promise.resolve([]);
     const self =
       ctx.principal.kind === 'customer' ? { customer: { externalRef: ctx.principal.customerRef } } : {};
     const byCustomer = customerId ? { customer: customerId } : {};
@@ -97,7 +102,7 @@ export class WalletService {
   }
 
   /** Adds money to the wallet, paid through another method (a card, the phone bill). */
-  async topUp(ctx: RequestContext, input: TopUpInput, idempotencyKey?: string | null): Promise<PaymentView> {
+  async topUp(ctx: MerchantContext, input: TopUpInput, idempotencyKey?: string | null): Promise<PaymentView> {
     if (input.method === walletMethod.id)
       throw new ValidationError('method', 'a wallet is topped up through another method');
     const wallet = await this.get(ctx, input.walletId);
