@@ -31,10 +31,9 @@ export function registerSandboxCardSchema(builder: GatewayBuilder, cards: Sandbo
   });
 
   builder.mutationField('tokenizeSandboxCard', (t) =>
-    t.field({
+    t.withAuth({ $any: { merchant: true, customer: true } }).field({
       type: SandboxCardToken,
       description: 'Turns a sandbox test card into a token: the `sourceId` of a sandbox-card payment.',
-      authScopes: { $any: { merchant: true, customer: true } },
       args: { input: t.arg({ type: TokenizeSandboxCardInput, required: true }) },
       errors: { types: [ValidationError] },
       resolve: (_root, { input }, ctx) => cards.tokenize(ctx, input),

@@ -1,4 +1,4 @@
-import { type RequestContext, ValidationError } from '../../core/plugin-api.ts';
+import type { CustomerContext, MerchantContext } from '../../core/plugin-api.ts';
 import { acceptCard, type CardInput } from './card-input.ts';
 import { SandboxCardToken } from './card-token.entity.ts';
 import type { SandboxCardMethod } from './sandbox-card.method.ts';
@@ -12,10 +12,8 @@ export class SandboxCardService {
   }
 
   /** The number and CVC are checked and dropped here: only brand, last 4 and expiry are kept. */
-  async tokenize(ctx: RequestContext, input: CardInput): Promise<SandboxCardToken> {
+  async tokenize(ctx: MerchantContext | CustomerContext, input: CardInput): Promise<SandboxCardToken> {
     const { principal } = ctx;
-    if (principal.kind !== 'merchant' && principal.kind !== 'customer')
-      throw new ValidationError('input', 'only a merchant or its customer can tokenize a card');
     const accepted = acceptCard(input, new Date());
     const token = ctx.em.create(SandboxCardToken, {
       merchant: principal.merchantId,
