@@ -2,9 +2,12 @@ import { randomUUID } from 'node:crypto';
 import {
   canSeeMerchant,
   Merchant,
+  type MerchantContext,
   NotFoundError,
+  type OperatorContext,
   Partner,
-  type Principal,
+  type PartnerContext,
+  type PrincipalOf,
   query,
   type RequestContext,
   type SecretBox,
@@ -35,8 +38,14 @@ export interface WebhookEndpointUpdate {
   enabled?: boolean | null;
 }
 
+/** The callers the webhook fields admit: endpoints belong to partners and merchants, operators see all. */
+type OwnerContext = OperatorContext | MerchantContext | PartnerContext;
+
 /** Who may manage an endpoint: its owner, and operators. */
-function canManage(principal: Principal, endpoint: WebhookEndpoint): boolean {
+function canManage(
+  principal: PrincipalOf<'operator' | 'merchant' | 'partner'>,
+  endpoint: WebhookEndpoint,
+): boolean {
   switch (principal.kind) {
     case 'operator':
       return true;
@@ -44,8 +53,6 @@ function canManage(principal: Principal, endpoint: WebhookEndpoint): boolean {
       return endpoint.partner?.id === principal.partnerId;
     case 'merchant':
       return !endpoint.partner && endpoint.merchant?.id === principal.merchantId;
-    default:
-      return false;
   }
 }
 
@@ -88,7 +95,7 @@ export class WebhookEndpointsService {
   }
 
   async create(
-    ctx: RequestContext,
+    ctx: OwnerContext,
     input: WebhookEndpointInput,
   ): Promise<{ endpoint: WebhookEndpoint; secret: string }> {
     const { principal } = ctx;
@@ -132,26 +139,24 @@ export class WebhookEndpointsService {
     return { endpoint, secret };
   }
 
-  async get(ctx: RequestContext, id: string): Promise<WebhookEndpoint> {
+  async get(ctx: OwnerContext, id: string): Promise<WebhookEndpoint> {
     const endpoint = await ctx.em.findOne(WebhookEndpoint, { id });
     if (!endpoint || !canManage(ctx.principal, endpoint)) throw new NotFoundError('WebhookEndpoint', id);
     return endpoint;
   }
 
-  list(ctx: RequestContext): Promise<WebhookEndpoint[]> {
+  list(ctx: OwnerContext): Promise<WebhookEndpoint[]> {
     const { principal } = ctx;
     const where =
       principal.kind === 'operator'
         ? {}
         : principal.kind === 'partner'
           ? { partner: principal.partnerId }
-          : principal.kind === 'merchant'
-            ? { merchant: principal.merchantId, partner: null }
-            : { id: null };
+          : { merchant: principal.merchantId, partner: null };
     return ctx.em.find(WebhookEndpoint, where, { orderBy: { createdAt: 'asc', id: 'asc' } });
   }
 
-  async update(ctx: RequestContext, id: string, input: WebhookEndpointUpdate): Promise<WebhookEndpoint> {
+  async update(ctx: OwnerContext, id: string, input: WebhookEndpointUpdate): Promise<WebhookEndpoint> {
     const endpoint = await this.get(ctx, id);
     return ctx.em.transactional(async (tx) => {
       if (input.url != null) endpoint.url = this.#url(input.url);
@@ -177,7 +182,7 @@ export class WebhookEndpointsService {
    * `overlapSeconds`, so receivers can switch without dropping a delivery.
    */
   async rotateSecret(
-    ctx: RequestContext,
+    ctx: OwnerContext,
     id: string,
     overlapSeconds: number,
   ): Promise<{ endpoint: WebhookEndpoint; secret: string }> {
@@ -201,7 +206,7 @@ export class WebhookEndpointsService {
     return { endpoint, secret };
   }
 
-  async delete(ctx: RequestContext, id: string): Promise<string> {
+  async delete(ctx: OwnerContext, id: string): Promise<string> {
     const endpoint = await this.get(ctx, id);
     await ctx.em.nativeDelete(WebhookEndpoint, { id: endpoint.id });
     return endpoint.id;
@@ -213,7 +218,7 @@ export class WebhookEndpointsService {
    * are included. Returns how many deliveries were scheduled.
    */
   async replay(
-    ctx: RequestContext,
+    ctx: OwnerContext,
     id: string,
     args: { after: string; types?: readonly string[] | null },
   ): Promise<number> {

@@ -131,15 +131,13 @@ export function registerWebhooksSchema(builder: GatewayBuilder, webhooks: Webhoo
   });
 
   builder.queryFields((t) => ({
-    webhookEndpoints: t.field({
+    webhookEndpoints: t.withAuth(OWNERS).field({
       type: [WebhookEndpoint],
       description: 'Your endpoints (operators: all).',
-      authScopes: OWNERS,
       resolve: (_root, _args, ctx) => webhooks.list(ctx),
     }),
-    webhookEndpoint: t.field({
+    webhookEndpoint: t.withAuth(OWNERS).field({
       type: WebhookEndpoint,
-      authScopes: OWNERS,
       args: { id: t.arg.id({ required: true }) },
       errors: { types: [NotFoundError] },
       resolve: (_root, { id }, ctx) => webhooks.get(ctx, String(id)),
@@ -147,10 +145,9 @@ export function registerWebhooksSchema(builder: GatewayBuilder, webhooks: Webhoo
   }));
 
   builder.mutationFields((t) => ({
-    createWebhookEndpoint: t.field({
+    createWebhookEndpoint: t.withAuth(OWNERS).field({
       type: EndpointWithSecret,
       description: 'Registers an endpoint; the result holds its signing secret, once.',
-      authScopes: OWNERS,
       args: { input: t.arg({ type: CreateInput, required: true }) },
       errors: { types: [ValidationError, NotFoundError] },
       resolve: (_root, { input }, ctx) =>
@@ -161,18 +158,16 @@ export function registerWebhooksSchema(builder: GatewayBuilder, webhooks: Webhoo
           merchantId: input.merchantId == null ? null : String(input.merchantId),
         }),
     }),
-    updateWebhookEndpoint: t.field({
+    updateWebhookEndpoint: t.withAuth(OWNERS).field({
       type: WebhookEndpoint,
-      authScopes: OWNERS,
       args: { id: t.arg.id({ required: true }), input: t.arg({ type: UpdateInput, required: true }) },
       errors: { types: [ValidationError, NotFoundError] },
       resolve: (_root, { id, input }, ctx) => webhooks.update(ctx, String(id), input),
     }),
-    rotateWebhookSecret: t.field({
+    rotateWebhookSecret: t.withAuth(OWNERS).field({
       type: EndpointWithSecret,
       description:
         'A new secret, shown once. For `overlapSeconds` deliveries are signed with both the new and the previous secret.',
-      authScopes: OWNERS,
       args: {
         id: t.arg.id({ required: true }),
         overlapSeconds: t.arg.int({ defaultValue: 86_400 }),
@@ -181,18 +176,16 @@ export function registerWebhooksSchema(builder: GatewayBuilder, webhooks: Webhoo
       resolve: (_root, { id, overlapSeconds }, ctx) =>
         webhooks.rotateSecret(ctx, String(id), overlapSeconds ?? 86_400),
     }),
-    deleteWebhookEndpoint: t.field({
+    deleteWebhookEndpoint: t.withAuth(OWNERS).field({
       type: Deleted,
-      authScopes: OWNERS,
       args: { id: t.arg.id({ required: true }) },
       errors: { types: [NotFoundError] },
       resolve: async (_root, { id }, ctx) => ({ id: await webhooks.delete(ctx, String(id)) }),
     }),
-    replayWebhookEvents: t.field({
+    replayWebhookEvents: t.withAuth(OWNERS).field({
       type: ReplayResult,
       description:
         'Sends every stored event after the cursor that the endpoint wants again (optionally only some types), delivered or not.',
-      authScopes: OWNERS,
       args: {
         endpointId: t.arg.id({ required: true }),
         after: t.arg.string({ required: true }),
