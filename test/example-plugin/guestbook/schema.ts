@@ -24,31 +24,24 @@ export function registerGuestbookSchema(builder: GatewayBuilder, guestbook: Gues
   });
 
   builder.queryField('guestbook', (t) =>
-    t.connection({
+    t.withAuth({ $any: { merchant: true, customer: true } }).connection({
       type: GuestbookEntry,
       description: "The caller's merchant's guestbook, newest first.",
-      authScopes: { $any: { merchant: true, customer: true } },
-      resolve: (_root, args, ctx) => {
-        const { principal } = ctx;
-        if (principal.kind !== 'merchant' && principal.kind !== 'customer') throw new Error('unreachable');
-        return resolveOffsetConnection({ args }, ({ limit, offset }) =>
-          guestbook.list(ctx, principal.merchantId, limit, offset),
-        );
-      },
+      resolve: (_root, args, ctx) =>
+        resolveOffsetConnection({ args }, ({ limit, offset }) =>
+          guestbook.list(ctx, ctx.principal.merchantId, limit, offset),
+        ),
     }),
   );
 
   builder.mutationField('signGuestbook', (t) =>
-    t.field({
+    t.withAuth({ customer: true }).field({
       type: GuestbookEntry,
       description: 'An end user leaves a message for the merchant of their session.',
-      authScopes: { customer: true },
       args: { message: t.arg.string({ required: true }) },
       errors: { types: [MessageTooLong] },
-      resolve: (_root, { message }, ctx) => {
-        if (ctx.principal.kind !== 'customer') throw new Error('unreachable');
-        return guestbook.sign(ctx, ctx.principal.merchantId, ctx.principal.customerRef, message);
-      },
+      resolve: (_root, { message }, ctx) =>
+        guestbook.sign(ctx, ctx.principal.merchantId, ctx.principal.customerRef, message),
     }),
   );
 }
