@@ -199,7 +199,7 @@ export class PaymentService {
   ): Promise<PaymentView | null> {
     const { amount } = command;
     if (!isUuid(command.sourceId)) throw new NotFoundError(method.displayName, command.sourceId);
-    const row = await this.#deps.payFromAccount.pay({
+    const answer = await this.#deps.payFromAccount.pay({
       merchant: merchantId,
       customer: command.customerId,
       method: method.id,
@@ -214,11 +214,11 @@ export class PaymentService {
       idemOperation: idem?.operation ?? null,
       idemHash: idem?.hash ?? null,
     });
-    switch (row.outcome) {
+    switch (answer.outcome) {
       case 'captured': {
-        const at = new Date(Number(row.created_ms));
+        const at = new Date(Number(answer.created_ms));
         return {
-          id: row.payment_id as string,
+          id: answer.payment_id,
           merchant: { id: merchantId },
           customer: { id: command.customerId },
           method: method.id,
@@ -243,7 +243,7 @@ export class PaymentService {
         };
       }
       case 'replay':
-        return this.replay(ctx, JSON.parse(row.detail as string) as StoredResult);
+        return this.replay(ctx, JSON.parse(answer.detail) as StoredResult);
       case 'busy':
         return null;
       case 'no_customer':
@@ -251,11 +251,13 @@ export class PaymentService {
       case 'no_source':
         throw new NotFoundError(method.displayName, command.sourceId);
       case 'wrong_currency':
-        throw new ValidationError('amount', `the ${method.displayName} holds ${row.detail}`);
+        throw new ValidationError('amount', `the ${method.displayName} holds ${answer.detail}`);
       case 'insufficient_funds':
-        throw new InsufficientFundsError(money(BigInt(row.detail ?? '0'), amount.currency), amount);
-      default:
-        throw new Error(`payments_pay_from_accounts answered ${row.outcome}`);
+        throw new InsufficientFundsError(money(BigInt(answer.detail), amount.currency), amount);
+      default: {
+        const unhandled: never = answer;
+        throw new Error(`unhandled payments_pay_from_accounts answer ${JSON.stringify(unhandled)}`);
+      }
     }
   }
 
