@@ -4,43 +4,29 @@ import type { RequestContext } from '../../core/context.ts';
 import { type Money, money } from '../../core/money/money.ts';
 import { isUuid } from '../../core/uuid.ts';
 import { GatewayError, NotFoundError, ValidationError } from '../../schema/errors.ts';
+import { type CreatePaymentCommand, type Payee, validateCreatePayment } from './create-payment-command.ts';
 import { Customer } from './customer.entity.ts';
 import type { IdempotencyService, IdempotentRequest } from './idempotency.service.ts';
 import type { StoredResult } from './idempotency-record.entity.ts';
 import type { LedgerService } from './ledger/ledger.service.ts';
 import { LedgerAccount } from './ledger/ledger-account.entity.ts';
-import { InsufficientFundsError } from './ledger/ledger-errors.ts';
 import { LedgerHold } from './ledger/ledger-hold.entity.ts';
 import { type CallResult, callExternal } from './method-call.ts';
 import type { PaymentMethodRegistry } from './method-registry.ts';
 import type { PayFromAccountBatcher } from './pay-from-account-batcher.ts';
+import { PayFromAccountPath } from './pay-from-account-path.ts';
 import type { PaymentAccounts } from './payment-accounts.ts';
 import { InvalidTransitionError } from './payment-errors.ts';
-import { type MetadataEntry, PaymentIntent } from './payment-intent.entity.ts';
+import { PaymentIntent } from './payment-intent.entity.ts';
 import type { MethodCall, MethodOutcome, PaymentMethod } from './payment-method.ts';
 import { PaymentOperation } from './payment-operation.entity.ts';
+import { readOperations, readPayment, replayStored } from './payment-reader.ts';
 import { assertCanStart } from './payment-state-machine.ts';
-import { type CaptureMethod, type OperationKind, UNRESOLVED_OPERATION_STATUSES } from './payment-status.ts';
+import { type OperationKind, UNRESOLVED_OPERATION_STATUSES } from './payment-status.ts';
 import type { PaymentTransitions } from './payment-transitions.ts';
 import type { PaymentView } from './payment-view.ts';
-import { errorResult, paymentResult, reviveError } from './stored-result.ts';
+import { errorResult, paymentResult } from './stored-result.ts';
 import { merchantFilter } from './visibility.ts';
-
-export interface CreatePaymentCommand {
-  customerId: string;
-  method: string;
-  sourceId: string;
-  amount: Money;
-  captureMethod: CaptureMethod;
-  description?: string | null;
-  metadata?: readonly MetadataEntry[] | null;
-}
-
-/** Who receives a payment when it is not the merchant: a wallet being topped up. */
-export interface Payee {
-  accountId: string;
-  purpose: 'top_up';
-}
 
 export interface PaymentServiceDeps {
   methods: PaymentMethodRegistry;
@@ -56,8 +42,6 @@ export interface PaymentServiceDeps {
 
 type Phase<T> = { done: PaymentIntent } | { replay: StoredResult } | T;
 
-const MAX_METADATA = 20;
-
 /**
  * Payment intents: create, confirm, capture, void, refund. An internal method (the wallet)
  * runs inside one transaction with the payment; an external one is called between two: the
@@ -66,9 +50,11 @@ const MAX_METADATA = 20;
  */
 export class PaymentService {
   readonly #deps: PaymentServiceDeps;
+  readonly #fromAccount: PayFromAccountPath;
 
   constructor(deps: PaymentServiceDeps) {
     this.#deps = deps;
+    this.#fromAccount = new PayFromAccountPath(deps.payFromAccount);
   }
 
   get methods(): PaymentMethodRegistry {
@@ -87,7 +73,7 @@ export class PaymentService {
       throw new ValidationError('principal', 'payments are created with a merchant API key');
     }
     const merchantId = ctx.principal.merchantId;
-    const method = this.validate(command);
+    const method = validateCreatePayment(this.#deps.methods, command);
     const stepUpFrom = this.#deps.stepUpAtOrAbove.get(command.amount.currency);
     if (stepUpFrom !== undefined && command.amount.amount >= stepUpFrom) {
       await ctx.services.stepUp.require(ctx, 'payment.create');
@@ -98,17 +84,8 @@ export class PaymentService {
       { ...command, payee: payee?.accountId },
       idempotencyKey,
     );
-    if (method.internal && method.fundingAccountKind && command.captureMethod === 'automatic' && !payee) {
-      const paid = await this.payFromAccount(
-        ctx,
-        merchantId,
-        method,
-        method.fundingAccountKind,
-        command,
-        idem,
-      );
-      if (paid) return paid;
-    }
+    const paid = await this.#fromAccount.pay(ctx, merchantId, method, command, idem, payee);
+    if (paid) return paid;
     const started = await this.transaction<Phase<{ payment: PaymentIntent; op: PaymentOperation }>>(
       ctx,
       async (tx) => {
@@ -168,7 +145,7 @@ export class PaymentService {
         return { done: payment };
       },
     );
-    if ('replay' in started) return this.replay(ctx, started.replay);
+    if ('replay' in started) return replayStored(ctx, started.replay);
     if ('done' in started) return started.done;
     const customer = started.payment.customer;
     const result = await callExternal(
@@ -182,83 +159,6 @@ export class PaymentService {
       ctx.log,
     );
     return this.finishExternal(ctx, started.payment.id, started.op.id, result, idem);
-  }
-
-  /**
-   * The micropayment hot path: authorize and capture from the customer's own account in one
-   * database round trip, shared with the payments that arrive meanwhile
-   * (`PayFromAccountBatcher`). Null when the key needs the general path.
-   */
-  private async payFromAccount(
-    ctx: RequestContext,
-    merchantId: string,
-    method: PaymentMethod,
-    accountKind: string,
-    command: CreatePaymentCommand,
-    idem: IdempotentRequest | null,
-  ): Promise<PaymentView | null> {
-    const { amount } = command;
-    if (!isUuid(command.sourceId)) throw new NotFoundError(method.displayName, command.sourceId);
-    const answer = await this.#deps.payFromAccount.pay({
-      merchant: merchantId,
-      customer: command.customerId,
-      method: method.id,
-      accountKind,
-      source: command.sourceId,
-      amount: amount.amount.toString(),
-      currency: amount.currency,
-      description: command.description ?? null,
-      metadata: command.metadata ?? [],
-      idemScope: idem?.scope ?? null,
-      idemKey: idem?.key ?? null,
-      idemOperation: idem?.operation ?? null,
-      idemHash: idem?.hash ?? null,
-    });
-    switch (answer.outcome) {
-      case 'captured': {
-        const at = new Date(Number(answer.created_ms));
-        return {
-          id: answer.payment_id,
-          merchant: { id: merchantId },
-          customer: { id: command.customerId },
-          method: method.id,
-          purpose: 'payment',
-          status: 'captured',
-          captureMethod: 'automatic',
-          currency: amount.currency,
-          amount: amount.amount,
-          authorizedAmount: amount.amount,
-          capturedAmount: amount.amount,
-          refundedAmount: 0n,
-          description: command.description ?? null,
-          metadata: [...(command.metadata ?? [])],
-          declineReason: null,
-          declineMessage: null,
-          actionType: null,
-          actionHint: null,
-          actionExpiresAt: null,
-          authorizationExpiresAt: null,
-          createdAt: at,
-          updatedAt: at,
-        };
-      }
-      case 'replay':
-        return this.replay(ctx, JSON.parse(answer.detail) as StoredResult);
-      case 'busy':
-        return null;
-      case 'no_customer':
-        throw new NotFoundError('Customer', command.customerId);
-      case 'no_source':
-        throw new NotFoundError(method.displayName, command.sourceId);
-      case 'wrong_currency':
-        throw new ValidationError('amount', `the ${method.displayName} holds ${answer.detail}`);
-      case 'insufficient_funds':
-        throw new InsufficientFundsError(money(BigInt(answer.detail), amount.currency), amount);
-      default: {
-        const unhandled: never = answer;
-        throw new Error(`unhandled payments_pay_from_accounts answer ${JSON.stringify(unhandled)}`);
-      }
-    }
   }
 
   // ---- operations on an existing payment -----------------------------------------------------
@@ -317,27 +217,12 @@ export class PaymentService {
 
   // ---- reads --------------------------------------------------------------------------------
 
-  async getPayment(ctx: RequestContext, id: string): Promise<PaymentIntent> {
-    const filter = merchantFilter(ctx.principal);
-    const payment =
-      filter && isUuid(id)
-        ? await ctx.em.findOne(PaymentIntent, { id, ...filter, ...this.selfFilter(ctx) })
-        : null;
-    if (!payment) throw new NotFoundError('Payment', id);
-    return payment;
+  getPayment(ctx: RequestContext, id: string): Promise<PaymentIntent> {
+    return readPayment(ctx, id);
   }
 
   operations(ctx: RequestContext, payment: { id: string }): Promise<PaymentOperation[]> {
-    return ctx.em.find(
-      PaymentOperation,
-      { payment: payment.id },
-      { populate: ['payment'], orderBy: { createdAt: 'asc', id: 'asc' } },
-    );
-  }
-
-  /** A customer session sees only its own payments. */
-  selfFilter(ctx: RequestContext): { customer?: { externalRef: string } } {
-    return ctx.principal.kind === 'customer' ? { customer: { externalRef: ctx.principal.customerRef } } : {};
+    return readOperations(ctx, payment);
   }
 
   // ---- the janitor's way in ------------------------------------------------------------------
@@ -396,32 +281,6 @@ export class PaymentService {
   }
 
   // ---- internals ----------------------------------------------------------------------------
-
-  private validate(command: CreatePaymentCommand): PaymentMethod {
-    const method = this.#deps.methods.get(command.method);
-    if (!method) throw new ValidationError('method', `no payment method "${command.method}" is installed`);
-    if (command.amount.amount <= 0n) throw new ValidationError('amount', 'amount must be positive');
-    if (!method.supports(command.amount.currency)) {
-      throw new ValidationError('amount', `${method.id} cannot charge in ${command.amount.currency}`);
-    }
-    if (!isUuid(command.customerId)) throw new NotFoundError('Customer', command.customerId);
-    if (command.sourceId.length === 0 || command.sourceId.length > 255) {
-      throw new ValidationError('sourceId', 'sourceId must be 1 to 255 characters');
-    }
-    if ((command.description?.length ?? 0) > 500) {
-      throw new ValidationError('description', 'description must be at most 500 characters');
-    }
-    const metadata = command.metadata ?? [];
-    if (metadata.length > MAX_METADATA) {
-      throw new ValidationError('metadata', `at most ${MAX_METADATA} metadata entries`);
-    }
-    for (const { key, value } of metadata) {
-      if (key.length === 0 || key.length > 40 || value.length > 500) {
-        throw new ValidationError('metadata', 'metadata keys are 1 to 40 characters, values at most 500');
-      }
-    }
-    return method;
-  }
 
   /** The account the money comes from: the customer's own (wallet) account, or the method's clearing. */
   private async fundingAccount(
@@ -537,7 +396,7 @@ export class PaymentService {
       if (idem) await this.#deps.idempotency.complete(tx, idem, paymentResult(payment.id));
       return { done: payment };
     });
-    if ('replay' in started) return this.replay(ctx, started.replay);
+    if ('replay' in started) return replayStored(ctx, started.replay);
     if ('done' in started) return started.done;
     const { payment, op, method } = started;
     const customer = await ctx.em.fork().findOneOrFail(Customer, payment.customer.id);
@@ -713,11 +572,6 @@ export class PaymentService {
       em,
       log: ctx.log.child({ paymentId: payment.id, operation: op.kind }),
     };
-  }
-
-  private async replay(ctx: RequestContext, result: StoredResult): Promise<PaymentIntent> {
-    if (result.type === 'Payment' && result.id) return this.getPayment(ctx, result.id);
-    throw reviveError(result);
   }
 
   /** The engine acting on its own (an automatic capture after an asynchronous approval). */
