@@ -13,6 +13,7 @@ import { OperationSettler } from './operation-settler.ts';
 import type { PayFromAccountBatcher } from './pay-from-account-batcher.ts';
 import { PayFromAccountPath } from './pay-from-account-path.ts';
 import type { PaymentAccounts } from './payment-accounts.ts';
+import { PaymentAuthorizationGate } from './payment-authorization-gate.ts';
 import { expirePayment } from './payment-expirer.ts';
 import type { PaymentIntent } from './payment-intent.entity.ts';
 import type { PaymentOperation } from './payment-operation.entity.ts';
@@ -35,12 +36,14 @@ export interface PaymentServiceDeps {
 
 /**
  * Payment intents, as the API and other plugins use them: create, confirm, capture, void,
- * refund, read, and the janitor's way in. Every operation runs one protocol
- * (PaymentOperationRunner); a payment from the customer's own account may instead take the
- * one-round-trip path (PayFromAccountPath). This class only wires the parts together.
+ * refund, read, and the janitor's way in. A new payment passes PaymentAuthorizationGate first;
+ * every operation then runs one protocol (PaymentOperationRunner), unless a payment from the
+ * customer's own account takes the one-round-trip path (PayFromAccountPath). This class only
+ * wires the parts together.
  */
 export class PaymentService {
   readonly #deps: PaymentServiceDeps;
+  readonly #gate: PaymentAuthorizationGate;
   readonly #fromAccount: PayFromAccountPath;
   readonly #newPayments: NewPaymentStarter;
   readonly #runner: PaymentOperationRunner;
@@ -50,6 +53,7 @@ export class PaymentService {
   constructor(deps: PaymentServiceDeps) {
     const { methods, ledger, idempotency, transitions, methodTimeoutMs } = deps;
     this.#deps = deps;
+    this.#gate = new PaymentAuthorizationGate(deps.stepUpAtOrAbove);
     this.#fromAccount = new PayFromAccountPath(deps.payFromAccount);
     this.#newPayments = new NewPaymentStarter(deps.accounts, methodTimeoutMs);
     // An approval learned after the call (a late answer, the janitor) starts its capture as a follow-up.
@@ -83,10 +87,9 @@ export class PaymentService {
     }
     const merchantId = ctx.principal.merchantId;
     const method = validateCreatePayment(this.#deps.methods, command);
-    const stepUpFrom = this.#deps.stepUpAtOrAbove.get(command.amount.currency);
-    if (stepUpFrom !== undefined && command.amount.amount >= stepUpFrom) {
-      await ctx.services.stepUp.require(ctx, 'payment.create');
-    }
+    // Before anything is written or any money moves, whichever path the payment takes next.
+    const authorizing = this.#gate.beforeAuthorize(ctx, command);
+    if (authorizing) await authorizing;
     const idem = this.#deps.idempotency.request(
       ctx,
       payee ? 'topUp' : 'createPayment',
