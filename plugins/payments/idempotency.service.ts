@@ -1,7 +1,7 @@
 import type { EntityManager } from '@mikro-orm/core';
 import type { RequestContext } from '../../core/context.ts';
 import { ValidationError } from '../../schema/errors.ts';
-import type { StoredResult } from './idempotency-record.entity.ts';
+import type { IdempotencyStatus, StoredResult } from './idempotency-record.entity.ts';
 import { query } from './ledger/sql.ts';
 import { IdempotencyConflictError, IdempotencyInFlightError } from './payment-errors.ts';
 import { hashRequest } from './request-hash.ts';
@@ -91,7 +91,8 @@ export class IdempotencyService {
     if (inserted.length > 0) return { kind: 'new' };
     const [row] = await query<{
       request_hash: string;
-      status: string;
+      /** Only these: the table's check constraint admits no other. */
+      status: IdempotencyStatus;
       result: StoredResult | string | null;
       expired: boolean;
       lease_over: boolean;
