@@ -20,8 +20,8 @@ export interface PayFromAccountItem {
   idemHash: string | null;
 }
 
-/** An answer without a payment: its outcome, and what `detail` carries for it. */
-type Refusal<O extends string, D extends string | null> = {
+/** An answer that names no payment: its outcome, and what `detail` carries for it. */
+type WithoutPayment<O extends string, D extends string | null> = {
   outcome: O;
   detail: D;
   payment_id: null;
@@ -36,11 +36,11 @@ type Refusal<O extends string, D extends string | null> = {
  */
 export type PayFromAccountAnswer =
   | { outcome: 'captured'; detail: null; payment_id: string; created_ms: string | number }
-  | Refusal<'replay' | 'wrong_currency' | 'insufficient_funds', string>
-  | Refusal<'busy', string | null>
-  | Refusal<'no_customer' | 'no_source', null>;
+  | WithoutPayment<'replay' | 'wrong_currency' | 'insufficient_funds', string>
+  | WithoutPayment<'busy', string | null>
+  | WithoutPayment<'no_customer' | 'no_source', null>;
 
-export type PayFromAccountOutcome = PayFromAccountAnswer['outcome'];
+type PayFromAccountOutcome = PayFromAccountAnswer['outcome'];
 
 type AnswerRow = {
   n: number;
