@@ -49,7 +49,9 @@ const rank = (decision: AuthorizeDecision) => AUTHORIZE_DECISIONS.indexOf(decisi
  * the payer's own proof, and a block outranks both); the score is the highest given; the reasons
  * are those of every answer stricter than `allow`, strictest first.
  */
-export function combineVerdicts(answers: readonly HookAnswerOf<'payment.beforeAuthorize'>[]): CombinedVerdict {
+export function combineVerdicts(
+  answers: readonly HookAnswerOf<'payment.beforeAuthorize'>[],
+): CombinedVerdict {
   if (answers.length === 0) return ALLOW;
   const by = answers.map(({ plugin, answer }) => ({ plugin, ...answer }));
   const strictest = by.reduce((a, b) => (rank(b.decision) > rank(a.decision) ? b : a));

@@ -1,6 +1,7 @@
 import { defineEntity, p } from '@mikro-orm/core';
 
 export const IDEMPOTENCY_STATUSES = ['in_flight', 'completed'] as const;
+export type IdempotencyStatus = (typeof IDEMPOTENCY_STATUSES)[number];
 
 export interface StoredResult {
   /** `Payment` (replayed by id) or the name of a typed error class. */

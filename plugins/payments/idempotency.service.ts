@@ -1,6 +1,6 @@
 import type { EntityManager } from '@mikro-orm/core';
 import { query, type RequestContext, ValidationError } from '../../core/plugin-api.ts';
-import type { StoredResult } from './idempotency-record.entity.ts';
+import type { IdempotencyStatus, StoredResult } from './idempotency-record.entity.ts';
 import { IdempotencyConflictError, IdempotencyInFlightError } from './payment-errors.ts';
 import { hashRequest } from './request-hash.ts';
 
@@ -89,7 +89,8 @@ export class IdempotencyService {
     if (inserted.length > 0) return { kind: 'new' };
     const [row] = await query<{
       request_hash: string;
-      status: string;
+      /** Only these: the table's check constraint admits no other. */
+      status: IdempotencyStatus;
       result: StoredResult | string | null;
       expired: boolean;
       lease_over: boolean;

@@ -19,12 +19,53 @@ export interface PayFromAccountItem {
   idemHash: string | null;
 }
 
-export type PayFromAccountAnswer = {
+/** An answer that names no payment: its outcome, and what `detail` carries for it. */
+type WithoutPayment<O extends string, D extends string | null> = {
+  outcome: O;
+  detail: D;
+  payment_id: null;
+  created_ms: null;
+};
+
+/**
+ * What `payments_pay_from_accounts` (migration 0009) answers for one item: `captured` with the new
+ * payment; `replay` with the key's stored result as JSON; `busy` when the key needs the general
+ * path; refusals that wrote nothing, with the wallet's currency (`wrong_currency`) or its
+ * available amount (`insufficient_funds`).
+ */
+export type PayFromAccountAnswer =
+  | { outcome: 'captured'; detail: null; payment_id: string; created_ms: string | number }
+  | WithoutPayment<'replay' | 'wrong_currency' | 'insufficient_funds', string>
+  | WithoutPayment<'busy', string | null>
+  | WithoutPayment<'no_customer' | 'no_source', null>;
+
+type PayFromAccountOutcome = PayFromAccountAnswer['outcome'];
+
+type AnswerRow = {
+  n: number;
   outcome: string;
   detail: string | null;
   payment_id: string | null;
   created_ms: string | number | null;
 };
+
+/** Per outcome, the column that must be set; typed by outcome so that none is left out. */
+const REQUIRED: Record<PayFromAccountOutcome, 'detail' | 'payment_id' | null> = {
+  captured: 'payment_id',
+  replay: 'detail',
+  wrong_currency: 'detail',
+  insufficient_funds: 'detail',
+  busy: null,
+  no_customer: null,
+  no_source: null,
+};
+
+/** The one reading of the function's answer: the row itself, once its outcome and columns agree. */
+function isAnswer(row: AnswerRow): row is AnswerRow & PayFromAccountAnswer {
+  if (!Object.hasOwn(REQUIRED, row.outcome)) return false;
+  const required = REQUIRED[row.outcome as PayFromAccountOutcome];
+  return required === null || row[required] !== null;
+}
 
 export interface PayFromAccountBatcherOptions {
   /** Batches in flight at once; the next batch takes everything that arrived meanwhile. */
@@ -94,9 +135,11 @@ export class PayFromAccountBatcher {
     try {
       const answers = await this.#send(batch.map((w) => w.item));
       batch.forEach((w, n) => {
+        // Nothing here may throw: the batch has committed, and a throw would send it again.
         const answer = answers.get(n);
-        if (answer) w.resolve(answer);
-        else w.reject(new Error(`payments_pay_from_accounts gave no answer for item ${n}`));
+        if (!answer) w.reject(new Error(`payments_pay_from_accounts gave no answer for item ${n}`));
+        else if (isAnswer(answer)) w.resolve(answer);
+        else w.reject(new Error(`payments_pay_from_accounts answered ${answer.outcome}`));
       });
     } catch (error) {
       if (batch.length === 1) {
@@ -111,8 +154,8 @@ export class PayFromAccountBatcher {
     }
   }
 
-  async #send(items: PayFromAccountItem[]): Promise<Map<number, PayFromAccountAnswer>> {
-    const rows = await query<PayFromAccountAnswer & { n: number }>(
+  async #send(items: PayFromAccountItem[]): Promise<Map<number, AnswerRow>> {
+    const rows = await query<AnswerRow>(
       this.#orm.em.fork(),
       'select * from payments_pay_from_accounts(?::jsonb, ?, ?::smallint)',
       [

@@ -1,5 +1,5 @@
 import { InvalidTransitionError } from './payment-errors.ts';
-import type { OperationKind, PaymentStatus } from './payment-status.ts';
+import type { CaptureMethod, OperationKind, PaymentStatus } from './payment-status.ts';
 
 type Action = OperationKind | 'expire';
 
@@ -84,4 +84,20 @@ export function canStart(action: Action, status: PaymentStatus): boolean {
 
 export function assertCanStart(action: Action, status: PaymentStatus): void {
   if (!canStart(action, status)) throw new InvalidTransitionError(status, action);
+}
+
+/**
+ * Whether a payment is captured right after an operation: an automatic-capture payment that the
+ * operation (`authorize`, or `confirm` after an action) has just authorized, with nothing captured.
+ */
+export function capturesAtOnce(
+  payment: { status: PaymentStatus; captureMethod: CaptureMethod; capturedAmount: bigint },
+  after: OperationKind,
+): boolean {
+  return (
+    (after === 'authorize' || after === 'confirm') &&
+    payment.status === 'authorized' &&
+    payment.captureMethod === 'automatic' &&
+    payment.capturedAmount === 0n
+  );
 }

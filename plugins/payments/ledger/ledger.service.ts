@@ -128,7 +128,7 @@ export class LedgerService {
   }
 
   async balance(em: EntityManager, accountId: string): Promise<AccountBalance> {
-    const [row] = await query(
+    const [row] = await query<BalanceRow>(
       em,
       `select a.currency, a.normal,
           sum(b.debits_posted)::text as dp, sum(b.credits_posted)::text as cp,
@@ -155,8 +155,19 @@ export class LedgerService {
   }
 }
 
-export function toBalance(accountId: string, row: Record<string, unknown>): AccountBalance {
-  const currency = row.currency as string;
+/** An account's balance rows summed; the sums as text, which a JavaScript number would round. */
+type BalanceRow = {
+  currency: string;
+  /** Only these: the account table's check constraint admits no other. */
+  normal: NormalSide;
+  dp: string;
+  cp: string;
+  dpend: string;
+  cpend: string;
+};
+
+export function toBalance(accountId: string, row: BalanceRow): AccountBalance {
+  const { currency } = row;
   const credit = row.normal === 'credit';
   const debits = big(row.dp);
   const credits = big(row.cp);

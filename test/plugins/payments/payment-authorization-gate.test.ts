@@ -1,0 +1,31 @@
+import { expect, test, vi } from 'vitest';
+import type { RequestContext } from '../../../core/context.ts';
+import type { CreatePaymentCommand } from '../../../plugins/payments/create-payment-command.ts';
+import { PaymentAuthorizationGate } from '../../../plugins/payments/payment-authorization-gate.ts';
+
+const gate = new PaymentAuthorizationGate(new Map([['KRW', 100_000n]]));
+const command = (amount: bigint, currency: string): CreatePaymentCommand => ({
+  customerId: '00000000-0000-4000-8000-000000000000',
+  method: 'wallet',
+  sourceId: '00000000-0000-4000-8000-000000000001',
+  amount: { amount, currency },
+  captureMethod: 'automatic',
+});
+const context = () => {
+  const require = vi.fn(() => Promise.resolve());
+  return { require, ctx: { services: { stepUp: { require } } } as unknown as RequestContext };
+};
+
+test('below the threshold, or in a currency without one, the gate gives nothing to wait for', () => {
+  const { require, ctx } = context();
+  // Undefined, not a resolved promise: the one-round-trip path neither allocates nor yields here.
+  expect(gate.beforeAuthorize(ctx, command(99_999n, 'KRW'))).toBeUndefined();
+  expect(gate.beforeAuthorize(ctx, command(10_000_000n, 'USD'))).toBeUndefined();
+  expect(require).not.toHaveBeenCalled();
+});
+
+test('at or above the threshold the caller is asked for a step-up for payment.create', async () => {
+  const { require, ctx } = context();
+  await gate.beforeAuthorize(ctx, command(100_000n, 'KRW'));
+  expect(require).toHaveBeenCalledWith(ctx, 'payment.create');
+});
