@@ -17,6 +17,7 @@ import type { GatewayConfig } from './config.ts';
 import type { RequestContext } from './context.ts';
 import { SecretBox } from './crypto/secret-box.ts';
 import { Database, resolveMasterKey } from './db/database.ts';
+import { enablementPlugin } from './enablement/enablement.plugin.ts';
 import type { GatewayServices } from './global-types.ts';
 import { HookBus } from './hooks.ts';
 import { useBodyLimit } from './http/body-limit.ts';
@@ -56,12 +57,16 @@ export interface Gateway {
 /** Wires the kernel and the configured plugins into one gateway. Nothing listens until `start`. */
 export async function createGateway(config: GatewayConfig): Promise<Gateway> {
   const log = createLogger(config.log);
-  const plugins = resolvePlugins([authPlugin.with(config.auth ?? {}), ...config.plugins]);
+  const plugins = resolvePlugins([
+    authPlugin.with(config.auth ?? {}),
+    enablementPlugin(config.plugins),
+    ...config.plugins,
+  ]);
   const database = new Database(config.database ?? {}, plugins, log);
   const secrets = new SecretBox(resolveMasterKey(config.database ?? {}, config.secrets?.masterKey));
   const services = { stepUp: new StepUpService() } as GatewayServices;
-  // Until the per-merchant switch is built, every installed plugin is on for every merchant.
-  const hooks = new HookBus(() => true);
+  const isEnabled = (plugin: string, merchantId: string) => services.enablement.isEnabled(plugin, merchantId);
+  const hooks = new HookBus(isEnabled);
   const scopeLoaders: ScopeLoaderFactory[] = [];
   const setups: { name: string; setup: PluginSetup<unknown> }[] = [];
   const commands = new Map<string, PluginCommand & { plugin: string }>();

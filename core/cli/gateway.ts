@@ -4,8 +4,9 @@ import { parseArgs } from 'node:util';
 import { printSchema } from 'graphql';
 import { authPlugin } from '../auth/auth.plugin.ts';
 import { BootError } from '../boot-error.ts';
+import { enablementPlugin } from '../enablement/enablement.plugin.ts';
 import { createGateway, type Gateway } from '../gateway.ts';
-import { resolvePlugins } from '../registry.ts';
+import { KERNEL_PLUGINS, resolvePlugins } from '../registry.ts';
 import { DEFAULT_CONFIG_FILE, loadConfig, withoutDatabase } from './load-config.ts';
 
 const USAGE = `Usage: npm run gateway -- <command> [options]
@@ -126,9 +127,11 @@ async function main(argv: string[]): Promise<number> {
       const config = await loadConfig(configFile);
       for (const { definition, options } of resolvePlugins([
         authPlugin.with(config.auth ?? {}),
+        enablementPlugin(config.plugins),
         ...config.plugins,
       ])) {
-        out(`${definition.name}@${definition.version}${definition.name === 'auth' ? ' (kernel)' : ''}`);
+        const kernel = KERNEL_PLUGINS.includes(definition.name) ? ' (kernel)' : '';
+        out(`${definition.name}@${definition.version}${kernel}`);
         if (definition.description) out(`  ${definition.description}`);
         out(`  requires: ${definition.requires?.join(', ') || '-'}`);
         out(`  options:  ${JSON.stringify(options, (_k, v) => (typeof v === 'bigint' ? v.toString() : v))}`);
