@@ -18,6 +18,7 @@ import type { RequestContext } from './context.ts';
 import { SecretBox } from './crypto/secret-box.ts';
 import { Database, resolveMasterKey } from './db/database.ts';
 import { enablementPlugin } from './enablement/enablement.plugin.ts';
+import { PluginFieldGate } from './enablement/field-gate.ts';
 import type { GatewayServices } from './global-types.ts';
 import { HookBus } from './hooks.ts';
 import { useBodyLimit } from './http/body-limit.ts';
@@ -105,8 +106,10 @@ export async function createGateway(config: GatewayConfig): Promise<Gateway> {
   registerScalars(builder);
   registerErrorTypes(builder);
   registerHeartbeat(builder);
-  for (const { setup } of setups) setup.schema?.(builder);
+  const fieldGate = new PluginFieldGate(plugins);
+  for (const { name, setup } of setups) fieldGate.register(builder, name, () => setup.schema?.(builder));
   const schema = builder.toSchema({ sortSchema: true });
+  fieldGate.apply(schema, isEnabled);
   assertEveryFieldHasAuthPolicy(schema);
 
   const authenticate = (token: string | undefined): Promise<Principal> =>
