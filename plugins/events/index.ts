@@ -1,3 +1,4 @@
+import { PLUGIN_SWITCHED_EVENT, pluginSwitchedEvent } from '../../core/enablement/plugin-switched.ts';
 import { definePlugin } from '../../core/plugin.ts';
 import { EventFanOut } from './event-fan-out.ts';
 import { EventLogHeadSchema } from './event-log-head.entity.ts';
@@ -108,8 +109,15 @@ export const eventsPlugin = definePlugin({
     const webhookEndpoints = new WebhookEndpointsService(plugin.secrets, plugin.options.webhooks, () =>
       fanOut.dispatcher.wake(),
     );
+    events.defineEventType(PLUGIN_SWITCHED_EVENT);
     return {
       services: events,
+      // The kernel cannot depend on this plugin: it runs this hook inside its transaction instead.
+      hooks: {
+        'plugin.switched': async (change) => {
+          await events.publish(change.em, pluginSwitchedEvent(change));
+        },
+      },
       schema: (builder) => {
         registerEventsSchema(builder, events);
         registerWebhooksSchema(builder, webhookEndpoints);
