@@ -16,6 +16,7 @@ import type { GatewayConfig } from './config.ts';
 import type { RequestContext } from './context.ts';
 import { SecretBox } from './crypto/secret-box.ts';
 import { Database, resolveMasterKey } from './db/database.ts';
+import { PluginFieldGate } from './enablement/field-gate.ts';
 import type { GatewayServices } from './global-types.ts';
 import { HookBus } from './hooks.ts';
 import { useBodyLimit } from './http/body-limit.ts';
@@ -23,7 +24,7 @@ import { maskUnexpected, useErrorCodes } from './http/error-codes.ts';
 import { GatewayMetrics } from './http/metrics.ts';
 import { createRouter } from './http/router.ts';
 import { attachWebSocket } from './http/websocket.ts';
-import { KERNEL_PLUGIN_NAMES, kernelPlugins } from './kernel-plugins.ts';
+import { kernelPlugins } from './kernel-plugins.ts';
 import { createLogger, type Logger } from './logging.ts';
 import type { PluginCommand, PluginSetup } from './plugin.ts';
 import type { PluginRuntime } from './plugin-runtime.ts';
@@ -60,8 +61,8 @@ export async function createGateway(config: GatewayConfig): Promise<Gateway> {
   const database = new Database(config.database ?? {}, plugins, log);
   const secrets = new SecretBox(resolveMasterKey(config.database ?? {}, config.secrets?.masterKey));
   const services = { stepUp: new StepUpService() } as GatewayServices;
-  // Until the per-merchant switch is built, every installed plugin is on for every merchant.
-  const hooks = new HookBus(() => true);
+  const isEnabled = (plugin: string, merchantId: string) => services.enablement.isEnabled(plugin, merchantId);
+  const hooks = new HookBus(isEnabled);
   const scopeLoaders: ScopeLoaderFactory[] = [];
   const setups: { name: string; setup: PluginSetup<unknown> }[] = [];
   const commands = new Map<string, PluginCommand & { plugin: string }>();
@@ -93,18 +94,17 @@ export async function createGateway(config: GatewayConfig): Promise<Gateway> {
     }
     setups.push({ name, setup });
   }
-  // Every plugin stands on the kernel's plugins, so it may handle the hooks they declare.
-  const requiresOf = new Map(
-    plugins.map((p) => [p.definition.name, new Set([...KERNEL_PLUGIN_NAMES, ...p.requires])]),
-  );
+  const requiresOf = new Map(plugins.map((p) => [p.definition.name, p.requires]));
   hooks.assertHandledHooksDeclared((plugin) => requiresOf.get(plugin) ?? new Set());
 
   const builder = createBuilder(scopeLoaders);
   registerScalars(builder);
   registerKernelErrorTypes(builder);
   registerHeartbeat(builder);
-  for (const { setup } of setups) setup.schema?.(builder);
+  const fieldGate = new PluginFieldGate(plugins);
+  for (const { name, setup } of setups) fieldGate.register(builder, name, () => setup.schema?.(builder));
   const schema = builder.toSchema({ sortSchema: true });
+  fieldGate.apply(schema, isEnabled);
   assertEveryFieldHasAuthPolicy(schema);
 
   const authenticate = (token: string | undefined): Promise<Principal> =>

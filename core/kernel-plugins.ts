@@ -1,11 +1,10 @@
 import { authPlugin } from './auth/auth.plugin.ts';
 import type { GatewayConfig } from './config.ts';
+import { enablementPlugin } from './enablement/enablement.plugin.ts';
 import type { InstalledPlugin } from './plugin.ts';
 import { privacyPlugin } from './privacy/privacy.plugin.ts';
 
-/** The kernel's own plugins, installed before any the operator lists. */
-export function kernelPlugins(config: Pick<GatewayConfig, 'auth'>): InstalledPlugin[] {
-  return [authPlugin.with(config.auth ?? {}), privacyPlugin];
+/** The kernel's own plugins (named in the registry's KERNEL_PLUGINS), installed before any the operator lists. */
+export function kernelPlugins(config: Pick<GatewayConfig, 'auth' | 'plugins'>): InstalledPlugin[] {
+  return [authPlugin.with(config.auth ?? {}), privacyPlugin, enablementPlugin(config.plugins)];
 }
-
-export const KERNEL_PLUGIN_NAMES: ReadonlySet<string> = new Set([authPlugin.name, privacyPlugin.name]);

@@ -49,6 +49,12 @@ export {
   technical,
 } from './db/data-map.ts';
 export { big, query } from './db/sql.ts';
+// Per-merchant enablement: the event the events plugin publishes for a switch
+export {
+  PLUGIN_SWITCHED_EVENT,
+  type PluginSwitched,
+  pluginSwitchedEvent,
+} from './enablement/plugin-switched.ts';
 export type { GatewayHooks, GatewayServices, HookSpec } from './global-types.ts';
 export type {
   HookAnswer,

@@ -13,6 +13,12 @@ export interface ResolvedPlugin {
 
 const NAME = /^[a-z][a-z0-9-]*$/;
 
+/**
+ * The kernel's own plugins, which the gateway installs first. Every other plugin requires them
+ * implicitly: they are set up before it, and it may handle the hooks they declare.
+ */
+export const KERNEL_PLUGINS: readonly string[] = ['auth', 'privacy', 'enablement'];
+
 function validateOptions(definition: PluginDefinition, raw: unknown): unknown {
   if (!definition.options) {
     if (raw !== undefined && !(typeof raw === 'object' && raw && Object.keys(raw).length === 0)) {
@@ -36,7 +42,7 @@ function validateOptions(definition: PluginDefinition, raw: unknown): unknown {
 }
 
 /** Depth-first topological order; the path in a cycle's message is the cycle itself. */
-function orderByRequires(plugins: Map<string, InstalledPlugin>, listed: string[]): string[] {
+function orderByRequires(requiresOf: (name: string) => readonly string[], listed: string[]): string[] {
   const done = new Set<string>();
   const visiting: string[] = [];
   const order: string[] = [];
@@ -52,7 +58,7 @@ function orderByRequires(plugins: Map<string, InstalledPlugin>, listed: string[]
       });
     }
     visiting.push(name);
-    for (const dep of plugins.get(name)!.definition.requires ?? []) visit(dep);
+    for (const dep of requiresOf(name)) visit(dep);
     visiting.pop();
     done.add(name);
     order.push(name);
@@ -96,7 +102,12 @@ export function resolvePlugins(installed: readonly InstalledPlugin[]): ResolvedP
       }
     }
   }
-  const order = orderByRequires(byName, [...byName.keys()]);
+  const kernel = KERNEL_PLUGINS.filter((name) => byName.has(name));
+  const requirementsOf = (name: string): readonly string[] => {
+    const declared = byName.get(name)!.definition.requires ?? [];
+    return KERNEL_PLUGINS.includes(name) ? declared : [...new Set([...kernel, ...declared])];
+  };
+  const order = orderByRequires(requirementsOf, [...byName.keys()]);
   const entityOwner = new Map<string, string>();
   const requiresOf = new Map<string, ReadonlySet<string>>();
   return order.map((name) => {
@@ -115,9 +126,7 @@ export function resolvePlugins(installed: readonly InstalledPlugin[]): ResolvedP
     }
     assertDataMapCovers(name, definition.entities ?? [], definition.dataMap);
     // In dependency order, so every required plugin's own set is already known.
-    const requires = new Set(
-      (definition.requires ?? []).flatMap((dep) => [dep, ...(requiresOf.get(dep) ?? [])]),
-    );
+    const requires = new Set(requirementsOf(name).flatMap((dep) => [dep, ...(requiresOf.get(dep) ?? [])]));
     requiresOf.set(name, requires);
     return { definition, options, requires };
   });

@@ -5,8 +5,8 @@ import { printSchema } from 'graphql';
 import { BootError } from '../boot-error.ts';
 import { DATABASE_SHAPE_FILE } from '../db/database-shape.ts';
 import { createGateway, type Gateway } from '../gateway.ts';
-import { KERNEL_PLUGIN_NAMES, kernelPlugins } from '../kernel-plugins.ts';
-import { resolvePlugins } from '../registry.ts';
+import { kernelPlugins } from '../kernel-plugins.ts';
+import { KERNEL_PLUGINS, resolvePlugins } from '../registry.ts';
 import { printFreshDatabaseShape } from './database-shape-command.ts';
 import { DEFAULT_CONFIG_FILE, loadConfig, withoutDatabase } from './load-config.ts';
 
@@ -141,7 +141,7 @@ async function main(argv: string[]): Promise<number> {
     case 'plugins': {
       const config = await loadConfig(configFile);
       for (const { definition, options } of resolvePlugins([...kernelPlugins(config), ...config.plugins])) {
-        const kernel = KERNEL_PLUGIN_NAMES.has(definition.name) ? ' (kernel)' : '';
+        const kernel = KERNEL_PLUGINS.includes(definition.name) ? ' (kernel)' : '';
         out(`${definition.name}@${definition.version}${kernel}`);
         if (definition.description) out(`  ${definition.description}`);
         out(`  requires: ${definition.requires?.join(', ') || '-'}`);

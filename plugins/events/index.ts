@@ -1,4 +1,9 @@
-import { definePlugin, technical } from '../../core/plugin-api.ts';
+import {
+  definePlugin,
+  PLUGIN_SWITCHED_EVENT,
+  pluginSwitchedEvent,
+  technical,
+} from '../../core/plugin-api.ts';
 import { EventFanOut } from './event-fan-out.ts';
 import { EventLogHeadSchema } from './event-log-head.entity.ts';
 import { eventsOptions } from './events.options.ts';
@@ -105,8 +110,15 @@ export const eventsPlugin = definePlugin({
     const webhookEndpoints = new WebhookEndpointsService(plugin.secrets, plugin.options.webhooks, () =>
       fanOut.dispatcher.wake(),
     );
+    events.defineEventType(PLUGIN_SWITCHED_EVENT);
     return {
       services: events,
+      // The kernel cannot depend on this plugin: it runs this hook inside its transaction instead.
+      hooks: {
+        'plugin.switched': async (change) => {
+          await events.publish(change.em, pluginSwitchedEvent(change));
+        },
+      },
       schema: (builder) => {
         registerEventsSchema(builder, events);
         registerWebhooksSchema(builder, webhookEndpoints);
