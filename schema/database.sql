@@ -434,6 +434,35 @@ CREATE TABLE public.payout (
 CREATE TRIGGER payout_created_event AFTER INSERT ON public.payout FOR EACH ROW WHEN (true) EXECUTE FUNCTION payments_payout_event();
 CREATE TRIGGER payout_status_event AFTER UPDATE OF status ON public.payout FOR EACH ROW WHEN ((true AND (old.status IS DISTINCT FROM new.status))) EXECUTE FUNCTION payments_payout_event();
 
+CREATE TABLE public.plugin_switch (
+    id uuid NOT NULL,
+    merchant_id uuid NOT NULL,
+    plugin character varying(100) NOT NULL,
+    enabled boolean NOT NULL,
+    last_change_id bigint NOT NULL,
+    CONSTRAINT plugin_switch_pkey PRIMARY KEY (id),
+    CONSTRAINT plugin_switch_last_change_id_foreign FOREIGN KEY (last_change_id) REFERENCES plugin_switch_audit(id),
+    CONSTRAINT plugin_switch_merchant_id_foreign FOREIGN KEY (merchant_id) REFERENCES merchant(id),
+    CONSTRAINT plugin_switch_merchant_id_plugin_unique UNIQUE (merchant_id, plugin)
+);
+
+CREATE TABLE public.plugin_switch_audit (
+    id bigint DEFAULT nextval('plugin_switch_audit_id_seq'::regclass) NOT NULL,
+    merchant_id uuid NOT NULL,
+    plugin character varying(100) NOT NULL,
+    before boolean NOT NULL,
+    after boolean NOT NULL,
+    reason character varying(500) NOT NULL,
+    actor_kind text NOT NULL,
+    actor_key_id uuid NOT NULL,
+    changed_at timestamp with time zone NOT NULL,
+    CONSTRAINT plugin_switch_audit_pkey PRIMARY KEY (id),
+    CONSTRAINT plugin_switch_audit_actor_kind_check CHECK ((actor_kind = ANY (ARRAY['operator'::text, 'merchant'::text, 'partner'::text]))),
+    CONSTRAINT plugin_switch_audit_merchant_id_foreign FOREIGN KEY (merchant_id) REFERENCES merchant(id)
+);
+CREATE INDEX plugin_switch_audit_merchant_id_id_index ON public.plugin_switch_audit USING btree (merchant_id, id);
+CREATE TRIGGER plugin_switch_audit_append_only BEFORE UPDATE ON public.plugin_switch_audit FOR EACH ROW EXECUTE FUNCTION plugin_switch_audit_append_only();
+
 CREATE TABLE public.sandbox_card_authorization (
     id uuid NOT NULL,
     operation_key character varying(255) NOT NULL,
@@ -636,6 +665,10 @@ CREATE SEQUENCE public.gateway_event_insert_order_seq AS bigint
 CREATE SEQUENCE public.journal_line_id_seq AS bigint
     START WITH 1 INCREMENT BY 1 MINVALUE 1 MAXVALUE 9223372036854775807 CACHE 1
     OWNED BY public.journal_line.id;
+
+CREATE SEQUENCE public.plugin_switch_audit_id_seq AS bigint
+    START WITH 1 INCREMENT BY 1 MINVALUE 1 MAXVALUE 9223372036854775807 CACHE 1
+    OWNED BY public.plugin_switch_audit.id;
 
 -- =================================================================================================
 -- Views
@@ -1127,6 +1160,14 @@ AS $function$
         'amount', new.amount::text, 'currency', v_payment.currency, 'declineReason', new.decline_reason));
     return null;
   end $function$;
+
+CREATE OR REPLACE FUNCTION public.plugin_switch_audit_append_only()
+ RETURNS trigger
+ LANGUAGE plpgsql
+AS $function$
+      begin
+        raise exception 'plugin_switch_audit rows are never rewritten: record a new change instead';
+      end $function$;
 
 CREATE OR REPLACE FUNCTION public.webhook_endpoint_wants(p_partner_id uuid, p_endpoint_merchant_id uuid, p_patterns text[], p_event_merchant_id uuid, p_type text)
  RETURNS boolean
