@@ -25,7 +25,7 @@ export {
   visibleMerchants,
 } from './auth/principal.ts';
 export type { StepUpFactor, StepUpGrantView } from './auth/step-up.ts';
-export { actingMerchant, merchantFilter } from './auth/tenancy.ts';
+export { merchantFilter } from './auth/tenancy.ts';
 export { BootError } from './boot-error.ts';
 // Requests, principals and tenancy
 export type {

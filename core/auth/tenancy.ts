@@ -14,9 +14,4 @@ export function merchantFilter(principal: Principal): MerchantFilter | null {
   return visible === '*' ? {} : { merchant: { $in: [...visible] } };
 }
 
-/** The merchant a principal acts for when it creates something; operators must name one. */
-export function actingMerchant(principal: Principal): string | null {
-  return principal.kind === 'merchant' ? principal.merchantId : null;
-}
-
 import { type AuthenticatedPrincipal, type Principal, visibleMerchants } from './principal.ts';

@@ -4,7 +4,6 @@
  * errors its mutations return and the ledger's read API. Nothing else of this folder is public.
  */
 export { Customer } from './customer.entity.ts';
-export type { PaymentsServices } from './index.ts';
 export type { AccountBalance } from './ledger/ledger.service.ts';
 export type { StatementLine, StatementPage } from './ledger/ledger-statement.ts';
 export { MONEY_MOVEMENT_ERRORS } from './payment-error-types.ts';
@@ -19,6 +18,7 @@ export type {
   RequiredAction,
 } from './payment-method.ts';
 export type { PaymentView } from './payment-view.ts';
+export type { PaymentsServices } from './payments-services.ts';
 export {
   decline,
   type FollowUpRequest,

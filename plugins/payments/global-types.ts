@@ -1,6 +1,6 @@
 import type { HookSpec } from '../../core/global-types.ts';
 import type { AuthorizeVerdict, BeforeAuthorizeInput } from './before-authorize.ts';
-import type { PaymentsServices } from './index.ts';
+import type { PaymentsServices } from './payments-services.ts';
 
 declare module '../../core/global-types.ts' {
   interface GatewayServices {

@@ -41,23 +41,7 @@ import { SettlementService } from './settlement.service.ts';
 import { UsageMeterSchema } from './usage-meter.entity.ts';
 import { UsageRecordSchema } from './usage-record.entity.ts';
 import './global-types.ts';
-
-/** What the payments plugin offers other plugins (`services.payments`). */
-export interface PaymentsServices {
-  /** Ways to pay: each payment-method plugin registers its own in its `setup`. */
-  methods: PaymentMethodRegistry;
-  intents: PaymentService;
-  walletBatches: PayFromAccountBatcher;
-  customers: CustomerService;
-  ledger: LedgerService;
-  /** The ledger's read API: an account's movements. */
-  statements: LedgerStatements;
-  accounts: PaymentAccounts;
-  idempotency: IdempotencyService;
-  janitor: PaymentJanitor;
-  metering: MeteringService;
-  settlement: SettlementService;
-}
+import type { PaymentsServices } from './payments-services.ts';
 
 export const paymentsPlugin = definePlugin({
   name: 'payments',

@@ -1,4 +1,4 @@
-import { type Money, type RequestContext, ValidationError } from '../../core/plugin-api.ts';
+import type { MerchantContext, Money, RequestContext } from '../../core/plugin-api.ts';
 import { type CreatePaymentCommand, type Payee, validateCreatePayment } from './create-payment-command.ts';
 import { ExternalOutcomeRecorder } from './external-outcome-recorder.ts';
 import { FollowUpOperations } from './follow-up-operations.ts';
@@ -75,15 +75,12 @@ export class PaymentService {
   }
 
   async createPayment(
-    ctx: RequestContext,
+    ctx: MerchantContext,
     command: CreatePaymentCommand,
     idempotencyKey?: string | null,
     payee?: Payee,
   ): Promise<PaymentView> {
-    if (ctx.principal.kind !== 'merchant') {
-      throw new ValidationError('principal', 'payments are created with a merchant API key');
-    }
-    const merchantId = ctx.principal.merchantId;
+    const { merchantId } = ctx.principal;
     const method = validateCreatePayment(this.#deps.methods, command);
     // Before anything is written or any money moves, whichever path the payment takes next.
     const authorizing = this.#gate.beforeAuthorize(ctx, command);
