@@ -8,7 +8,7 @@ const ROOT_TYPES: ReadonlySet<string> = new Set(['Query', 'Mutation', 'Subscript
 type RootFields = Map<string, Set<string>>;
 type Resolver = GraphQLFieldResolver<unknown, RequestContext>;
 
-export function pluginDisabled(plugin: string): GraphQLError {
+function pluginDisabled(plugin: string): GraphQLError {
   return new GraphQLError(
     `The "${plugin}" plugin is disabled for this merchant; an operator can enable it (setPluginEnabled)`,
     { extensions: { code: 'PLUGIN_DISABLED', plugin } },

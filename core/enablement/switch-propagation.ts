@@ -19,7 +19,8 @@ export function noticeOf(state: SwitchState): string {
 function stateOf(payload: string): SwitchState | undefined {
   try {
     const { merchantId, plugin, enabled, version } = JSON.parse(payload);
-    if (typeof merchantId !== 'string' || typeof plugin !== 'string' || typeof enabled !== 'boolean') return;
+    if (typeof merchantId !== 'string' || typeof plugin !== 'string' || typeof enabled !== 'boolean')
+      return undefined;
     return { merchantId, plugin, enabled, version: BigInt(version) };
   } catch {
     return undefined;
@@ -58,10 +59,10 @@ export class SwitchPropagation {
       await this.#listener.start();
       this.#timer = setInterval(() => void this.#reloadLogged(), RELOAD_INTERVAL_MS).unref();
     }
-    await this.reload();
+    await this.#reload();
   }
 
-  async reload(): Promise<void> {
+  async #reload(): Promise<void> {
     const em = this.#orm.em.fork() as SqlEntityManager;
     const rows = await em.execute<
       { merchant_id: string; plugin: string; enabled: boolean; version: string }[]
@@ -93,7 +94,7 @@ export class SwitchPropagation {
 
   async #reloadLogged(): Promise<void> {
     try {
-      await this.reload();
+      await this.#reload();
     } catch (error) {
       this.#log.warn({ err: error }, 'plugin switch reload failed; the next one will retry');
     }
