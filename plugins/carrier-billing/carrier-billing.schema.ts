@@ -1,9 +1,9 @@
 import {
   type GatewayBuilder,
-  GatewayError,
   money,
   moneyRefs,
   NotFoundError,
+  registerErrorType,
   ValidationError,
 } from '../../core/plugin-api.ts';
 import { CarrierBillingSource } from './billing-source.entity.ts';
@@ -25,11 +25,7 @@ export function registerCarrierBillingSchema(
   const Carrier = builder.enumType('Carrier', { values: CARRIERS, description: 'Korean mobile carriers.' });
   const Failure = builder.enumType('CarrierVerificationFailure', { values: VERIFICATION_FAILURES });
 
-  builder.objectType(CarrierVerificationError, {
-    name: 'CarrierVerificationError',
-    interfaces: [GatewayError],
-    authScopes: { public: true },
-    isTypeOf: (value) => value instanceof CarrierVerificationError,
+  registerErrorType(builder, CarrierVerificationError, {
     fields: (t) => ({
       reason: t.field({ type: Failure, resolve: (e) => e.reason }),
       attemptsLeft: t.exposeInt('attemptsLeft'),

@@ -1,4 +1,4 @@
-import { type GatewayBuilder, GatewayError, ValidationError } from '../../core/plugin-api.ts';
+import { type GatewayBuilder, registerErrorType, ValidationError } from '../../core/plugin-api.ts';
 import { InvalidTotpCode, TotpAlreadyEnrolled, TotpLocked, TotpNotEnrolled } from './totp.errors.ts';
 import type { TotpConfirmation, TotpEnrollment, TotpService, TotpVerification } from './totp.service.ts';
 import { TotpFactor } from './totp-factor.entity.ts';
@@ -7,38 +7,18 @@ const signedIn = { authenticated: true } as const;
 const CODE_OR_RECOVERY_CODE = 'A 6-digit code from the authenticator, or one of the recovery codes.';
 
 function registerErrors(builder: GatewayBuilder): void {
-  builder.objectType(InvalidTotpCode, {
-    name: 'InvalidTotpCode',
-    interfaces: [GatewayError],
-    authScopes: { public: true },
-    isTypeOf: (value) => value instanceof InvalidTotpCode,
+  registerErrorType(builder, InvalidTotpCode, {
     fields: (t) => ({
       attemptsRemaining: t.exposeInt('attemptsRemaining', {
         description: 'Failed attempts left before the factor locks.',
       }),
     }),
   });
-  builder.objectType(TotpLocked, {
-    name: 'TotpLocked',
-    interfaces: [GatewayError],
-    authScopes: { public: true },
-    isTypeOf: (value) => value instanceof TotpLocked,
+  registerErrorType(builder, TotpLocked, {
     fields: (t) => ({ retryAt: t.expose('retryAt', { type: 'DateTime' }) }),
   });
-  builder.objectType(TotpNotEnrolled, {
-    name: 'TotpNotEnrolled',
-    interfaces: [GatewayError],
-    authScopes: { public: true },
-    isTypeOf: (value) => value instanceof TotpNotEnrolled,
-    fields: () => ({}),
-  });
-  builder.objectType(TotpAlreadyEnrolled, {
-    name: 'TotpAlreadyEnrolled',
-    interfaces: [GatewayError],
-    authScopes: { public: true },
-    isTypeOf: (value) => value instanceof TotpAlreadyEnrolled,
-    fields: () => ({}),
-  });
+  registerErrorType(builder, TotpNotEnrolled);
+  registerErrorType(builder, TotpAlreadyEnrolled);
 }
 
 export function registerTotpSchema(builder: GatewayBuilder, totp: TotpService): void {
