@@ -1,11 +1,30 @@
 import { afterAll, beforeAll, expect, test } from 'vitest';
+import { definePlugin } from '../../core/plugin-api.ts';
 import { createTestGateway, type TestGateway } from '../../core/testing/create-test-gateway.ts';
 import { guestbookPlugin } from './guestbook/index.ts';
 
-// The plugin docs/plugin-authoring.md builds step by step, booted the way its step 5 says.
+// The plugin docs/plugin-authoring.md builds, booted the way its testing section says.
+
+/** A plugin that handles the guestbook's own hook: it refuses messages written in capitals. */
+const noShoutingPlugin = definePlugin({
+  name: 'no-shouting',
+  version: '1.0.0',
+  requires: ['guestbook'],
+  setup: () => ({
+    hooks: {
+      'guestbook.beforeSign': ({ message }) =>
+        /[a-z]/.test(message) || !/[A-Z]/.test(message)
+          ? { refuse: false }
+          : { refuse: true, reason: 'no shouting' },
+    },
+  }),
+});
+
 let t: TestGateway;
 beforeAll(async () => {
-  t = await createTestGateway({ plugins: [guestbookPlugin.with({ maxMessageLength: 20 })] });
+  t = await createTestGateway({
+    plugins: [guestbookPlugin.with({ maxMessageLength: 20 }), noShoutingPlugin],
+  });
 });
 afterAll(() => t?.close());
 
@@ -22,6 +41,7 @@ const SIGN = `mutation($message: String!) {
     __typename
     ... on GuestbookEntry { author message }
     ... on MessageTooLong { code maxLength }
+    ... on MessageRefused { code reasons }
   }
 }`;
 
@@ -65,4 +85,61 @@ test('merchants only ever see their own guestbook; anonymous callers none', asyn
   expect(seenByB.guestbook.edges).toEqual([]);
   const anonymous = await t.anonymous.request('{ guestbook { edges { node { id } } } }');
   expect(anonymous.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+});
+
+test('a plugin that handles guestbook.beforeSign refuses a message; nothing is written', async () => {
+  const shop = await t.createMerchant('Quiet shop');
+  const dee = await customerOf(shop, 'dee');
+  const refused = await dee.data<{ signGuestbook: unknown }>(SIGN, { message: 'BUY NOW' });
+  expect(refused.signGuestbook).toEqual({
+    __typename: 'MessageRefused',
+    code: 'MESSAGE_REFUSED',
+    reasons: ['no shouting'],
+  });
+  const read = await shop.client.data<{ guestbook: { edges: unknown[] } }>(
+    '{ guestbook { edges { node { id } } } }',
+  );
+  expect(read.guestbook.edges).toEqual([]);
+});
+
+test('a subject’s entries are exported, then erased; another customer’s stay', async () => {
+  const shop = await t.createMerchant('Private shop');
+  const eve = await customerOf(shop, 'eve');
+  const fay = await customerOf(shop, 'fay');
+  await eve.data(SIGN, { message: 'first' });
+  await eve.data(SIGN, { message: 'second' });
+  await fay.data(SIGN, { message: 'from fay' });
+  const { privacy } = t.gateway.services;
+  const subject = { merchantId: shop.merchantId, customerRef: 'eve' };
+
+  const exportOf = async () => {
+    const sections = await privacy.exportSubject(t.gateway.database.em.fork(), subject);
+    const out: Record<string, unknown[]> = {};
+    for (const { name, records } of sections) {
+      out[name] = [];
+      for await (const record of records) out[name].push(record);
+    }
+    return out;
+  };
+  const exported = await exportOf();
+  expect(Object.keys(exported)).toEqual(['guestbook.entries']);
+  const messages = exported['guestbook.entries']?.map((r) => (r as { message: string }).message);
+  expect(messages?.sort()).toEqual(['first', 'second']);
+
+  const erasure = await privacy.eraseSubject(t.gateway.database.em.fork(), subject);
+  expect(erasure).toEqual([{ plugin: 'guestbook', erased: ['GuestbookEntry'], kept: [] }]);
+  expect(await exportOf()).toEqual({ 'guestbook.entries': [] });
+  const left = await shop.client.data<{ guestbook: { edges: { node: { author: string } }[] } }>(
+    '{ guestbook { edges { node { author } } } }',
+  );
+  expect(left.guestbook.edges.map((e) => e.node.author)).toEqual(['fay']);
+});
+
+test('the plugin’s CLI command counts entries per merchant', async () => {
+  const command = t.gateway.commands.get('guestbook count');
+  expect(command?.summary).toBe('count guestbook entries per merchant');
+  const lines: string[] = [];
+  const code = await command!.run({ em: t.gateway.database.em.fork(), out: (line) => lines.push(line) });
+  expect(code).toBe(0);
+  expect(lines.at(-1)).toMatch(/^\d+ merchant\(s\)$/);
 });

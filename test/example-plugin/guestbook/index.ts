@@ -1,34 +1,44 @@
 import { z } from 'zod';
-import { definePlugin } from '../../../core/plugin-api.ts';
+import { definePlugin, personal, technical } from '../../../core/plugin-api.ts';
+import { combineSignVerdicts } from './guestbook.hooks.ts';
+import { eraseEntries, exportEntries } from './guestbook.privacy.ts';
+import { registerGuestbookSchema } from './guestbook.schema.ts';
 import { GuestbookService } from './guestbook.service.ts';
+import { countEntriesCommand } from './guestbook-count-command.ts';
 import { GuestbookEntrySchema } from './guestbook-entry.entity.ts';
 import { Migration0001Guestbook } from './migrations/0001-guestbook.ts';
-import { registerGuestbookSchema } from './schema.ts';
-
-declare module '../../../core/global-types.ts' {
-  interface GatewayServices {
-    guestbook: GuestbookService;
-  }
-}
+import './global-types.ts';
 
 export const guestbookPlugin = definePlugin({
   name: 'guestbook',
   version: '1.0.0',
   description: 'End users leave messages for a merchant (the plugin-authoring example)',
-  options: z.object({ maxMessageLength: z.number().int().min(1).max(10_000).default(280) }),
+  options: z.strictObject({ maxMessageLength: z.number().int().min(1).max(10_000).default(280) }),
   entities: [GuestbookEntrySchema],
   migrations: [{ name: '0001-guestbook', class: Migration0001Guestbook }],
   dataMap: {
     GuestbookEntry: {
-      id: { category: 'technical', purpose: 'identify the entry', retention: 'while-active' },
-      merchantId: { category: 'technical', purpose: 'whose guestbook', retention: 'while-active' },
-      author: { category: 'personal', purpose: 'show who wrote the message', retention: 'P1Y' },
-      message: { category: 'personal', purpose: 'show the message', retention: 'P1Y' },
-      createdAt: { category: 'technical', purpose: 'order entries', retention: 'while-active' },
+      id: technical('identify the entry'),
+      merchantId: technical('whose guestbook'),
+      author: personal('show who wrote the message', 'P1Y'),
+      message: personal('show the message', 'P1Y'),
+      createdAt: technical('order entries'),
     },
   },
+  // Operators may turn the guestbook off for one merchant; it is on until they do.
+  enablement: { perMerchant: true, default: 'on' },
   setup: (plugin) => {
-    const guestbook = new GuestbookService(plugin.options.maxMessageLength);
-    return { services: guestbook, schema: (builder) => registerGuestbookSchema(builder, guestbook) };
+    const beforeSign = plugin.declareHook('guestbook.beforeSign', {
+      combine: combineSignVerdicts,
+      // Handlers of plugins disabled for this merchant are skipped.
+      merchantOf: (input) => input.merchantId,
+    });
+    const guestbook = new GuestbookService(plugin.options.maxMessageLength, beforeSign);
+    return {
+      services: guestbook,
+      schema: (builder) => registerGuestbookSchema(builder, guestbook),
+      hooks: { 'subject.export': exportEntries, 'subject.erase': eraseEntries },
+      commands: { 'guestbook count': countEntriesCommand },
+    };
   },
 });

@@ -1,6 +1,6 @@
 import { Migration } from '@mikro-orm/migrations';
 
-// Written from `npm run gateway -- migrate draft` (see docs/plugin-authoring.md, step 4).
+// Written from `npm run gateway -- migrate draft` (see docs/plugin-authoring.md).
 export class Migration0001Guestbook extends Migration {
   override async up(): Promise<void> {
     this.addSql(
