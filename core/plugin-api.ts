@@ -86,4 +86,6 @@ export {
   type PluginSetup,
 } from './plugin.ts';
 export type { PluginRuntime } from './plugin-runtime.ts';
+// Data subjects: the types of the subject.export and subject.erase hooks
+export type { DataSubject, RetainedRecord, SubjectErasure, SubjectSection } from './privacy/subject-hooks.ts';
 export { isUuid } from './uuid.ts';
