@@ -37,7 +37,6 @@ export type {
   RequestContext,
 } from './context.ts';
 export type { SecretBox } from './crypto/secret-box.ts';
-// Data: the data map and raw SQL
 export {
   credential,
   type DataCategory,
@@ -48,6 +47,8 @@ export {
   type Retention,
   technical,
 } from './db/data-map.ts';
+// Data: the data map, raw SQL and LISTEN/NOTIFY
+export { PgListener, type PgListenerOptions } from './db/pg-listener.ts';
 export { big, query } from './db/sql.ts';
 // Per-merchant enablement: the event the events plugin publishes for a switch
 export {

@@ -5,8 +5,7 @@ import type { ApiKeyKind } from '../auth/api-key.entity.ts';
 import type { HookRunner } from '../hooks.ts';
 import { PluginSwitch } from './plugin-switch.entity.ts';
 import { PluginSwitchAudit } from './plugin-switch-audit.entity.ts';
-import { SWITCH_CHANNEL } from './switch-listener.ts';
-import { noticeOf } from './switch-propagation.ts';
+import { noticeOf, SWITCH_CHANNEL } from './switch-propagation.ts';
 
 export interface Change {
   merchantId: string;

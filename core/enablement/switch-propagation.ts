@@ -1,7 +1,7 @@
 import type { MikroORM } from '@mikro-orm/core';
 import type { SqlEntityManager } from '@mikro-orm/sql';
+import { PgListener } from '../db/pg-listener.ts';
 import type { Logger } from '../logging.ts';
-import { SwitchListener } from './switch-listener.ts';
 import type { Switchboard, SwitchState } from './switchboard.ts';
 
 /**
@@ -11,6 +11,9 @@ import type { Switchboard, SwitchState } from './switchboard.ts';
  * per operator decision, so cheap next to a minute of traffic.
  */
 const RELOAD_INTERVAL_MS = 60_000;
+
+/** The channel a change is announced on; its payload is the new state as JSON (`noticeOf`). */
+export const SWITCH_CHANNEL = 'gateway_plugin_switch';
 
 export function noticeOf(state: SwitchState): string {
   return JSON.stringify({ ...state, version: state.version.toString() });
@@ -37,7 +40,7 @@ export class SwitchPropagation {
   readonly #board: Switchboard;
   readonly #orm: MikroORM;
   readonly #log: Logger;
-  #listener: SwitchListener | undefined;
+  #listener: PgListener | undefined;
   #timer: NodeJS.Timeout | undefined;
 
   constructor(board: Switchboard, orm: MikroORM, log: Logger) {
@@ -49,11 +52,16 @@ export class SwitchPropagation {
   async start(): Promise<void> {
     const url = this.#orm.config.get('clientUrl');
     if (url) {
-      this.#listener = new SwitchListener({
+      this.#listener = new PgListener({
         url,
+        channel: SWITCH_CHANNEL,
         log: this.#log,
+        name: 'plugin switch listener',
         onNotice: (payload) => this.#notice(payload),
-        onReconnect: () => void this.#reloadLogged(),
+        // The first connect is followed by the load below; a reconnect may have missed changes.
+        onConnect: (first) => {
+          if (!first) void this.#reloadLogged();
+        },
       });
       // LISTEN before loading: a change committed in between is in the load, notified, or both.
       await this.#listener.start();
