@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { EntityManager } from '@mikro-orm/core';
-import type { SqlEntityManager } from '@mikro-orm/sql';
 import { isUuid, Merchant, money } from '../../core/plugin-api.ts';
 import {
   type AuthorizeCall,
@@ -14,9 +13,6 @@ import {
 import { CarrierBillingSource } from './billing-source.entity.ts';
 import { CarrierCharge } from './carrier-charge.entity.ts';
 import type { SandboxCarrier } from './sandbox-carrier.ts';
-
-/** The carrier runs single conditional SQL statements: the SQL flavour of a fresh EntityManager. */
-const sqlFork = (em: EntityManager) => em.fork() as SqlEntityManager;
 
 /**
  * Korean mobile carrier billing (휴대폰 소액결제): the charge goes on the phone bill. Every
@@ -41,7 +37,7 @@ export class CarrierBillingMethod implements PaymentMethod {
   }
 
   async authorize(call: AuthorizeCall): Promise<MethodOutcome> {
-    const em = sqlFork(call.em);
+    const em = call.em.fork();
     const source = isUuid(call.sourceId)
       ? await em.findOne(CarrierBillingSource, { id: call.sourceId }, { populate: ['subscriber'] })
       : null;
@@ -71,7 +67,7 @@ export class CarrierBillingMethod implements PaymentMethod {
   }
 
   async confirmAction(call: ReferenceCall, response: string): Promise<MethodOutcome> {
-    const em = sqlFork(call.em);
+    const em = call.em.fork();
     const { outcome, delivery } = await this.#carrier.confirm(em, call, response);
     if (delivery === 'lost') {
       await sleep(this.#readTimeoutMs);
@@ -87,24 +83,24 @@ export class CarrierBillingMethod implements PaymentMethod {
   }
 
   capture(call: ReferenceCall): Promise<MethodOutcome> {
-    return this.#carrier.capture(sqlFork(call.em), call);
+    return this.#carrier.capture(call.em.fork(), call);
   }
 
   void(call: ReferenceCall): Promise<MethodOutcome> {
-    return this.#carrier.void(sqlFork(call.em), call);
+    return this.#carrier.void(call.em.fork(), call);
   }
 
   refund(call: ReferenceCall): Promise<MethodOutcome> {
-    return this.#carrier.refund(sqlFork(call.em), call);
+    return this.#carrier.refund(call.em.fork(), call);
   }
 
   status(call: ReferenceCall & { operation: MethodOperation }): Promise<MethodOutcome> {
-    return this.#carrier.status(sqlFork(call.em), call);
+    return this.#carrier.status(call.em.fork(), call);
   }
 
   /** A charge the cap refused is the engine's typed `LimitExceededError`, with what is left this month. */
   async #surfaceLimit(
-    em: SqlEntityManager,
+    em: EntityManager,
     subscriberId: string,
     outcome: MethodOutcome,
   ): Promise<MethodOutcome> {

@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import type { SqlEntityManager } from '@mikro-orm/sql';
 import {
   type CustomerContext,
   isUuid,
@@ -7,6 +6,7 @@ import {
   NotFoundError,
   type OperatorContext,
   type PrincipalOf,
+  query,
   type RequestContext,
 } from '../../core/plugin-api.ts';
 import { CarrierBillingSource } from './billing-source.entity.ts';
@@ -60,15 +60,15 @@ export class CarrierBillingService {
   ): Promise<CarrierVerification> {
     const owner = ownerOf(ctx.principal);
     const phone = normalizePhoneNumber(input.phoneNumber);
-    const subscriber = await this.#subscribers.enrol(em(ctx), phone, input.carrier);
-    const recent = await em(ctx).count(CarrierVerification, {
+    const subscriber = await this.#subscribers.enrol(ctx.em, phone, input.carrier);
+    const recent = await ctx.em.count(CarrierVerification, {
       subscriber,
       createdAt: { $gt: new Date(Date.now() - CODE_WINDOW_MS) },
     });
     if (recent >= MAX_CODES_PER_WINDOW) throw new CarrierVerificationError('too_many_codes');
     const code = generateCode();
     const verificationId = randomUUID();
-    const verification = em(ctx).create(CarrierVerification, {
+    const verification = ctx.em.create(CarrierVerification, {
       id: verificationId,
       subscriber,
       merchant: owner.merchantId,
@@ -77,9 +77,9 @@ export class CarrierBillingService {
       expiresAt: new Date(Date.now() + this.#codeTtlMs),
       verifiedAt: null,
     });
-    await em(ctx).flush();
+    await ctx.em.flush();
     await this.#carrier.sendCode(
-      em(ctx),
+      ctx.em,
       {
         subscriber,
         purpose: 'verification',
@@ -103,7 +103,7 @@ export class CarrierBillingService {
     await this.#keyring.load();
     const verification = !isUuid(id)
       ? null
-      : await em(ctx).findOne(
+      : await ctx.em.findOne(
           CarrierVerification,
           {
             id,
@@ -116,7 +116,8 @@ export class CarrierBillingService {
     if (verification.verifiedAt) throw new CarrierVerificationError('already_used');
     if (verification.expiresAt.getTime() <= Date.now()) throw new CarrierVerificationError('expired');
     // The attempt is counted before the code is compared, so parallel guesses cannot exceed the limit.
-    const [counted] = await em(ctx).execute<{ attempts: number }[]>(
+    const [counted] = await query<{ attempts: number }>(
+      ctx.em,
       `update "carrier_verification" set "attempts" = "attempts" + 1
        where "id" = ? and "attempts" < ? and "verified_at" is null returning "attempts"`,
       [id, MAX_CODE_ATTEMPTS],
@@ -125,8 +126,9 @@ export class CarrierBillingService {
     if (!this.#keyring.codeMatches(`verification:${id}`, code.trim(), verification.codeHash)) {
       throw new CarrierVerificationError('wrong_code', MAX_CODE_ATTEMPTS - counted.attempts);
     }
-    return em(ctx).transactional(async (tx) => {
-      const [claimed] = await tx.execute(
+    return ctx.em.transactional(async (tx) => {
+      const [claimed] = await query(
+        tx,
         `update "carrier_verification" set "verified_at" = now() where "id" = ? and "verified_at" is null returning "id"`,
         [id],
       );
@@ -149,7 +151,7 @@ export class CarrierBillingService {
   ): Promise<CarrierBillingSource> {
     const owner = ctx.principal.kind === 'operator' ? null : ownerOf(ctx.principal);
     const source = isUuid(id)
-      ? await em(ctx).findOne(
+      ? await ctx.em.findOne(
           CarrierBillingSource,
           {
             id,
@@ -168,18 +170,15 @@ export class CarrierBillingService {
   }
 
   monthlyUsage(ctx: RequestContext, subscriber: CarrierSubscriber): Promise<MonthlyUsage> {
-    return this.#carrier.usage(em(ctx), subscriber.id, new Date());
+    return this.#carrier.usage(ctx.em, subscriber.id, new Date());
   }
 
   /** The sandbox phone's inbox, for operators developing against the simulated carrier. */
   async sandboxInbox(ctx: RequestContext, phoneNumber: string, limit: number): Promise<SandboxInboxItem[]> {
-    const subscriber = await this.#subscribers.find(em(ctx), normalizePhoneNumber(phoneNumber));
-    return subscriber ? this.#carrier.inbox(em(ctx), subscriber, Math.min(Math.max(limit, 1), 100)) : [];
+    const subscriber = await this.#subscribers.find(ctx.em, normalizePhoneNumber(phoneNumber));
+    return subscriber ? this.#carrier.inbox(ctx.em, subscriber, Math.min(Math.max(limit, 1), 100)) : [];
   }
 }
-
-/** The SQL flavour of the request's EntityManager, for single conditional statements. */
-const em = (ctx: RequestContext) => ctx.em as SqlEntityManager;
 
 /** Whose verifications and sources these are: a merchant's own, or one end user's of it. */
 function ownerOf(principal: PrincipalOf<'merchant' | 'customer'>): {

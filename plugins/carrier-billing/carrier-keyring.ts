@@ -1,7 +1,6 @@
 import { createHmac, hkdfSync, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { MikroORM } from '@mikro-orm/core';
-import type { SqlEntityManager } from '@mikro-orm/sql';
-import type { SecretBox } from '../../core/plugin-api.ts';
+import { query, type SecretBox } from '../../core/plugin-api.ts';
 
 const KEY_ID = 'hmac';
 const PURPOSE = 'carrier-billing:hmac-key';
@@ -24,13 +23,15 @@ export class CarrierKeyring {
   /** Loads (or creates, once across processes) the root key; call before serving. */
   async load(): Promise<void> {
     if (this.#keys) return;
-    const em = this.#orm.em.fork() as SqlEntityManager;
+    const em = this.#orm.em.fork();
     const candidate = this.#secrets.seal(PURPOSE, randomBytes(32), KEY_ID);
-    await em.execute(
+    await query(
+      em,
       `insert into "carrier_billing_key" ("id", "sealed_key", "created_at") values (?, ?, now()) on conflict ("id") do nothing`,
       [KEY_ID, candidate],
     );
-    const [row] = await em.execute<{ sealed_key: string }[]>(
+    const [row] = await query<{ sealed_key: string }>(
+      em,
       `select "sealed_key" from "carrier_billing_key" where "id" = ?`,
       [KEY_ID],
     );

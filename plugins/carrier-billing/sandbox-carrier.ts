@@ -1,7 +1,7 @@
 import { randomInt, randomUUID } from 'node:crypto';
+import type { EntityManager } from '@mikro-orm/core';
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
-import type { SqlEntityManager as EntityManager } from '@mikro-orm/sql';
-import type { Money, SecretBox } from '../../core/plugin-api.ts';
+import { type Money, query, type SecretBox } from '../../core/plugin-api.ts';
 import {
   decline,
   type FollowUpRequest,
@@ -108,9 +108,7 @@ export class SandboxCarrier {
     expiresAt: Date,
   ): Promise<void> {
     const id = randomUUID();
-    await em.execute(
-      `delete from "carrier_sandbox_message" where "expires_at" < now() - ${OUTBOX_RETENTION}`,
-    );
+    await query(em, `delete from "carrier_sandbox_message" where "expires_at" < now() - ${OUTBOX_RETENTION}`);
     em.create(CarrierSandboxMessage, {
       id,
       subscriber: message.subscriber,
@@ -142,7 +140,8 @@ export class SandboxCarrier {
   /** How much of the monthly cap a line has used in the month of `at`. */
   async usage(em: EntityManager, subscriberId: string, at: Date): Promise<MonthlyUsage> {
     const month = seoulMonth(at);
-    const [row] = await em.execute<{ used: string }[]>(
+    const [row] = await query<{ used: string }>(
+      em,
       `select "used" from "carrier_monthly_usage" where "subscriber_id" = ? and "month" = ?`,
       [subscriberId, month],
     );
@@ -305,7 +304,8 @@ export class SandboxCarrier {
   async #reserve(tx: EntityManager, subscriberId: string, month: string, amount: bigint): Promise<boolean> {
     const cap = this.#options.monthlyCap;
     if (amount > cap) return false;
-    const rows = await tx.execute<{ used: string }[]>(
+    const rows = await query<{ used: string }>(
+      tx,
       `insert into "carrier_monthly_usage" as u ("subscriber_id", "month", "used", "updated_at")
        values (?, ?, ?, now())
        on conflict ("subscriber_id", "month") do update
@@ -319,7 +319,8 @@ export class SandboxCarrier {
 
   async #release(tx: EntityManager, subscriberId: string, month: string, amount: bigint): Promise<void> {
     if (amount === 0n) return;
-    const rows = await tx.execute<{ used: string }[]>(
+    const rows = await query<{ used: string }>(
+      tx,
       `update "carrier_monthly_usage" set "used" = "used" - ?, "updated_at" = now()
        where "subscriber_id" = ? and "month" = ? and "used" >= ?
        returning "used"`,

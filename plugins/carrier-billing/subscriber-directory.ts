@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import type { SqlEntityManager as EntityManager } from '@mikro-orm/sql';
-import type { SecretBox } from '../../core/plugin-api.ts';
+import type { EntityManager } from '@mikro-orm/core';
+import { query, type SecretBox } from '../../core/plugin-api.ts';
 import type { CarrierKeyring } from './carrier-keyring.ts';
 import type { Carrier } from './phone-number.ts';
 import { CarrierSubscriber } from './subscriber.entity.ts';
@@ -23,7 +23,8 @@ export class SubscriberDirectory {
     const id = randomUUID();
     const phoneIndex = this.#keyring.phoneIndex(phone);
     // A number can move to another carrier; the line, and so its monthly cap, stays the same.
-    await em.execute(
+    await query(
+      em,
       `insert into "carrier_subscriber" ("id", "phone_index", "phone_sealed", "carrier", "created_at", "updated_at")
        values (?, ?, ?, ?, now(), now())
        on conflict ("phone_index") do update set "carrier" = excluded."carrier", "updated_at" = excluded."updated_at"`,
