@@ -1,7 +1,7 @@
 import type { EntityManager } from '@mikro-orm/core';
-import type { SqlEntityManager } from '@mikro-orm/sql';
 import { NotFoundError } from '../../schema/errors.ts';
 import type { ApiKeyKind } from '../auth/api-key.entity.ts';
+import { query } from '../db/sql.ts';
 import type { HookRunner } from '../hooks.ts';
 import { PluginSwitch } from './plugin-switch.entity.ts';
 import { PluginSwitchAudit } from './plugin-switch-audit.entity.ts';
@@ -26,10 +26,7 @@ export async function recordChange(tx: EntityManager, change: Change): Promise<P
   const { merchantId, plugin, enabled } = change;
   // Serializes changes per merchant, so "before" is exact and later changes get larger ids.
   // `no key update` leaves foreign-key checks (payments, keys referencing the merchant) unblocked.
-  const locked = await (tx as SqlEntityManager).execute(
-    'select id from merchant where id = ? for no key update',
-    [merchantId],
-  );
+  const locked = await query(tx, 'select id from merchant where id = ? for no key update', [merchantId]);
   if (locked.length === 0) throw new NotFoundError('Merchant', merchantId);
   const current = await tx.findOne(PluginSwitch, { merchant: merchantId, plugin });
   const before = current?.enabled ?? change.defaultEnabled;
@@ -47,7 +44,7 @@ export async function recordChange(tx: EntityManager, change: Change): Promise<P
   if (current) tx.assign(current, { enabled, lastChange: audit });
   else tx.create(PluginSwitch, { merchant: merchantId, plugin, enabled, lastChange: audit });
   await tx.flush();
-  await (tx as SqlEntityManager).execute('select pg_notify(?, ?)', [
+  await query(tx, 'select pg_notify(?, ?)', [
     SWITCH_CHANNEL,
     noticeOf({ merchantId, plugin, enabled, version: audit.id }),
   ]);

@@ -1,6 +1,6 @@
 import type { MikroORM } from '@mikro-orm/core';
-import type { SqlEntityManager } from '@mikro-orm/sql';
 import { PgListener } from '../db/pg-listener.ts';
+import { query } from '../db/sql.ts';
 import type { Logger } from '../logging.ts';
 import type { Switchboard, SwitchState } from './switchboard.ts';
 
@@ -71,10 +71,10 @@ export class SwitchPropagation {
   }
 
   async #reload(): Promise<void> {
-    const em = this.#orm.em.fork() as SqlEntityManager;
-    const rows = await em.execute<
-      { merchant_id: string; plugin: string; enabled: boolean; version: string }[]
-    >('select merchant_id, plugin, enabled, last_change_id::text as version from plugin_switch');
+    const rows = await query<{ merchant_id: string; plugin: string; enabled: boolean; version: string }>(
+      this.#orm.em.fork(),
+      'select merchant_id, plugin, enabled, last_change_id::text as version from plugin_switch',
+    );
     for (const row of rows) {
       this.#board.apply({
         merchantId: row.merchant_id,
