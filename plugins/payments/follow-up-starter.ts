@@ -14,9 +14,9 @@ import { unresolvedOperation } from './operation-settler.ts';
 import { InvalidTransitionError } from './payment-errors.ts';
 import { PaymentIntent } from './payment-intent.entity.ts';
 import type { PaymentMethod } from './payment-method.ts';
-import type { StartedOperation } from './payment-operation-runner.ts';
 import { assertCanStart } from './payment-state-machine.ts';
 import type { OperationKind } from './payment-status.ts';
+import type { StartedOperation } from './started-operation.ts';
 
 export type FollowUpKind = Exclude<OperationKind, 'authorize'>;
 

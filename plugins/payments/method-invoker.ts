@@ -5,8 +5,8 @@ import type { Customer } from './customer.entity.ts';
 import type { PaymentIntent } from './payment-intent.entity.ts';
 import type { MethodCall, MethodOutcome } from './payment-method.ts';
 import { PaymentOperation } from './payment-operation.entity.ts';
-import type { StartedOperation } from './payment-operation-runner.ts';
 import type { OperationKind } from './payment-status.ts';
+import type { StartedOperation } from './started-operation.ts';
 
 /**
  * Where an operation meets its payment method, the same way on every path: the operation's

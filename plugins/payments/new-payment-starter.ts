@@ -7,7 +7,7 @@ import { startOperation } from './method-invoker.ts';
 import type { PaymentAccounts } from './payment-accounts.ts';
 import { PaymentIntent } from './payment-intent.entity.ts';
 import type { PaymentMethod } from './payment-method.ts';
-import type { StartedOperation } from './payment-operation-runner.ts';
+import type { StartedOperation } from './started-operation.ts';
 
 /**
  * The start of createPayment's authorization in the protocol's first transaction: the customer,

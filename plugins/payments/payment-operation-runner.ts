@@ -1,28 +1,16 @@
 import type { EntityManager } from '@mikro-orm/core';
 import type { RequestContext } from '../../core/plugin-api.ts';
-import type { Customer } from './customer.entity.ts';
 import type { ExternalOutcomeRecorder } from './external-outcome-recorder.ts';
 import type { IdempotencyService, IdempotentRequest } from './idempotency.service.ts';
 import type { StoredResult } from './idempotency-record.entity.ts';
 import { callExternal } from './method-call.ts';
 import { invokeMethod, methodCall, startOperation } from './method-invoker.ts';
 import type { PaymentIntent } from './payment-intent.entity.ts';
-import type { PaymentMethod } from './payment-method.ts';
-import type { PaymentOperation } from './payment-operation.entity.ts';
 import { replayStored } from './payment-reader.ts';
 import { capturesAtOnce } from './payment-state-machine.ts';
 import type { PaymentTransitions } from './payment-transitions.ts';
+import type { StartedOperation } from './started-operation.ts';
 import { paymentResult } from './stored-result.ts';
-
-/** What an operation's start wrote in the first transaction, and whom its call concerns. */
-export interface StartedOperation {
-  payment: PaymentIntent;
-  op: PaymentOperation;
-  method: PaymentMethod;
-  customer: Customer;
-  /** The customer's answer to a required action; set for `confirm` only. */
-  response?: string;
-}
 
 /** Checks the request against the payment and records the payment and operation; runs after the key is claimed. */
 export type OperationStart = (tx: EntityManager) => Promise<StartedOperation>;
