@@ -12,6 +12,7 @@ import type { OperationSettler } from './operation-settler.ts';
 import { InvalidTransitionError } from './payment-errors.ts';
 import type { PaymentIntent } from './payment-intent.entity.ts';
 import type { PaymentOperationRunner } from './payment-operation-runner.ts';
+import { heldForReview } from './payment-review.ts';
 
 export interface FollowUpDeps {
   idempotency: IdempotencyService;
@@ -68,6 +69,13 @@ export class FollowUpOperations {
     key?: string | null,
   ) {
     return this.#operate(ctx, paymentId, 'capture', { amount, releaseRemainder }, key, (payment) => {
+      if (heldForReview(payment)) {
+        throw new InvalidTransitionError(
+          payment.status,
+          'capture',
+          'The payment is held for review: it can be captured once approved (decidePaymentReview)',
+        );
+      }
       if (payment.authorizationExpiresAt && payment.authorizationExpiresAt.getTime() <= Date.now()) {
         throw new InvalidTransitionError('expired', 'capture', 'The authorization has expired');
       }

@@ -1,4 +1,5 @@
 import { definePlugin } from '../../core/plugin-api.ts';
+import { combineVerdicts } from './before-authorize.ts';
 import { CustomerSchema } from './customer.entity.ts';
 import { registerCustomerSchema } from './customer.schema.ts';
 import { CustomerService } from './customer.service.ts';
@@ -25,6 +26,7 @@ import { Migration0004PayFromAccount } from './migrations/0004-pay-from-account.
 import { Migration0005PaymentEvents } from './migrations/0005-payment-events.ts';
 import { Migration0007PayFromAccounts } from './migrations/0007-pay-from-accounts.ts';
 import { Migration0009PayFromAccountsInSets } from './migrations/0009-pay-from-accounts-in-sets.ts';
+import { Migration0010PaymentReview } from './migrations/0010-payment-review.ts';
 import { PayFromAccountBatcher } from './pay-from-account-batcher.ts';
 import { PaymentService } from './payment.service.ts';
 import { PaymentAccounts } from './payment-accounts.ts';
@@ -72,6 +74,7 @@ export const paymentsPlugin = definePlugin({
     { name: '0007-pay-from-accounts', class: Migration0007PayFromAccounts },
     { name: '0008-ledger-entries-in-sets', class: Migration0008EntriesInSets },
     { name: '0009-pay-from-accounts-in-sets', class: Migration0009PayFromAccountsInSets },
+    { name: '0010-payment-review', class: Migration0010PaymentReview },
   ],
   dataMap: paymentsDataMap,
   setup: (runtime) => {
@@ -103,6 +106,11 @@ export const paymentsPlugin = definePlugin({
       transitions,
       methodTimeoutMs,
       payFromAccount: walletBatches,
+      beforeAuthorize: runtime.declareHook('payment.beforeAuthorize', {
+        combine: combineVerdicts,
+        // A handler of a plugin switched off for the paying merchant is not asked.
+        merchantOf: (input) => input.merchantId,
+      }),
       stepUpAtOrAbove: new Map(
         Object.entries(options.stepUpAtOrAbove).map(([currency, minor]) => [currency, BigInt(minor)]),
       ),

@@ -7,6 +7,7 @@ import { startOperation } from './method-invoker.ts';
 import type { PaymentAccounts } from './payment-accounts.ts';
 import { PaymentIntent } from './payment-intent.entity.ts';
 import type { PaymentMethod } from './payment-method.ts';
+import type { PaymentReview } from './payment-review.ts';
 import type { StartedOperation } from './started-operation.ts';
 
 /**
@@ -28,6 +29,7 @@ export class NewPaymentStarter {
     method: PaymentMethod,
     command: CreatePaymentCommand,
     payee?: Payee,
+    review?: PaymentReview,
   ): Promise<StartedOperation> {
     const customer = await tx.findOne(Customer, { id: command.customerId, merchant: merchantId });
     if (!customer) throw new NotFoundError('Customer', command.customerId);
@@ -59,6 +61,7 @@ export class NewPaymentStarter {
       authorizationExpiresAt: null,
       description: command.description ?? null,
       metadata: [...(command.metadata ?? [])],
+      review: review ?? null,
     });
     const op = startOperation(tx, payment, 'authorize', payment.amount, this.#methodTimeoutMs);
     return { payment, op, method, customer };

@@ -71,6 +71,7 @@ export class PayFromAccountPath {
           refundedAmount: 0n,
           description: command.description ?? null,
           metadata: [...(command.metadata ?? [])],
+          review: null,
           declineReason: null,
           declineMessage: null,
           actionType: null,

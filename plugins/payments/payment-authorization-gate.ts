@@ -1,34 +1,119 @@
-import type { RequestContext } from '../../core/plugin-api.ts';
+import { GraphQLError } from 'graphql';
+import type { HookRunner, RequestContext } from '../../core/plugin-api.ts';
+import type { CombinedVerdict } from './before-authorize.ts';
 import type { CreatePaymentCommand } from './create-payment-command.ts';
+import { PaymentBlockedError } from './payment-errors.ts';
+import type { PaymentReview } from './payment-review.ts';
+
+export type BeforeAuthorizeRunner = HookRunner<'payment.beforeAuthorize', CombinedVerdict>;
+
+/** The step-up action a payment asks for, whether the threshold or a `challenge` asks. */
+const STEP_UP_ACTION = 'payment.create';
 
 /**
  * The one place every new payment passes after its input is checked and before any money moves:
  * every method, top-ups included, and a wallet payment before it is handed to
  * PayFromAccountBatcher. Nothing is written before it, so a refusal here leaves the
- * Idempotency-Key free, like any refusal that recorded nothing.
+ * Idempotency-Key free, like any refusal that recorded nothing, and a retry asks again.
  *
- * Today: a step-up from a configured amount per currency. The `payment.beforeAuthorize` hook
- * goes here: allow; veto with a typed error (throw it); require a step-up (as below); or hold
- * for review, authorized but not captured until a person decides, which is a manual capture,
- * so that the one-round-trip path (automatic captures only) does not take the payment.
+ * First the step-up from a configured amount per currency; then the `payment.beforeAuthorize`
+ * handlers' combined verdict: `allow` goes on; `block` throws PaymentBlockedError; `challenge`
+ * asks for the same step-up, and refuses a caller without any factor; `review` answers the
+ * review to store, and the payment is taken as a manual capture, so that the one-round-trip
+ * path (automatic captures only) does not take it.
  */
 export class PaymentAuthorizationGate {
   /** Minor units by currency from which a payment needs the caller's step-up. */
   readonly #stepUpAtOrAbove: ReadonlyMap<string, bigint>;
+  readonly #hook: BeforeAuthorizeRunner;
 
-  constructor(stepUpAtOrAbove: ReadonlyMap<string, bigint>) {
+  constructor(stepUpAtOrAbove: ReadonlyMap<string, bigint>, hook: BeforeAuthorizeRunner) {
     this.#stepUpAtOrAbove = stepUpAtOrAbove;
+    this.#hook = hook;
   }
 
   /**
-   * Settles when the payment may go on, or rejects with why not. Undefined when there is nothing
-   * to wait for, so that the hot path neither allocates nor yields here.
+   * Settles with the review to hold the payment for (undefined: go on as asked), or rejects
+   * with why not. Undefined itself when there is nothing to wait for, so that the hot path
+   * neither allocates nor yields here when no plugin handles the hook.
    */
-  beforeAuthorize(ctx: RequestContext, command: CreatePaymentCommand): Promise<void> | undefined {
+  beforeAuthorize(
+    ctx: RequestContext,
+    merchantId: string,
+    command: CreatePaymentCommand,
+  ): Promise<PaymentReview | undefined> | undefined {
     const stepUpFrom = this.#stepUpAtOrAbove.get(command.amount.currency);
-    if (stepUpFrom !== undefined && command.amount.amount >= stepUpFrom) {
-      return ctx.services.stepUp.require(ctx, 'payment.create');
+    const steppingUp =
+      stepUpFrom !== undefined && command.amount.amount >= stepUpFrom
+        ? // Resolves with nothing: no review to hold the payment for.
+          (ctx.services.stepUp.require(ctx, STEP_UP_ACTION) as Promise<undefined>)
+        : undefined;
+    if (!this.#hook.handled) return steppingUp;
+    return this.#ask(ctx, merchantId, command, steppingUp);
+  }
+
+  async #ask(
+    ctx: RequestContext,
+    merchantId: string,
+    command: CreatePaymentCommand,
+    steppingUp: Promise<undefined> | undefined,
+  ): Promise<PaymentReview | undefined> {
+    // The caller's own proof first: handlers are not asked about a payment that would be refused anyway.
+    if (steppingUp) await steppingUp;
+    const verdict = await this.#hook.run({
+      ctx,
+      merchantId,
+      customerId: command.customerId,
+      method: command.method,
+      sourceId: command.sourceId,
+      amount: command.amount,
+      captureMethod: command.captureMethod,
+    });
+    switch (verdict.decision) {
+      case 'allow':
+        return undefined;
+      case 'block':
+        ctx.log.info({ score: verdict.score, by: verdict.by }, 'payment blocked before authorization');
+        throw new PaymentBlockedError(verdict);
+      case 'challenge':
+        // The threshold's step-up, if it asked, already proved a fresh factor.
+        if (!steppingUp) await this.#challenge(ctx);
+        return undefined;
+      case 'review':
+        return {
+          status: 'pending',
+          score: verdict.score,
+          reasons: verdict.reasons,
+          captureOnApproval: command.captureMethod === 'automatic',
+        };
+      default: {
+        const unhandled: never = verdict.decision;
+        throw new Error(`unhandled payment.beforeAuthorize decision ${JSON.stringify(unhandled)}`);
+      }
     }
-    return undefined;
+  }
+
+  /**
+   * A fresh step-up, as the threshold asks for one, except that a caller with no factor at all
+   * is refused (`enrolled: false`) where StepUpService would let it pass: a handler asked for
+   * proof, and a caller who cannot give any must not turn the challenge into an allow. The
+   * method's own code (an OTP, 3-D Secure) does not count: the method contract does not say
+   * whether a method will ask for one, and it proves the payer's phone or card, not the caller.
+   */
+  async #challenge(ctx: RequestContext): Promise<void> {
+    const { stepUp } = ctx.services;
+    if (await stepUp.currentGrant(ctx)) return;
+    // Throws STEP_UP_REQUIRED (`enrolled: true`) for a caller with a factor to prove.
+    await stepUp.require(ctx, STEP_UP_ACTION);
+    ctx.log.info({ action: STEP_UP_ACTION, enrolled: false }, 'step-up required by payment.beforeAuthorize');
+    throw new GraphQLError(
+      `"${STEP_UP_ACTION}" needs a second factor: enroll one and verify it, then retry`,
+      {
+        extensions: {
+          code: 'STEP_UP_REQUIRED',
+          stepUp: { action: STEP_UP_ACTION, factors: stepUp.factors, enrolled: false },
+        },
+      },
+    );
   }
 }

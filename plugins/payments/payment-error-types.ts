@@ -11,6 +11,7 @@ import {
   IdempotencyInFlightError,
   InvalidTransitionError,
   LimitExceededError,
+  PaymentBlockedError,
 } from './payment-errors.ts';
 
 /** The typed errors any mutation that moves money may return; plugins list these on their own fields. */
@@ -22,6 +23,7 @@ export const MONEY_MOVEMENT_ERRORS = [
   LimitExceededError,
   IdempotencyConflictError,
   IdempotencyInFlightError,
+  PaymentBlockedError,
 ];
 
 export function registerPaymentErrorTypes(builder: GatewayBuilder): void {
@@ -51,5 +53,12 @@ export function registerPaymentErrorTypes(builder: GatewayBuilder): void {
   registerErrorType(builder, IdempotencyInFlightError, {
     description: 'The first request with this key is still running (HTTP 409 semantics); retry shortly.',
     fields: (t) => ({ key: t.exposeString('key') }),
+  });
+  registerErrorType(builder, PaymentBlockedError, {
+    description: 'A `payment.beforeAuthorize` handler refused the payment; nothing was written.',
+    fields: (t) => ({
+      score: t.exposeInt('score', { description: '0-100: the highest risk score a handler gave.' }),
+      reasons: t.stringList({ resolve: (e) => [...e.reasons] }),
+    }),
   });
 }

@@ -34,6 +34,21 @@ function pastTense(operation: string): string {
   return forms[operation] ?? `moved by ${operation}`;
 }
 
+/**
+ * A `payment.beforeAuthorize` handler refused the payment. Nothing was written, so the
+ * Idempotency-Key stays free and a retry asks the handlers again.
+ */
+export class PaymentBlockedError extends GatewayError {
+  readonly score: number;
+  readonly reasons: readonly string[];
+
+  constructor(verdict: { score: number; reasons: readonly string[] }) {
+    super('PAYMENT_BLOCKED', 'The payment was refused before authorization');
+    this.score = verdict.score;
+    this.reasons = verdict.reasons;
+  }
+}
+
 /** The Idempotency-Key was first used for a different request (HTTP 422 semantics). */
 export class IdempotencyConflictError extends GatewayError {
   readonly key: string;

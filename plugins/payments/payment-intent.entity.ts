@@ -4,6 +4,7 @@ import { Merchant } from '../../core/plugin-api.ts';
 import { Customer } from './customer.entity.ts';
 import { LedgerAccount } from './ledger/ledger-account.entity.ts';
 import { LedgerHold } from './ledger/ledger-hold.entity.ts';
+import type { PaymentReview } from './payment-review.ts';
 import { ACTION_TYPES, CAPTURE_METHODS, PAYMENT_STATUSES } from './payment-status.ts';
 
 export interface MetadataEntry {
@@ -50,6 +51,8 @@ const PaymentIntentSchema = defineEntity({
     authorizationExpiresAt: p.datetime().nullable(),
     description: p.string().length(500).nullable(),
     metadata: p.json<MetadataEntry[]>(),
+    /** Set when a `payment.beforeAuthorize` handler held the payment for a person's review. */
+    review: p.json<PaymentReview>().nullable(),
     createdAt: p.datetime().onCreate(() => new Date()),
     updatedAt: p
       .datetime()

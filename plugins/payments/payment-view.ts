@@ -20,6 +20,7 @@ export type PaymentView = Pick<
   | 'refundedAmount'
   | 'description'
   | 'metadata'
+  | 'review'
   | 'declineReason'
   | 'declineMessage'
   | 'actionType'

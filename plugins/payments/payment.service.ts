@@ -11,7 +11,7 @@ import { OperationSettler } from './operation-settler.ts';
 import type { PayFromAccountBatcher } from './pay-from-account-batcher.ts';
 import { PayFromAccountPath } from './pay-from-account-path.ts';
 import type { PaymentAccounts } from './payment-accounts.ts';
-import { PaymentAuthorizationGate } from './payment-authorization-gate.ts';
+import { type BeforeAuthorizeRunner, PaymentAuthorizationGate } from './payment-authorization-gate.ts';
 import { expirePayment } from './payment-expirer.ts';
 import type { PaymentIntent } from './payment-intent.entity.ts';
 import type { PaymentOperation } from './payment-operation.entity.ts';
@@ -30,6 +30,8 @@ export interface PaymentServiceDeps {
   payFromAccount: PayFromAccountBatcher;
   /** Minor units by currency from which a payment needs the caller's step-up. */
   stepUpAtOrAbove: ReadonlyMap<string, bigint>;
+  /** The `payment.beforeAuthorize` hook, asked about every new payment. */
+  beforeAuthorize: BeforeAuthorizeRunner;
 }
 
 /**
@@ -51,7 +53,7 @@ export class PaymentService {
   constructor(deps: PaymentServiceDeps) {
     const { methods, ledger, idempotency, transitions, methodTimeoutMs } = deps;
     this.#deps = deps;
-    this.#gate = new PaymentAuthorizationGate(deps.stepUpAtOrAbove);
+    this.#gate = new PaymentAuthorizationGate(deps.stepUpAtOrAbove, deps.beforeAuthorize);
     this.#fromAccount = new PayFromAccountPath(deps.payFromAccount);
     this.#newPayments = new NewPaymentStarter(deps.accounts, methodTimeoutMs);
     // An approval learned after the call (a late answer, the janitor) starts its capture as a follow-up.
@@ -83,18 +85,21 @@ export class PaymentService {
     const { merchantId } = ctx.principal;
     const method = validateCreatePayment(this.#deps.methods, command);
     // Before anything is written or any money moves, whichever path the payment takes next.
-    const authorizing = this.#gate.beforeAuthorize(ctx, command);
-    if (authorizing) await authorizing;
+    const authorizing = this.#gate.beforeAuthorize(ctx, merchantId, command);
+    const review = authorizing ? await authorizing : undefined;
+    // The key is bound to the request as asked: a retry whose verdict differs is the same request.
     const idem = this.#deps.idempotency.request(
       ctx,
       payee ? 'topUp' : 'createPayment',
       { ...command, payee: payee?.accountId },
       idempotencyKey,
     );
-    const paid = await this.#fromAccount.pay(ctx, merchantId, method, command, idem, payee);
+    // Held for review: authorized only, so the one-round-trip path (automatic captures) passes it on.
+    const taken: CreatePaymentCommand = review ? { ...command, captureMethod: 'manual' } : command;
+    const paid = await this.#fromAccount.pay(ctx, merchantId, method, taken, idem, payee);
     if (paid) return paid;
     return this.#runner.run(ctx, idem, (tx) =>
-      this.#newPayments.start(tx, merchantId, method, command, payee),
+      this.#newPayments.start(tx, merchantId, method, taken, payee, review),
     );
   }
 

@@ -32,6 +32,7 @@ export const paymentsDataMap: DataMap = {
     authorizationExpiresAt: technical('release unused holds'),
     description: paymentRecord('what was paid for'),
     metadata: paymentRecord('the merchant’s own references'),
+    review: paymentRecord('hold a risky payment for a person, and audit their decision'),
     createdAt: paymentRecord('when'),
     updatedAt: technical('audit'),
   },

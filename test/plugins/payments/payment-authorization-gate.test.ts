@@ -1,9 +1,21 @@
 import { expect, test, vi } from 'vitest';
 import type { RequestContext } from '../../../core/context.ts';
 import type { CreatePaymentCommand } from '../../../plugins/payments/create-payment-command.ts';
-import { PaymentAuthorizationGate } from '../../../plugins/payments/payment-authorization-gate.ts';
+import {
+  type BeforeAuthorizeRunner,
+  PaymentAuthorizationGate,
+} from '../../../plugins/payments/payment-authorization-gate.ts';
 
-const gate = new PaymentAuthorizationGate(new Map([['KRW', 100_000n]]));
+// No plugin handles payment.beforeAuthorize: the gate must never run it.
+const unhandled = {
+  name: 'payment.beforeAuthorize',
+  handled: false,
+  run: () => {
+    throw new Error('run although no plugin handles the hook');
+  },
+} as BeforeAuthorizeRunner;
+const gate = new PaymentAuthorizationGate(new Map([['KRW', 100_000n]]), unhandled);
+const MERCHANT = '00000000-0000-4000-8000-00000000000a';
 const command = (amount: bigint, currency: string): CreatePaymentCommand => ({
   customerId: '00000000-0000-4000-8000-000000000000',
   method: 'wallet',
@@ -19,13 +31,13 @@ const context = () => {
 test('below the threshold, or in a currency without one, the gate gives nothing to wait for', () => {
   const { require, ctx } = context();
   // Undefined, not a resolved promise: the one-round-trip path neither allocates nor yields here.
-  expect(gate.beforeAuthorize(ctx, command(99_999n, 'KRW'))).toBeUndefined();
-  expect(gate.beforeAuthorize(ctx, command(10_000_000n, 'USD'))).toBeUndefined();
+  expect(gate.beforeAuthorize(ctx, MERCHANT, command(99_999n, 'KRW'))).toBeUndefined();
+  expect(gate.beforeAuthorize(ctx, MERCHANT, command(10_000_000n, 'USD'))).toBeUndefined();
   expect(require).not.toHaveBeenCalled();
 });
 
 test('at or above the threshold the caller is asked for a step-up for payment.create', async () => {
   const { require, ctx } = context();
-  await gate.beforeAuthorize(ctx, command(100_000n, 'KRW'));
+  await gate.beforeAuthorize(ctx, MERCHANT, command(100_000n, 'KRW'));
   expect(require).toHaveBeenCalledWith(ctx, 'payment.create');
 });
