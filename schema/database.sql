@@ -365,6 +365,7 @@ CREATE TABLE public.payment_intent (
     metadata jsonb NOT NULL,
     created_at timestamp with time zone NOT NULL,
     updated_at timestamp with time zone NOT NULL,
+    review jsonb,
     CONSTRAINT payment_intent_pkey PRIMARY KEY (id),
     CONSTRAINT payment_intent_action_type_check CHECK ((action_type = ANY (ARRAY['otp'::text, 'three_ds'::text]))),
     CONSTRAINT payment_intent_amounts_check CHECK (((amount > 0) AND (authorized_amount >= 0) AND (authorized_amount <= amount) AND (captured_amount >= 0) AND (captured_amount <= authorized_amount) AND (refunded_amount >= 0) AND (refunded_amount <= captured_amount))),

@@ -33,6 +33,7 @@ import { PaymentAccounts } from './payment-accounts.ts';
 import { PaymentIntentSchema } from './payment-intent.entity.ts';
 import { PaymentJanitor } from './payment-janitor.ts';
 import { PaymentOperationSchema } from './payment-operation.entity.ts';
+import { registerPaymentReviewSchema } from './payment-review.schema.ts';
 import { PaymentTransitions } from './payment-transitions.ts';
 import { registerPaymentsSchema } from './payments.schema.ts';
 import { paymentsDataMap } from './payments-data-map.ts';
@@ -137,6 +138,7 @@ export const paymentsPlugin = definePlugin({
       schema: (builder) => {
         registerCustomerSchema(builder, customers);
         registerPaymentsSchema(builder, intents, janitor);
+        registerPaymentReviewSchema(builder, intents);
         registerMeteringSchema(builder, metering);
         registerSettlementSchema(builder, settlement);
         registerLedgerSchema(builder);

@@ -1,4 +1,4 @@
-import type { MerchantContext, Money, RequestContext } from '../../core/plugin-api.ts';
+import type { MerchantContext, Money, OperatorContext, RequestContext } from '../../core/plugin-api.ts';
 import { type CreatePaymentCommand, type Payee, validateCreatePayment } from './create-payment-command.ts';
 import { ExternalOutcomeRecorder } from './external-outcome-recorder.ts';
 import { FollowUpOperations } from './follow-up-operations.ts';
@@ -17,6 +17,7 @@ import type { PaymentIntent } from './payment-intent.entity.ts';
 import type { PaymentOperation } from './payment-operation.entity.ts';
 import { PaymentOperationRunner } from './payment-operation-runner.ts';
 import { readOperations, readPayment } from './payment-reader.ts';
+import { PaymentReviewDecider } from './payment-review-decider.ts';
 import type { PaymentTransitions } from './payment-transitions.ts';
 import type { PaymentView } from './payment-view.ts';
 
@@ -49,6 +50,7 @@ export class PaymentService {
   readonly #runner: PaymentOperationRunner;
   readonly #settler: OperationSettler;
   readonly #followUps: FollowUpOperations;
+  readonly #reviews: PaymentReviewDecider;
 
   constructor(deps: PaymentServiceDeps) {
     const { methods, ledger, idempotency, transitions, methodTimeoutMs } = deps;
@@ -70,6 +72,7 @@ export class PaymentService {
       runner: this.#runner,
       settler: this.#settler,
     });
+    this.#reviews = new PaymentReviewDecider(this.#followUps);
   }
 
   get methods(): PaymentMethodRegistry {
@@ -123,6 +126,11 @@ export class PaymentService {
 
   refundPayment(ctx: RequestContext, paymentId: string, amount: Money | null, key?: string | null) {
     return this.#followUps.refund(ctx, paymentId, amount, key);
+  }
+
+  /** A person's decision on a payment a `payment.beforeAuthorize` handler held for review. */
+  decideReview(ctx: OperatorContext | MerchantContext, paymentId: string, approve: boolean, reason: string) {
+    return this.#reviews.decide(ctx, paymentId, approve, reason);
   }
 
   getPayment(ctx: RequestContext, id: string): Promise<PaymentIntent> {
