@@ -1,5 +1,6 @@
 import { expect, test, vi } from 'vitest';
 import type { RequestContext } from '../../../core/context.ts';
+import type { CombinedVerdict } from '../../../plugins/payments/before-authorize.ts';
 import type { CreatePaymentCommand } from '../../../plugins/payments/create-payment-command.ts';
 import {
   type BeforeAuthorizeRunner,
@@ -25,7 +26,10 @@ const command = (amount: bigint, currency: string): CreatePaymentCommand => ({
 });
 const context = () => {
   const require = vi.fn(() => Promise.resolve());
-  return { require, ctx: { services: { stepUp: { require } } } as unknown as RequestContext };
+  return {
+    require,
+    ctx: { services: { stepUp: { require } }, log: { info: vi.fn() } } as unknown as RequestContext,
+  };
 };
 
 test('below the threshold, or in a currency without one, the gate gives nothing to wait for', () => {
@@ -40,4 +44,45 @@ test('at or above the threshold the caller is asked for a step-up for payment.cr
   const { require, ctx } = context();
   await gate.beforeAuthorize(ctx, MERCHANT, command(100_000n, 'KRW'));
   expect(require).toHaveBeenCalledWith(ctx, 'payment.create');
+});
+
+const answering = (verdict: Omit<CombinedVerdict, 'by'>) =>
+  ({
+    name: 'payment.beforeAuthorize',
+    handled: true,
+    run: vi.fn(() => Promise.resolve({ ...verdict, by: [] })),
+  }) as unknown as BeforeAuthorizeRunner;
+
+test('with a handler, a block rejects with its score and reasons', async () => {
+  const { ctx } = context();
+  const blocking = new PaymentAuthorizationGate(
+    new Map(),
+    answering({ decision: 'block', score: 80, reasons: ['too fast'] }),
+  );
+  await expect(blocking.beforeAuthorize(ctx, MERCHANT, command(10n, 'KRW'))).rejects.toMatchObject({
+    code: 'PAYMENT_BLOCKED',
+    score: 80,
+    reasons: ['too fast'],
+  });
+});
+
+test('a challenge over the threshold asks for the step-up once; a review answers what to hold', async () => {
+  const { require, ctx } = context();
+  const challenging = new PaymentAuthorizationGate(
+    new Map([['KRW', 100n]]),
+    answering({ decision: 'challenge', score: 20, reasons: ['new'] }),
+  );
+  expect(await challenging.beforeAuthorize(ctx, MERCHANT, command(100n, 'KRW'))).toBeUndefined();
+  expect(require).toHaveBeenCalledTimes(1);
+
+  const reviewing = new PaymentAuthorizationGate(
+    new Map(),
+    answering({ decision: 'review', score: 50, reasons: ['odd'] }),
+  );
+  expect(await reviewing.beforeAuthorize(ctx, MERCHANT, command(10n, 'KRW'))).toEqual({
+    status: 'pending',
+    score: 50,
+    reasons: ['odd'],
+    captureOnApproval: true,
+  });
 });
