@@ -24,7 +24,12 @@ export {
   type PrincipalOf,
   visibleMerchants,
 } from './auth/principal.ts';
-export type { StepUpFactor, StepUpGrantView } from './auth/step-up.ts';
+export {
+  type StepUpChallenge,
+  type StepUpFactor,
+  type StepUpGrantView,
+  StepUpRequiredError,
+} from './auth/step-up.ts';
 export { merchantFilter } from './auth/tenancy.ts';
 export { BootError } from './boot-error.ts';
 // Requests, principals and tenancy

@@ -1,5 +1,4 @@
-import { GraphQLError } from 'graphql';
-import type { HookRunner, RequestContext } from '../../core/plugin-api.ts';
+import { type HookRunner, type RequestContext, StepUpRequiredError } from '../../core/plugin-api.ts';
 import type { CombinedVerdict } from './before-authorize.ts';
 import type { CreatePaymentCommand } from './create-payment-command.ts';
 import { PaymentBlockedError } from './payment-errors.ts';
@@ -106,14 +105,6 @@ export class PaymentAuthorizationGate {
     // Throws STEP_UP_REQUIRED (`enrolled: true`) for a caller with a factor to prove.
     await stepUp.require(ctx, STEP_UP_ACTION);
     ctx.log.info({ action: STEP_UP_ACTION, enrolled: false }, 'step-up required by payment.beforeAuthorize');
-    throw new GraphQLError(
-      `"${STEP_UP_ACTION}" needs a second factor: enroll one and verify it, then retry`,
-      {
-        extensions: {
-          code: 'STEP_UP_REQUIRED',
-          stepUp: { action: STEP_UP_ACTION, factors: stepUp.factors, enrolled: false },
-        },
-      },
-    );
+    throw new StepUpRequiredError({ action: STEP_UP_ACTION, factors: stepUp.factors, enrolled: false });
   }
 }
