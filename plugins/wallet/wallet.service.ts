@@ -78,12 +78,15 @@ export class WalletService {
   ): Promise<Wallet[]> {
     const filter = merchantFilter(ctx.principal);
     if (customerId && !isUuid(customerId)) return Promise.resolve([]);
-    const self =
-      ctx.principal.kind === 'customer' ? { customer: { externalRef: ctx.principal.customerRef } } : {};
-    const byCustomer = customerId ? { customer: customerId } : {};
+    // One condition on the customer, so the argument narrows a customer session's own
+    // restriction and can never replace it (spreading two `customer` keys let the last one win).
+    const customer = {
+      ...(ctx.principal.kind === 'customer' ? { externalRef: ctx.principal.customerRef } : {}),
+      ...(customerId ? { id: customerId } : {}),
+    };
     return ctx.em.find(
       Wallet,
-      { ...filter, ...self, ...byCustomer },
+      { ...filter, customer },
       { orderBy: { createdAt: 'asc', id: 'asc' }, limit, offset },
     );
   }
