@@ -1,3 +1,5 @@
+import { type AuthenticatedPrincipal, type Principal, visibleMerchants } from './principal.ts';
+
 type MerchantFilter = { merchant?: { $in: string[] } };
 
 /**
@@ -13,5 +15,3 @@ export function merchantFilter(principal: Principal): MerchantFilter | null {
   const visible = visibleMerchants(principal);
   return visible === '*' ? {} : { merchant: { $in: [...visible] } };
 }
-
-import { type AuthenticatedPrincipal, type Principal, visibleMerchants } from './principal.ts';

@@ -1,3 +1,4 @@
+import { personal, technical } from '../db/data-map.ts';
 import { definePlugin, type InstalledPlugin } from '../plugin.ts';
 import { KERNEL_PLUGINS } from '../registry.ts';
 import { registerEnablementSchema } from './enablement.schema.ts';
@@ -7,9 +8,6 @@ import { PluginSwitchSchema } from './plugin-switch.entity.ts';
 import { PluginSwitchAuditSchema } from './plugin-switch-audit.entity.ts';
 import { Switchboard } from './switchboard.ts';
 import './global-types.ts';
-
-const technical = (purpose: string) =>
-  ({ category: 'technical', purpose, retention: 'while-active' }) as const;
 
 /**
  * The kernel's per-merchant switches, installed right after `auth`. Built for the gateway's
@@ -39,11 +37,7 @@ export function enablementPlugin(installed: readonly InstalledPlugin[]) {
         before: technical('audit'),
         after: technical('audit'),
         // Free text a person wrote, which may name people; kept out of events.
-        reason: {
-          category: 'personal',
-          purpose: 'accountability: why an operator decided',
-          retention: 'while-active',
-        },
+        reason: personal('accountability: why an operator decided', 'while-active'),
         actorKind: technical('accountability: who decided'),
         actorKeyId: technical('accountability: who decided'),
         changedAt: technical('audit'),

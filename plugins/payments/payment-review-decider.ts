@@ -11,9 +11,7 @@ import type { FollowUpOperations } from './follow-up-operations.ts';
 import { InvalidTransitionError } from './payment-errors.ts';
 import { PaymentIntent } from './payment-intent.entity.ts';
 import type { PaymentReview } from './payment-review.ts';
-
-/** Statuses a declined payment's authorization is voided from (payment-state-machine's `void`). */
-const VOIDABLE = new Set(['requires_action', 'authorized', 'partially_captured']);
+import { canStart } from './payment-state-machine.ts';
 
 /**
  * A person's decision on a payment held for review: recorded first (who, when, why), in its
@@ -41,15 +39,13 @@ export class PaymentReviewDecider {
       throw new ValidationError('reason', 'reason must be 1 to 500 characters');
     }
     const decided = await ctx.em.fork().transactional(async (tx) => {
-      const filter = merchantFilter(ctx.principal);
-      const payment =
-        filter && isUuid(paymentId)
-          ? await tx.findOne(
-              PaymentIntent,
-              { id: paymentId, ...filter },
-              { lockMode: LockMode.PESSIMISTIC_WRITE },
-            )
-          : null;
+      const payment = isUuid(paymentId)
+        ? await tx.findOne(
+            PaymentIntent,
+            { id: paymentId, ...merchantFilter(ctx.principal) },
+            { lockMode: LockMode.PESSIMISTIC_WRITE },
+          )
+        : null;
       if (!payment) throw new NotFoundError('Payment', paymentId);
       if (payment.review?.status !== 'pending') {
         throw new InvalidTransitionError(payment.status, 'review', 'The payment is not awaiting review');
@@ -68,7 +64,7 @@ export class PaymentReviewDecider {
     if (approve && decided.review?.captureOnApproval && decided.status === 'authorized') {
       return this.#followUps.capture(ctx, paymentId, null, false);
     }
-    if (!approve && VOIDABLE.has(decided.status)) return this.#followUps.void(ctx, paymentId);
+    if (!approve && canStart('void', decided.status)) return this.#followUps.void(ctx, paymentId);
     return decided;
   }
 }
