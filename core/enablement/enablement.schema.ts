@@ -96,11 +96,10 @@ export function registerEnablementSchema(builder: GatewayBuilder, enablement: En
   }));
 
   builder.mutationField('setPluginEnabled', (t) =>
-    t.field({
+    t.withAuth({ $all: { operator: true, stepUp: 'plugin.enable' } }).field({
       type: Switch,
       description:
         'Turns a per-merchant plugin on or off for one merchant, at once in every gateway process. Audited; needs a fresh step-up.',
-      authScopes: { $all: { operator: true, stepUp: 'plugin.enable' } },
       args: {
         merchantId: t.arg.id({ required: true }),
         plugin: t.arg.string({ required: true }),

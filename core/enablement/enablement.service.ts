@@ -3,7 +3,7 @@ import type { ResolveCursorConnectionArgs } from '@pothos/plugin-relay';
 import { NotFoundError, ValidationError } from '../../schema/errors.ts';
 import { Merchant } from '../auth/merchant.entity.ts';
 import { canSeeMerchant } from '../auth/principal.ts';
-import type { RequestContext } from '../context.ts';
+import type { OperatorContext, RequestContext } from '../context.ts';
 import type { HookRunner } from '../hooks.ts';
 import type { Logger } from '../logging.ts';
 import { isUuid } from '../uuid.ts';
@@ -65,7 +65,7 @@ export class EnablementService {
    * merchant (a later change of the plugin's default no longer applies to it) and belongs in the
    * audit. Commits its own transaction, after which this process applies the change at once.
    */
-  async setEnabled(ctx: RequestContext, input: SetPluginEnabled): Promise<PluginSwitchView> {
+  async setEnabled(ctx: OperatorContext, input: SetPluginEnabled): Promise<PluginSwitchView> {
     const defaultEnabled = this.#board.defaultOf(input.plugin);
     if (defaultEnabled === undefined) {
       throw new ValidationError(
@@ -78,7 +78,6 @@ export class EnablementService {
     const reason = input.reason.trim();
     if (reason.length === 0 || reason.length > MAX_REASON_LENGTH)
       throw new ValidationError('reason', `reason must be 1 to ${MAX_REASON_LENGTH} characters`);
-    if (ctx.principal.kind !== 'operator') throw new Error('unreachable: scope-auth admits operators only');
     if (!isUuid(input.merchantId)) throw new NotFoundError('Merchant', input.merchantId);
     if (ctx.em.isInTransaction())
       throw new Error('setEnabled commits its own transaction: call it outside one');
