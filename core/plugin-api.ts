@@ -43,10 +43,14 @@ export type {
 } from './context.ts';
 export type { SecretBox } from './crypto/secret-box.ts';
 export {
+  type CrossBorderTransfer,
   credential,
   type DataCategory,
   type DataMap,
+  type DataSource,
   type FieldClassification,
+  type LegalBasis,
+  type PersonalProcessing,
   paymentRecord,
   personal,
   type Retention,

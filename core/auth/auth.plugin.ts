@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { credential, technical } from '../db/data-map.ts';
+import { credential, personal, technical } from '../db/data-map.ts';
 import { definePlugin } from '../plugin.ts';
 import { ApiKeySchema } from './api-key.entity.ts';
 import { registerAuthSchema } from './auth.schema.ts';
@@ -78,7 +78,11 @@ export const authPlugin = definePlugin({
       id: technical('identify the session'),
       tokenHash: credential('authenticate the caller'),
       merchant: technical('scope the session to a tenant'),
-      customerRef: { category: 'personal', purpose: 'act for the end user', retention: 'P30D' },
+      customerRef: personal('act for the end user', {
+        retention: 'P30D',
+        basis: 'contract',
+        source: 'provided',
+      }),
       createdAt: technical('audit'),
       expiresAt: technical('refuse expired sessions'),
       revokedAt: technical('refuse revoked sessions'),

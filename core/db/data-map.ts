@@ -21,11 +21,52 @@ export type DataCategory =
 /** `P<n>Y` / `P<n>M` / `P<n>D` (ISO 8601), or a lifecycle rule. */
 export type Retention = `P${number}${'Y' | 'M' | 'D'}` | 'while-active' | 'until-revoked' | 'legal-hold';
 
+/** Why the law lets us process a personal field (GDPR Art. 6(1); PIPA Art. 15(1); CPRA's business purposes). */
+export type LegalBasis =
+  | 'contract'
+  | 'legal-obligation'
+  | 'consent'
+  | 'legitimate-interest'
+  | 'vital-interest'
+  | 'public-task';
+
+/**
+ * Where a personal value comes from. Portability (GDPR Art. 20) covers only what the subject
+ * provided or what was observed from their use; inferred and derived data stay out of it.
+ */
+export type DataSource = 'provided' | 'observed' | 'inferred' | 'derived';
+
+/** A transfer of the field out of the country where the gateway runs, with its safeguard (GDPR Ch. V; PIPA Art. 28-8). */
+export interface CrossBorderTransfer {
+  /** Who receives it abroad, in words (`the card network`). */
+  to: string;
+  /** ISO 3166-1 countries, or `any` when the recipient chooses. */
+  countries: readonly string[];
+  /** The legal ground: `adequacy decision`, `standard contractual clauses`, `consent`... */
+  safeguard: string;
+}
+
 export interface FieldClassification {
   category: DataCategory;
+  /** What the field is for, in words. */
   purpose: string;
   retention: Retention;
+  /** Required for personal and sensitive fields: boot refuses one without it. */
+  basis?: LegalBasis;
+  /** Required for personal and sensitive fields. */
+  source?: DataSource;
+  /**
+   * Who outside the gateway receives the field, in words (`the merchant through the API`,
+   * `partners through events and webhooks`, `the carrier`). Absent: nobody.
+   */
+  recipients?: readonly string[];
+  /** Absent: the field does not leave the country where the gateway runs. */
+  crossBorder?: readonly CrossBorderTransfer[];
 }
+
+/** Personal data in the sense of GDPR Art. 4(1): it identifies or describes a natural person. */
+export const isPersonal = (field: FieldClassification): boolean =>
+  field.category === 'personal' || field.category === 'sensitive';
 
 /** Entity name -> stored field -> classification. */
 export type DataMap = Record<string, Record<string, FieldClassification>>;
@@ -62,6 +103,17 @@ export function assertDataMapCovers(
         problem: `entity ${entity} stores ${missing.map((f) => `"${f}"`).join(', ')} without a data map entry`,
         fix: `add dataMap.${entity}.${missing[0]} = { category, purpose, retention } to the plugin definition`,
       });
+    }
+    for (const [field, classification] of Object.entries(classified)) {
+      if (!isPersonal(classification)) continue;
+      const lacking = (['basis', 'source'] as const).filter((key) => classification[key] === undefined);
+      if (lacking.length > 0) {
+        throw new BootError({
+          plugin,
+          problem: `dataMap.${entity}.${field} is personal data without a ${lacking.join(' or a ')}`,
+          fix: `classify it with personal(purpose, { retention, basis, source }) (basis: contract, legal-obligation, consent, legitimate-interest...; source: provided, observed, inferred or derived)`,
+        });
+      }
     }
     const stale = Object.keys(classified).filter((field) => !stored.includes(field));
     if (stale.length > 0) {
@@ -104,9 +156,18 @@ export const paymentRecord = (purpose: string, retention: Retention = 'P5Y'): Fi
   retention,
 });
 
-/** About a natural person: the retention is always a decision, so it has no default. */
-export const personal = (purpose: string, retention: Retention): FieldClassification => ({
+/** How a personal field is processed: each part is a decision, so none has a default. */
+export interface PersonalProcessing {
+  retention: Retention;
+  basis: LegalBasis;
+  source: DataSource;
+  recipients?: readonly string[];
+  crossBorder?: readonly CrossBorderTransfer[];
+}
+
+/** About a natural person: its retention, legal basis and source are always a decision. */
+export const personal = (purpose: string, processing: PersonalProcessing): FieldClassification => ({
   category: 'personal',
   purpose,
-  retention,
+  ...processing,
 });

@@ -37,7 +37,11 @@ export function enablementPlugin(installed: readonly InstalledPlugin[]) {
         before: technical('audit'),
         after: technical('audit'),
         // Free text a person wrote, which may name people; kept out of events.
-        reason: personal('accountability: why an operator decided', 'while-active'),
+        reason: personal('accountability: why an operator decided', {
+          retention: 'while-active',
+          basis: 'legal-obligation',
+          source: 'provided',
+        }),
         actorKind: technical('accountability: who decided'),
         actorKeyId: technical('accountability: who decided'),
         changedAt: technical('audit'),

@@ -63,9 +63,22 @@ export const carrierBillingPlugin = definePlugin({
     },
     CarrierSubscriber: {
       id: technical('identify the phone line'),
-      phoneIndex: personal('find the line by phone number without storing it in clear', 'P5Y'),
-      phoneSealed: personal('text codes to the phone and bill it (encrypted)', 'P5Y'),
-      carrier: personal('bill the line through its carrier', 'P5Y'),
+      phoneIndex: personal('find the line by phone number without storing it in clear', {
+        retention: 'P5Y',
+        basis: 'contract',
+        source: 'derived',
+      }),
+      phoneSealed: personal('text codes to the phone and bill it (encrypted)', {
+        retention: 'P5Y',
+        basis: 'contract',
+        source: 'provided',
+        recipients: ['the carrier, to text codes and bill the line'],
+      }),
+      carrier: personal('bill the line through its carrier', {
+        retention: 'P5Y',
+        basis: 'contract',
+        source: 'observed',
+      }),
       createdAt: technical('audit'),
       updatedAt: technical('audit'),
     },
@@ -73,7 +86,11 @@ export const carrierBillingPlugin = definePlugin({
       id: technical('identify the verification'),
       subscriber: technical('the phone being verified'),
       merchant: technical('scope the verification to a tenant'),
-      customerRef: personal('link the phone to the end user', 'P5Y'),
+      customerRef: personal('link the phone to the end user', {
+        retention: 'P5Y',
+        basis: 'contract',
+        source: 'provided',
+      }),
       codeHash: credential('confirm the phone holder', 'P1D'),
       attempts: technical('limit code guesses'),
       expiresAt: technical('expire codes'),
@@ -84,8 +101,16 @@ export const carrierBillingPlugin = definePlugin({
       id: technical('identify the source'),
       subscriber: technical('the phone line billed'),
       merchant: technical('scope the source to a tenant'),
-      customerRef: personal('link the phone to the end user', 'P5Y'),
-      carrier: personal('bill the line through its carrier', 'P5Y'),
+      customerRef: personal('link the phone to the end user', {
+        retention: 'P5Y',
+        basis: 'contract',
+        source: 'provided',
+      }),
+      carrier: personal('bill the line through its carrier', {
+        retention: 'P5Y',
+        basis: 'contract',
+        source: 'observed',
+      }),
       createdAt: technical('audit'),
     },
     CarrierCharge: {

@@ -2,8 +2,17 @@ export const paymentsDataMap: DataMap = {
   Customer: {
     id: technical('identify the payer'),
     merchant: technical('scope to a tenant'),
-    externalRef: personal('link the payer to the merchant’s own account', 'P5Y'),
-    jurisdiction: personal('apply the payer’s data protection law', 'P5Y'),
+    externalRef: personal('link the payer to the merchant’s own account', {
+      retention: 'P5Y',
+      basis: 'contract',
+      source: 'provided',
+      recipients: ['the merchant, through the API'],
+    }),
+    jurisdiction: personal('apply the payer’s data protection law', {
+      retention: 'P5Y',
+      basis: 'legal-obligation',
+      source: 'provided',
+    }),
     createdAt: technical('audit'),
   },
   PaymentIntent: {
@@ -25,7 +34,12 @@ export const paymentsDataMap: DataMap = {
     declineReason: paymentRecord('why it was declined'),
     declineMessage: paymentRecord('why it was declined'),
     actionType: technical('the step the payer must take'),
-    actionHint: personal('tell the payer where the code went (masked)', 'P5Y'),
+    actionHint: personal('tell the payer where the code went (masked)', {
+      retention: 'P5Y',
+      basis: 'contract',
+      source: 'derived',
+      recipients: ['the merchant, through the API'],
+    }),
     actionExpiresAt: technical('expire abandoned actions'),
     methodReference: paymentRecord('match the method’s records'),
     hold: paymentRecord('the reserved funds'),

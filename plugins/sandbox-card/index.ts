@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { definePlugin, paymentRecord, technical } from '../../core/plugin-api.ts';
+import { definePlugin, paymentRecord, personal, technical } from '../../core/plugin-api.ts';
 import { SandboxCardTokenSchema } from './card-token.entity.ts';
 import { Migration0001SandboxCardTables } from './migrations/0001-sandbox-card-tables.ts';
 import { SandboxCardAuthorizationSchema } from './network-authorization.entity.ts';
@@ -32,7 +32,11 @@ export const sandboxCardPlugin = definePlugin({
     SandboxCardToken: {
       id: technical('identify the card token'),
       merchant: technical('scope the token to a tenant'),
-      customerRef: { category: 'personal', purpose: 'link the card to the end user', retention: 'P5Y' },
+      customerRef: personal('link the card to the end user', {
+        retention: 'P5Y',
+        basis: 'contract',
+        source: 'provided',
+      }),
       brand: paymentRecord('show which card paid'),
       last4: paymentRecord('show which card paid'),
       expMonth: paymentRecord('refuse expired cards'),

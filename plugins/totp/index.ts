@@ -1,4 +1,4 @@
-import { credential, definePlugin, technical } from '../../core/plugin-api.ts';
+import { credential, definePlugin, personal, technical } from '../../core/plugin-api.ts';
 import { Migration0001TotpTables } from './migrations/0001-totp-tables.ts';
 import { totpOptions } from './totp.options.ts';
 import { registerTotpSchema } from './totp.schema.ts';
@@ -20,11 +20,11 @@ export const totpPlugin = definePlugin({
       id: technical('identify the factor; binds the sealed secret to its row'),
       apiKey: technical('whose factor: the API key that enrolled it'),
       merchant: technical('whose factor: the tenant of the end user'),
-      customerRef: {
-        category: 'personal',
-        purpose: 'whose factor: the end user who enrolled it',
+      customerRef: personal('whose factor: the end user who enrolled it', {
         retention: 'while-active',
-      },
+        basis: 'contract',
+        source: 'provided',
+      }),
       secretSealed: credential('check one-time codes'),
       lastUsedStep: technical('refuse replayed codes'),
       failedAttempts: technical('slow down guessing'),

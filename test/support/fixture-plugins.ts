@@ -62,7 +62,13 @@ export const mappedThing = definePlugin({
   dataMap: {
     Thing: {
       id: technical,
-      ownerEmail: { category: 'personal', purpose: 'contact the owner', retention: 'while-active' },
+      ownerEmail: {
+        category: 'personal',
+        purpose: 'contact the owner',
+        retention: 'while-active',
+        basis: 'contract',
+        source: 'provided',
+      },
       createdAt: technical,
     },
   },

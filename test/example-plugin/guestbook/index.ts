@@ -20,8 +20,12 @@ export const guestbookPlugin = definePlugin({
     GuestbookEntry: {
       id: technical('identify the entry'),
       merchantId: technical('whose guestbook'),
-      author: personal('show who wrote the message', 'P1Y'),
-      message: personal('show the message', 'P1Y'),
+      author: personal('show who wrote the message', {
+        retention: 'P1Y',
+        basis: 'consent',
+        source: 'provided',
+      }),
+      message: personal('show the message', { retention: 'P1Y', basis: 'consent', source: 'provided' }),
       createdAt: technical('order entries'),
     },
   },
