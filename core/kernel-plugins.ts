@@ -6,5 +6,8 @@ import { privacyPlugin } from './privacy/privacy.plugin.ts';
 
 /** The kernel's own plugins (named in the registry's KERNEL_PLUGINS), installed before any the operator lists. */
 export function kernelPlugins(config: Pick<GatewayConfig, 'auth' | 'plugins'>): InstalledPlugin[] {
-  return [authPlugin.with(config.auth ?? {}), privacyPlugin, enablementPlugin(config.plugins)];
+  const auth = authPlugin.with(config.auth ?? {});
+  const enablement = enablementPlugin(config.plugins);
+  // The privacy plugin keeps no data of its own; its record of processing covers everyone else's.
+  return [auth, privacyPlugin([auth, enablement, ...config.plugins]), enablement];
 }

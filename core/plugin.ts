@@ -33,7 +33,12 @@ export interface PluginEnablement {
 export interface PluginCommand {
   readonly summary: string;
   /** Runs on a migrated database; the exit code is the process's. */
-  run(io: { em: EntityManager; out(line: string): void }): Promise<number>;
+  run(io: {
+    em: EntityManager;
+    out(line: string): void;
+    /** The command line's `--name value` options the CLI knows (`--format`). */
+    flags: Readonly<Record<string, string | undefined>>;
+  }): Promise<number>;
 }
 
 /** What a plugin contributes, from one closure: per-gateway state is a local of `setup`. */

@@ -54,7 +54,11 @@ async function pluginCommandsUsage(configFile: string): Promise<string> {
 }
 
 /** A command a plugin adds (`ledger verify`), run on the migrated database. */
-async function runPluginCommand(configFile: string, name: string): Promise<number> {
+async function runPluginCommand(
+  configFile: string,
+  name: string,
+  flags: Readonly<Record<string, string | undefined>>,
+): Promise<number> {
   return withGateway(configFile, async (gateway) => {
     const command = gateway.commands.get(name);
     if (!command) {
@@ -64,7 +68,7 @@ async function runPluginCommand(configFile: string, name: string): Promise<numbe
       return 2;
     }
     await gateway.migrate();
-    return command.run({ em: gateway.database.em.fork(), out });
+    return command.run({ em: gateway.database.em.fork(), out, flags });
   });
 }
 
@@ -77,6 +81,7 @@ async function main(argv: string[]): Promise<number> {
       // Each command has its own default file.
       out: { type: 'string' },
       label: { type: 'string', default: 'operator' },
+      format: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -164,7 +169,7 @@ async function main(argv: string[]): Promise<number> {
       out(await pluginCommandsUsage(configFile));
       return 0;
     default:
-      return runPluginCommand(configFile, positionals.join(' '));
+      return runPluginCommand(configFile, positionals.join(' '), { format: values.format });
   }
 }
 

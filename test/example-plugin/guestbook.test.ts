@@ -139,7 +139,11 @@ test('the plugin’s CLI command counts entries per merchant', async () => {
   const command = t.gateway.commands.get('guestbook count');
   expect(command?.summary).toBe('count guestbook entries per merchant');
   const lines: string[] = [];
-  const code = await command!.run({ em: t.gateway.database.em.fork(), out: (line) => lines.push(line) });
+  const code = await command!.run({
+    em: t.gateway.database.em.fork(),
+    out: (line) => lines.push(line),
+    flags: {},
+  });
   expect(code).toBe(0);
   expect(lines.at(-1)).toMatch(/^\d+ merchant\(s\)$/);
 });

@@ -25,7 +25,7 @@ test('`gateway ledger verify` (a command the payments plugin adds) exits 0 on a 
 
   const lines: string[] = [];
   const verify = t.gateway.commands.get('ledger verify')!;
-  const run = () => verify.run({ em: em(), out: (line) => lines.push(line) });
+  const run = () => verify.run({ em: em(), out: (line) => lines.push(line), flags: {} });
   expect(await run()).toBe(0);
   expect(lines.join('\n')).toMatch(/checked 2 accounts, 1 journal entries, 2 lines, 0 holds\nok/);
 
