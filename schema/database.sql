@@ -464,6 +464,27 @@ CREATE TABLE public.plugin_switch_audit (
 CREATE INDEX plugin_switch_audit_merchant_id_id_index ON public.plugin_switch_audit USING btree (merchant_id, id);
 CREATE TRIGGER plugin_switch_audit_append_only BEFORE UPDATE ON public.plugin_switch_audit FOR EACH ROW EXECUTE FUNCTION plugin_switch_audit_append_only();
 
+CREATE TABLE public.privacy_index_key (
+    id character varying(20) NOT NULL,
+    sealed_key text NOT NULL,
+    created_at timestamp with time zone NOT NULL,
+    CONSTRAINT privacy_index_key_pkey PRIMARY KEY (id)
+);
+
+CREATE TABLE public.privacy_subject (
+    id uuid NOT NULL,
+    merchant_id uuid NOT NULL,
+    ref_index character varying(64),
+    ref_sealed text,
+    wrapped_key text,
+    created_at timestamp with time zone NOT NULL,
+    shredded_at timestamp with time zone,
+    CONSTRAINT privacy_subject_pkey PRIMARY KEY (id),
+    CONSTRAINT privacy_subject_merchant_id_foreign FOREIGN KEY (merchant_id) REFERENCES merchant(id),
+    CONSTRAINT privacy_subject_shredded_check CHECK (((shredded_at IS NULL) = ((wrapped_key IS NOT NULL) AND (ref_index IS NOT NULL) AND (ref_sealed IS NOT NULL))))
+);
+CREATE UNIQUE INDEX privacy_subject_live_ref_unique ON public.privacy_subject USING btree (merchant_id, ref_index) WHERE (shredded_at IS NULL);
+
 CREATE TABLE public.sandbox_card_authorization (
     id uuid NOT NULL,
     operation_key character varying(255) NOT NULL,

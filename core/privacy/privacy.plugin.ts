@@ -1,9 +1,14 @@
+import { credential, personal, technical } from '../db/data-map.ts';
 import { definePlugin, type InstalledPlugin } from '../plugin.ts';
+import { BlindIndex } from './blind-index.ts';
+import { Migration0001SubjectKeys } from './migrations/0001-subject-keys.ts';
 import { registerPrivacySchema } from './privacy.schema.ts';
 import { type PluginErasure, PrivacyService } from './privacy.service.ts';
+import { PrivacyIndexKeySchema, PrivacySubjectSchema } from './privacy-subject.entity.ts';
 import { recordOfProcessing } from './record-of-processing.ts';
 import { ropaCommand } from './ropa-command.ts';
 import type { SubjectSection } from './subject-hooks.ts';
+import { SubjectKeys } from './subject-keys.ts';
 import './global-types.ts';
 
 /**
@@ -13,10 +18,38 @@ import './global-types.ts';
  * all of them, the kernel's own included).
  */
 export function privacyPlugin(installed: readonly InstalledPlugin[]) {
-  return definePlugin({
+  const privacy = definePlugin({
     name: 'privacy',
     version: '1.0.0',
-    description: 'Data-subject hooks and the record of processing built from every plugin’s data map',
+    description:
+      'Data-subject hooks, per-subject keys and the record of processing built from every plugin’s data map',
+    requires: ['auth'],
+    entities: [PrivacySubjectSchema, PrivacyIndexKeySchema],
+    migrations: [{ name: '0001-subject-keys', class: Migration0001SubjectKeys }],
+    dataMap: {
+      PrivacySubject: {
+        id: technical('the pseudonymous id of a subject'),
+        merchant: technical('whose customer'),
+        refIndex: personal('find the subject by the merchant’s reference without storing it', {
+          retention: 'while-active',
+          basis: 'contract',
+          source: 'derived',
+        }),
+        refSealed: personal('tell the merchant which of its customers the subject is (sealed)', {
+          retention: 'while-active',
+          basis: 'contract',
+          source: 'provided',
+        }),
+        wrappedKey: credential('open what is sealed under the subject’s key; destroyed to erase'),
+        createdAt: technical('audit'),
+        shreddedAt: technical('prove when the subject’s key was destroyed'),
+      },
+      PrivacyIndexKey: {
+        id: technical('name the key'),
+        sealedKey: credential('compute blind indexes'),
+        createdAt: technical('audit'),
+      },
+    },
     setup: (plugin) => {
       // No `merchantOf`: a plugin disabled for a merchant may still hold what it stored while it
       // was enabled, and a subject's export or erasure must reach all of it.
@@ -27,12 +60,15 @@ export function privacyPlugin(installed: readonly InstalledPlugin[]) {
         combine: (answers): readonly PluginErasure[] =>
           answers.map(({ plugin: by, answer }) => ({ plugin: by, ...answer })),
       });
-      const record = recordOfProcessing(installed.map(({ definition }) => definition));
+      const blindIndex = new BlindIndex(plugin.secrets);
+      const keys = new SubjectKeys(plugin.secrets, blindIndex);
+      const record = recordOfProcessing([privacy, ...installed].map(({ definition }) => definition));
       return {
-        services: new PrivacyService(exportRunner, eraseRunner),
+        services: new PrivacyService(exportRunner, eraseRunner, keys, blindIndex),
         schema: (builder) => registerPrivacySchema(builder, record),
         commands: { 'privacy ropa': ropaCommand(record) },
       };
     },
   });
+  return privacy;
 }

@@ -1,6 +1,8 @@
 import type { EntityManager } from '@mikro-orm/core';
 import type { HookRunner } from '../hooks.ts';
+import type { BlindIndex } from './blind-index.ts';
 import type { DataSubject, SubjectErasure, SubjectSection } from './subject-hooks.ts';
+import type { SubjectKeys } from './subject-keys.ts';
 
 /** One plugin's answer to an erasure, with the plugin that gave it. */
 export interface PluginErasure extends SubjectErasure {
@@ -14,13 +16,21 @@ export interface PluginErasure extends SubjectErasure {
 export class PrivacyService {
   readonly #export: HookRunner<'subject.export', readonly SubjectSection[]>;
   readonly #erase: HookRunner<'subject.erase', readonly PluginErasure[]>;
+  /** Per-subject keys: seal a personal value under its subject's key, open it, shred the key. */
+  readonly keys: SubjectKeys;
+  /** Keyed hashes to find a row by a personal value without storing the value. */
+  readonly blindIndex: BlindIndex;
 
   constructor(
     exportRunner: HookRunner<'subject.export', readonly SubjectSection[]>,
     eraseRunner: HookRunner<'subject.erase', readonly PluginErasure[]>,
+    keys: SubjectKeys,
+    blindIndex: BlindIndex,
   ) {
     this.#export = exportRunner;
     this.#erase = eraseRunner;
+    this.keys = keys;
+    this.blindIndex = blindIndex;
   }
 
   /** Every plugin's sections, in plugin dependency order; records are read as the caller iterates. */
