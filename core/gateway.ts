@@ -22,7 +22,10 @@ import { HookBus } from './hooks.ts';
 import { useBodyLimit } from './http/body-limit.ts';
 import { maskUnexpected, useErrorCodes } from './http/error-codes.ts';
 import { GatewayMetrics } from './http/metrics.ts';
+import { useNestingLimit } from './http/nesting-limit.ts';
+import { useRequestJsonErrors } from './http/request-json.ts';
 import { createRouter } from './http/router.ts';
+import { requireUuidIds } from './http/uuid-ids.ts';
 import { attachWebSocket } from './http/websocket.ts';
 import { kernelPlugins } from './kernel-plugins.ts';
 import { createLogger, type Logger } from './logging.ts';
@@ -104,6 +107,7 @@ export async function createGateway(config: GatewayConfig): Promise<Gateway> {
   const fieldGate = new PluginFieldGate(plugins);
   for (const { name, setup } of setups) fieldGate.register(builder, name, () => setup.schema?.(builder));
   const schema = builder.toSchema({ sortSchema: true });
+  requireUuidIds(schema);
   fieldGate.apply(schema, isEnabled);
   assertEveryFieldHasAuthPolicy(schema);
 
@@ -128,6 +132,8 @@ export async function createGateway(config: GatewayConfig): Promise<Gateway> {
     maxRequestBodySize: false,
     plugins: [
       useBodyLimit(config.http?.bodyLimitBytes ?? DEFAULT_BODY_LIMIT),
+      useRequestJsonErrors(),
+      useNestingLimit(),
       useErrorCodes(),
       metrics.yogaPlugin(),
     ],

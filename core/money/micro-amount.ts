@@ -1,4 +1,4 @@
-import { MoneyError } from './money.ts';
+import { inInt64Range, MoneyError } from './money.ts';
 
 /**
  * Metered prices go below one minor unit (0.1 KRW per API call). They are kept exactly as
@@ -15,7 +15,8 @@ export function parseMinorDecimalToMicros(value: string): bigint {
   if (fraction.length > MICRO_DIGITS) {
     throw new MoneyError(`"${value}" has more than ${MICRO_DIGITS} decimal places of a minor unit`);
   }
-  return BigInt(whole! + fraction.padEnd(MICRO_DIGITS, '0'));
+  // Kept in a `bigint` column as micros: at most about 9.2e12 minor units.
+  return inInt64Range(BigInt(whole! + fraction.padEnd(MICRO_DIGITS, '0')), 'a price in micros');
 }
 
 /** Micros as a decimal string of minor units, trailing zeros dropped: 100000n -> "0.1". */

@@ -15,11 +15,23 @@ export function money(amount: bigint, currency: string): Money {
   return { amount, currency };
 }
 
+/** The ledger keeps amounts in PostgreSQL `bigint`: a signed 64-bit integer. */
+export const MAX_AMOUNT = 2n ** 63n - 1n;
+export const MIN_AMOUNT = -(2n ** 63n);
+
+/** `amount`, refused with a MoneyError when the ledger cannot hold it. */
+export function inInt64Range(amount: bigint, what = 'amount'): bigint {
+  if (amount > MAX_AMOUNT || amount < MIN_AMOUNT) {
+    throw new MoneyError(`${what} must be between ${MIN_AMOUNT} and ${MAX_AMOUNT} minor units`);
+  }
+  return amount;
+}
+
 /** Minor units from an integer string ("1234" is USD 12.34): how the API carries amounts. */
 export function parseMinorUnits(value: string, currency: string): Money {
   if (!/^-?\d{1,30}$/.test(value))
     throw new MoneyError(`amount must be an integer number of minor units, got "${value}"`);
-  return money(BigInt(value), currency);
+  return money(inInt64Range(BigInt(value)), currency);
 }
 
 /** A major-unit decimal string ("12.34" USD) to minor units, refusing digits the currency does not have. */
@@ -32,7 +44,7 @@ export function parseDecimal(value: string, currency: string): Money {
     throw new MoneyError(`${currency} has ${exponent} decimal place(s); "${value}" has ${fraction.length}`);
   }
   const minor = BigInt(whole! + fraction.padEnd(exponent, '0'));
-  return money(sign === '-' ? -minor : minor, currency);
+  return money(inInt64Range(sign === '-' ? -minor : minor), currency);
 }
 
 /** Minor units to a major-unit decimal string, exactly: 1234n USD -> "12.34", 1000n KRW -> "1000". */

@@ -185,13 +185,20 @@ test('bad input gets a typed error and changes nothing', async () => {
     [m.merchantId, 'gadget-on', '   ', { __typename: 'ValidationError', field: 'reason' }],
     [m.merchantId, 'gadget-on', 'x'.repeat(501), { __typename: 'ValidationError', field: 'reason' }],
     [crypto.randomUUID(), 'gadget-on', 'why', { __typename: 'NotFoundError', resource: 'Merchant' }],
-    ['not-a-uuid', 'gadget-on', 'why', { __typename: 'NotFoundError', resource: 'Merchant' }],
   ];
   for (const [merchantId, plugin, reason, expected] of cases) {
     expect(await setPluginEnabled(t.operator, merchantId, plugin, false, reason)).toMatchObject(
       expected as object,
     );
   }
+  // An id that is not a UUID is refused at the edge, before any resolver runs (issue 17).
+  const malformed = await t.operator.request(SET_PLUGIN_ENABLED, {
+    m: 'not-a-uuid',
+    p: 'gadget-on',
+    e: false,
+    r: 'why',
+  });
+  expect(malformed.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'm' });
   expect((await setPluginEnabled(t.operator, m.merchantId, 'ping-host', false)).message).toMatch(
     /not switched per merchant/,
   );

@@ -11,7 +11,7 @@ import { MoneyError } from '../../../core/money/money.ts';
 describe('micro-amounts', () => {
   test('parse and format are exact inverses', () => {
     fc.assert(
-      fc.property(fc.bigInt({ min: 0n, max: 10n ** 20n }), (micros) => {
+      fc.property(fc.bigInt({ min: 0n, max: 2n ** 63n - 1n }), (micros) => {
         expect(parseMinorDecimalToMicros(formatMicrosAsMinorDecimal(micros))).toBe(micros);
       }),
     );
@@ -25,6 +25,14 @@ describe('micro-amounts', () => {
         const { minor, remainderMicros } = splitWholeMinorUnits(micros);
         expect(minor * MICROS_PER_MINOR + remainderMicros).toBe(micros);
         expect(remainderMicros).toBeLessThan(MICROS_PER_MINOR);
+      }),
+    );
+  });
+
+  test('a price whose micros a bigint column cannot hold is refused (issue 17)', () => {
+    fc.assert(
+      fc.property(fc.bigInt({ min: 2n ** 63n, max: 10n ** 30n - 1n }), (micros) => {
+        expect(() => parseMinorDecimalToMicros(formatMicrosAsMinorDecimal(micros))).toThrow(MoneyError);
       }),
     );
   });
