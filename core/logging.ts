@@ -1,4 +1,5 @@
 import pino, { type DestinationStream, type Logger } from 'pino';
+import { serializeError } from './logging-errors.ts';
 import { requestScope } from './request-scope.ts';
 
 export type { Logger };
@@ -31,12 +32,31 @@ const SECRET_KEYS = [
 
 const redactPaths = SECRET_KEYS.flatMap((key) => [key, `*.${key}`, `*.*.${key}`]);
 
-export function createLogger(config: LogConfig = {}): Logger {
+export interface LoggerHooks {
+  /**
+   * Called for each line that carries an `err`; returning true drops the line. The gateway
+   * folds the errors of a database outage into one line this way (see DatabaseOutage).
+   */
+  absorb?: (err: unknown, message: string | undefined) => boolean;
+}
+
+export function createLogger(config: LogConfig = {}, hooks: LoggerHooks = {}): Logger {
+  const { absorb } = hooks;
   return pino(
     {
       level: config.level ?? (process.env.LOG_LEVEL as pino.LevelWithSilent | undefined) ?? 'info',
       base: { service: 'gateway' },
       redact: { paths: redactPaths, censor: '[redacted]' },
+      // Errors are logged under `err` (or `error`): database errors without their text.
+      serializers: { err: serializeError, error: serializeError },
+      hooks: {
+        logMethod(args, method) {
+          const [first, message] = args as unknown[];
+          const err = first && typeof first === 'object' ? (first as { err?: unknown }).err : undefined;
+          if (err !== undefined && absorb?.(err, typeof message === 'string' ? message : undefined)) return;
+          return method.apply(this, args);
+        },
+      },
       mixin: () => {
         const scope = requestScope.getStore();
         return scope ? { requestId: scope.requestId } : {};
