@@ -16,6 +16,7 @@ import type { GatewayConfig } from './config.ts';
 import type { RequestContext } from './context.ts';
 import { SecretBox } from './crypto/secret-box.ts';
 import { Database, resolveMasterKey } from './db/database.ts';
+import { DatabaseOutage } from './db/database-outage.ts';
 import { PluginFieldGate } from './enablement/field-gate.ts';
 import type { GatewayServices } from './global-types.ts';
 import { HookBus } from './hooks.ts';
@@ -59,9 +60,11 @@ export interface Gateway {
 
 /** Wires the kernel and the configured plugins into one gateway. Nothing listens until `start`. */
 export async function createGateway(config: GatewayConfig): Promise<Gateway> {
-  const log = createLogger(config.log);
+  let outage: DatabaseOutage | undefined;
+  const log = createLogger(config.log, { absorb: (err, message) => outage?.absorb(err, message) ?? false });
   const plugins = resolvePlugins([...kernelPlugins(config), ...config.plugins]);
   const database = new Database(config.database ?? {}, plugins, log);
+  outage = new DatabaseOutage(log, () => database.isReachable());
   const secrets = new SecretBox(resolveMasterKey(config.database ?? {}, config.secrets?.masterKey));
   const services = { stepUp: new StepUpService() } as GatewayServices;
   const isEnabled = (plugin: string, merchantId: string) => services.enablement.isEnabled(plugin, merchantId);
@@ -226,6 +229,7 @@ export async function createGateway(config: GatewayConfig): Promise<Gateway> {
       server.closeAllConnections();
       await new Promise<void>((resolve) => (server.listening ? server.close(() => resolve()) : resolve()));
       await database.close();
+      outage?.close();
       log.flush?.();
     },
   };
