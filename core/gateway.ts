@@ -58,13 +58,19 @@ export interface Gateway {
   close(): Promise<void>;
 }
 
+function databasePort(url: string | undefined): number | undefined {
+  return url ? Number(new URL(url).port || 5432) : undefined;
+}
+
 /** Wires the kernel and the configured plugins into one gateway. Nothing listens until `start`. */
 export async function createGateway(config: GatewayConfig): Promise<Gateway> {
   let outage: DatabaseOutage | undefined;
   const log = createLogger(config.log, { absorb: (err, message) => outage?.absorb(err, message) ?? false });
   const plugins = resolvePlugins([...kernelPlugins(config), ...config.plugins]);
   const database = new Database(config.database ?? {}, plugins, log);
-  outage = new DatabaseOutage(log, () => database.isReachable());
+  outage = new DatabaseOutage(log, () => database.isReachable(), {
+    port: databasePort(config.database?.url),
+  });
   const secrets = new SecretBox(resolveMasterKey(config.database ?? {}, config.secrets?.masterKey));
   const services = { stepUp: new StepUpService() } as GatewayServices;
   const isEnabled = (plugin: string, merchantId: string) => services.enablement.isEnabled(plugin, merchantId);
@@ -129,7 +135,7 @@ export async function createGateway(config: GatewayConfig): Promise<Gateway> {
     healthCheckEndpoint: '/yoga-health-unused',
     // Unexpected errors are logged once, with their stack, by maskUnexpected.
     logging: false,
-    maskedErrors: { maskError: maskUnexpected(log), isDev: false },
+    maskedErrors: { maskError: maskUnexpected(log, (error) => outage.isOutageError(error)), isDev: false },
     // useBodyLimit enforces the limit; Yoga's own check would pipe every body through a second
     // stream (about 5 % of the gateway's CPU per request, measured in the payments bench).
     maxRequestBodySize: false,

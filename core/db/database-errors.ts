@@ -1,3 +1,5 @@
+import { DriverException } from '@mikro-orm/core';
+
 /**
  * What a database error says about its cause, read from its SQLSTATE and the Node error code
  * (never from its message, which quotes the values that were sent).
@@ -65,11 +67,20 @@ const UNREACHABLE_STATES = /^(08...|57P0[123]|53300)$/;
 const UNREACHABLE_MESSAGES =
   /^(Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|Connection ended unexpectedly)/;
 
-/** The database could not be reached (refused, dropped, shutting down): retrying later can work. */
-export function isDatabaseUnreachable(error: unknown): boolean {
-  return errorChain(error).some((item) => {
+/**
+ * The database could not be reached (refused, dropped, shutting down): retrying later can work.
+ * A socket error counts only when it came through the ORM's driver or from the database's
+ * own port (the LISTEN connections use a bare client): a webhook receiver or Redis refusing a
+ * connection is not a database outage.
+ */
+export function isDatabaseUnreachable(error: unknown, databasePort?: number): boolean {
+  const chain = errorChain(error);
+  const fromDatabase = chain.some(
+    (item) => item instanceof DriverException || (databasePort !== undefined && item.port === databasePort),
+  );
+  return chain.some((item) => {
     const code = typeof item.code === 'string' ? item.code : undefined;
-    if (code && UNREACHABLE_CODES.has(code)) return true;
+    if (fromDatabase && code && UNREACHABLE_CODES.has(code)) return true;
     const state = typeof item.sqlState === 'string' ? item.sqlState : code;
     if (state && UNREACHABLE_STATES.test(state)) return true;
     if (item.constructor?.name === 'ConnectionException') return true;

@@ -16,15 +16,27 @@ export class DatabaseOutage {
   readonly #log: Logger;
   readonly #probe: () => Promise<boolean>;
   readonly #probeIntervalMs: number;
+  readonly #port: number | undefined;
   #since: number | undefined;
   #folded = 0;
   #timer: NodeJS.Timeout | undefined;
   #probing = false;
 
-  constructor(log: Logger, probe: () => Promise<boolean>, probeIntervalMs = 1000) {
+  /** `port`: the database server's, to recognise the LISTEN clients' bare socket errors. */
+  constructor(
+    log: Logger,
+    probe: () => Promise<boolean>,
+    options: { port?: number; probeIntervalMs?: number } = {},
+  ) {
     this.#log = log;
     this.#probe = probe;
-    this.#probeIntervalMs = probeIntervalMs;
+    this.#port = options.port;
+    this.#probeIntervalMs = options.probeIntervalMs ?? 1000;
+  }
+
+  /** Whether `error` is the database being unreachable (see isDatabaseUnreachable). */
+  isOutageError(error: unknown): boolean {
+    return isDatabaseUnreachable(error, this.#port);
   }
 
   get down(): boolean {
@@ -33,7 +45,7 @@ export class DatabaseOutage {
 
   /** For the logger: true when `error` is the database being unreachable, and is folded in. */
   absorb(error: unknown, message: string | undefined): boolean {
-    if (!isDatabaseUnreachable(error)) return false;
+    if (!this.isOutageError(error)) return false;
     if (this.#since !== undefined) {
       this.#folded++;
       return true;

@@ -80,13 +80,13 @@ function clientMistake(original: unknown, at: GraphQLError | undefined): GraphQL
  * database a retryable DATABASE_UNAVAILABLE (HTTP 503), and only the rest is logged with its
  * stack and masked.
  */
-export function maskUnexpected(log: Logger) {
+export function maskUnexpected(log: Logger, isOutage: (error: unknown) => boolean = isDatabaseUnreachable) {
   return (error: unknown, message: string): Error => {
     const at = error instanceof GraphQLError ? error : undefined;
     const original = at?.originalError ?? error;
     const mistake = clientMistake(original, at);
     if (mistake) return mistake;
-    if (isDatabaseUnreachable(original)) {
+    if (isOutage(original)) {
       // Logged once per outage, not per request: the gateway's logger folds these together.
       log.warn({ err: original }, 'request failed: the database is unreachable');
       return answer(at, 'The database is unreachable; retry shortly (with the same idempotency key)', {
