@@ -36,7 +36,13 @@ export type MethodOutcome =
   | { status: 'pending'; reference: string }
   | { status: 'action_required'; reference: string; action: RequiredAction }
   /** The method could not tell (timeout, connection lost mid-call): settled by the janitor. */
-  | { status: 'unknown'; reference?: string; detail: string };
+  | { status: 'unknown'; reference?: string; detail: string }
+  /**
+   * From `status` only: the other side has no record of the operation, so it never arrived (the
+   * gateway stopped before sending it). Nothing happened and nobody declined: the engine records
+   * a failure of its own (an authorization's payment becomes `failed`), never an issuer's answer.
+   */
+  | { status: 'not_received'; message: string; reference?: string };
 
 export type MethodOperation = 'authorize' | 'capture' | 'void' | 'refund';
 
@@ -92,6 +98,10 @@ export interface PaymentMethod {
   capture(call: ReferenceCall): Promise<MethodOutcome>;
   void(call: ReferenceCall): Promise<MethodOutcome>;
   refund(call: ReferenceCall): Promise<MethodOutcome>;
-  /** What became of an operation whose outcome was `unknown` or `pending`. */
+  /**
+   * What became of an operation whose outcome was `unknown` or `pending`, or of a call the
+   * gateway may never have sent (it stopped mid-way): `not_received` when the other side has no
+   * record of it, `unknown` while it cannot tell.
+   */
   status(call: ReferenceCall & { operation: MethodOperation }): Promise<MethodOutcome>;
 }

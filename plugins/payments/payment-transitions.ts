@@ -23,6 +23,9 @@ function declineReasonOf(error: GatewayError): DeclineReason {
   return 'invalid_source';
 }
 
+/** An answer from the other side about an operation it received. */
+type Answer = Exclude<MethodOutcome, { status: 'pending' | 'unknown' | 'not_received' }>;
+
 const truncate = (text: string, length: number) =>
   text.length > length ? `${text.slice(0, length - 1)}…` : text;
 
@@ -49,6 +52,7 @@ export class PaymentTransitions {
     const { outcome } = result;
     if (outcome.status === 'pending' || outcome.status === 'unknown')
       return this.unresolved(payment, op, outcome);
+    if (outcome.status === 'not_received') return this.notReceived(em, payment, op, outcome);
     switch (op.kind) {
       case 'authorize':
       case 'confirm':
@@ -125,6 +129,23 @@ export class PaymentTransitions {
     this.finish(op, 'failed');
   }
 
+  /**
+   * The operation never reached the other side (the gateway stopped before sending it): not a
+   * decline, so no decline reason. An authorization that never happened fails the payment; any
+   * other operation leaves it as it was (a confirm: the action is still open).
+   */
+  private async notReceived(
+    em: EntityManager,
+    payment: PaymentIntent,
+    op: PaymentOperation,
+    outcome: Extract<MethodOutcome, { status: 'not_received' }>,
+  ): Promise<void> {
+    op.message = truncate(outcome.message, 200);
+    if (op.kind === 'authorize') this.move(payment, 'failed', op.kind);
+    else await this.giveBack(em, payment, op);
+    this.finish(op, 'failed');
+  }
+
   /** A capture, void or refund that did not happen: the payment is as it was before it. */
   private async giveBack(em: EntityManager, payment: PaymentIntent, op: PaymentOperation): Promise<void> {
     if (op.kind === 'refund' && op.hold) await this.#ledger.voidHold(em, op.hold.id);
@@ -135,7 +156,7 @@ export class PaymentTransitions {
     em: EntityManager,
     payment: PaymentIntent,
     op: PaymentOperation,
-    outcome: Exclude<MethodOutcome, { status: 'pending' | 'unknown' }>,
+    outcome: Answer,
   ): Promise<void> {
     switch (outcome.status) {
       case 'approved': {
@@ -180,7 +201,7 @@ export class PaymentTransitions {
     em: EntityManager,
     payment: PaymentIntent,
     op: PaymentOperation,
-    outcome: Exclude<MethodOutcome, { status: 'pending' | 'unknown' }>,
+    outcome: Answer,
   ): Promise<void> {
     if (outcome.status !== 'approved') return this.failed(em, payment, op, outcome);
     const kind = payment.purpose === 'top_up' ? 'top_up' : 'payment';
@@ -213,7 +234,7 @@ export class PaymentTransitions {
     em: EntityManager,
     payment: PaymentIntent,
     op: PaymentOperation,
-    outcome: Exclude<MethodOutcome, { status: 'pending' | 'unknown' }>,
+    outcome: Answer,
   ): Promise<void> {
     if (outcome.status !== 'approved') return this.failed(em, payment, op, outcome);
     if (payment.hold) await this.#ledger.voidHold(em, payment.hold.id);
@@ -229,7 +250,7 @@ export class PaymentTransitions {
     em: EntityManager,
     payment: PaymentIntent,
     op: PaymentOperation,
-    outcome: Exclude<MethodOutcome, { status: 'pending' | 'unknown' }>,
+    outcome: Answer,
   ): Promise<void> {
     if (outcome.status !== 'approved') return this.failed(em, payment, op, outcome);
     await this.#ledger.postHold(
@@ -252,7 +273,7 @@ export class PaymentTransitions {
     em: EntityManager,
     payment: PaymentIntent,
     op: PaymentOperation,
-    outcome: Exclude<MethodOutcome, { status: 'pending' | 'unknown' | 'approved' }>,
+    outcome: Exclude<Answer, { status: 'approved' }>,
   ): Promise<void> {
     if (outcome.status === 'declined') {
       op.declineReason = outcome.reason;

@@ -152,7 +152,7 @@ export class SimulatedNetwork<
       );
       return record
         ? this.#options.outcomeOf(record)
-        : { status: 'declined', reason: 'do_not_honor', message: `The ${party} never received this ${noun}` };
+        : { status: 'not_received', message: `The ${party} never received this ${noun}` };
     }
     const operation = await em.findOne(this.#options.operation, {
       operationKey: query.operationKey,
@@ -160,8 +160,7 @@ export class SimulatedNetwork<
     return operation
       ? this.#outcomeOfOperation(operation, query.reference)
       : {
-          status: 'declined',
-          reason: 'do_not_honor',
+          status: 'not_received',
           message: `The ${party} never received this ${query.operation}`,
           reference: query.reference,
         };

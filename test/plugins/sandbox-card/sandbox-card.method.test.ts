@@ -157,9 +157,12 @@ describe('the test cards', () => {
     expect(await t.gateway.database.em.fork().count(SandboxCardAuthorization, { operationKey: key })).toBe(1);
   });
 
-  test('status of an authorization the network never received is a decline, not a guess', async () => {
+  test('status of an operation the network never received says so: not a guess, and not a decline', async () => {
     const outcome = await method().status({ ...follow('', 5000), operation: 'authorize' });
-    expect(outcome).toMatchObject({ status: 'declined' });
+    expect(outcome).toEqual({
+      status: 'not_received',
+      message: 'The network never received this authorization',
+    });
   });
 
   test('slow: approved once the late reply arrives within the read timeout, unknown after it', async () => {
@@ -259,8 +262,11 @@ describe('captures, voids and refunds at the network', () => {
     const capture = follow(reference, 900);
     await method().capture(capture);
     expect(await method().status({ ...capture, operation: 'capture' })).toMatchObject({ status: 'approved' });
-    expect(await method().status({ ...follow(reference, 900), operation: 'refund' })).toMatchObject({
-      status: 'declined',
+    // A refund it never received did not happen: said so, not declined.
+    expect(await method().status({ ...follow(reference, 900), operation: 'refund' })).toEqual({
+      status: 'not_received',
+      message: 'The network never received this refund',
+      reference,
     });
   });
 });
