@@ -17,6 +17,9 @@ export interface IdempotentRequest {
 
 export type Claim = { kind: 'new' } | { kind: 'replay'; result: StoredResult };
 
+/** Whether what a request recorded so far is already its final answer (see `settledPayment`). */
+export type ResultSettled = (em: EntityManager, result: StoredResult) => Promise<boolean>;
+
 /**
  * Idempotency-Key handling (Stripe; draft-ietf-httpapi-idempotency-key-header): the first
  * request with a key runs, its result is stored and every retry gets it back; a different
@@ -69,9 +72,11 @@ export class IdempotencyService {
 
   /**
    * Claims the key inside the caller's transaction. A concurrent claim of the same key waits on
-   * the unique index until the first transaction ends, then sees its outcome.
+   * the unique index until the first transaction ends, then sees its outcome. A key still in
+   * flight is answered before its lease ends when `settled` says that what its request recorded
+   * is final (a crashed request's payment, settled by the janitor).
    */
-  async claim(em: EntityManager, request: IdempotentRequest): Promise<Claim> {
+  async claim(em: EntityManager, request: IdempotentRequest, settled?: ResultSettled): Promise<Claim> {
     const inserted = await query(
       em,
       `insert into idempotency_record (scope, key, operation, request_hash, status, result, locked_until, created_at, expires_at)
@@ -100,20 +105,24 @@ export class IdempotencyService {
         from idempotency_record where scope = ? and key = ? for update`,
       [request.scope, request.key],
     );
-    if (!row) return this.claim(em, request);
+    if (!row) return this.claim(em, request, settled);
     if (row.expired) {
       await query(em, 'delete from idempotency_record where scope = ? and key = ?', [
         request.scope,
         request.key,
       ]);
-      return this.claim(em, request);
+      return this.claim(em, request, settled);
     }
     if (row.request_hash !== request.hash) throw new IdempotencyConflictError(request.key);
     const result = typeof row.result === 'string' ? (JSON.parse(row.result) as StoredResult) : row.result;
     if (row.status === 'completed' && result) return { kind: 'replay', result };
-    if (!row.lease_over) throw new IdempotencyInFlightError(request.key);
-    // The first request's process is gone. What it recorded (a payment) is its result; if it
-    // recorded nothing, nothing happened and this request may run.
+    // The lease only guesses that the first request may still run; what it recorded may say
+    // for sure that it is over.
+    if (!row.lease_over && !(result && settled && (await settled(em, result)))) {
+      throw new IdempotencyInFlightError(request.key);
+    }
+    // The first request is over or its process is gone. What it recorded (a payment) is its
+    // result; if it recorded nothing, nothing happened and this request may run.
     if (result) {
       await this.complete(em, request, result);
       return { kind: 'replay', result };

@@ -9,6 +9,7 @@ import type { PaymentIntent } from './payment-intent.entity.ts';
 import { replayStored } from './payment-reader.ts';
 import { capturesAtOnce } from './payment-state-machine.ts';
 import type { PaymentTransitions } from './payment-transitions.ts';
+import { settledPayment } from './settled-payment.ts';
 import type { StartedOperation } from './started-operation.ts';
 import { paymentResult } from './stored-result.ts';
 
@@ -51,7 +52,7 @@ export class PaymentOperationRunner {
   ): Promise<PaymentIntent> {
     const first = await ctx.em.fork().transactional(async (tx): Promise<FirstTransaction> => {
       if (idem) {
-        const claim = await this.#idempotency.claim(tx, idem);
+        const claim = await this.#idempotency.claim(tx, idem, settledPayment);
         if (claim.kind === 'replay') return { replay: claim.result };
       }
       const started = await start(tx);

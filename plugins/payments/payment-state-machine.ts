@@ -87,6 +87,21 @@ export function assertCanStart(action: Action, status: PaymentStatus): void {
 }
 
 /**
+ * An automatic-capture payment that is authorized with nothing captured: its capture is still to
+ * come, from the request that authorized it or, when that request could not start it, from the
+ * janitor.
+ */
+export function awaitsAutomaticCapture(payment: {
+  status: PaymentStatus;
+  captureMethod: CaptureMethod;
+  capturedAmount: bigint;
+}): boolean {
+  return (
+    payment.status === 'authorized' && payment.captureMethod === 'automatic' && payment.capturedAmount === 0n
+  );
+}
+
+/**
  * Whether a payment is captured right after an operation: an automatic-capture payment that the
  * operation (`authorize`, or `confirm` after an action) has just authorized, with nothing captured.
  */
@@ -94,10 +109,5 @@ export function capturesAtOnce(
   payment: { status: PaymentStatus; captureMethod: CaptureMethod; capturedAmount: bigint },
   after: OperationKind,
 ): boolean {
-  return (
-    (after === 'authorize' || after === 'confirm') &&
-    payment.status === 'authorized' &&
-    payment.captureMethod === 'automatic' &&
-    payment.capturedAmount === 0n
-  );
+  return (after === 'authorize' || after === 'confirm') && awaitsAutomaticCapture(payment);
 }
