@@ -377,6 +377,7 @@ CREATE TABLE public.payment_intent (
 );
 CREATE INDEX payment_intent_action_expires_at_index ON public.payment_intent USING btree (action_expires_at) WHERE (status = 'requires_action'::text);
 CREATE INDEX payment_intent_authorization_expires_at_index ON public.payment_intent USING btree (authorization_expires_at) WHERE (status = ANY (ARRAY['authorized'::text, 'partially_captured'::text]));
+CREATE INDEX payment_intent_awaiting_capture_index ON public.payment_intent USING btree (authorization_expires_at) WHERE ((status = 'authorized'::text) AND (capture_method = 'automatic'::text) AND (captured_amount = 0));
 CREATE INDEX payment_intent_customer_id_index ON public.payment_intent USING btree (customer_id);
 CREATE INDEX payment_intent_merchant_id_created_at_index ON public.payment_intent USING btree (merchant_id, created_at, id);
 CREATE TRIGGER payment_intent_created_events AFTER INSERT ON public.payment_intent REFERENCING NEW TABLE AS created FOR EACH STATEMENT EXECUTE FUNCTION payments_created_events();

@@ -53,9 +53,12 @@ export class ExternalOutcomeRecorder {
     });
     const final = capturesAtOnce(payment, kind)
       ? await this.#captureApproved(ctx, payment.id).catch((error: unknown) => {
-          // The authorization stands; a capture that could not start is retried by the merchant.
-          if (error instanceof GatewayError) return payment;
-          throw error;
+          // The authorization stands and is the answer. A capture that could not start (the
+          // database unreachable) or was refused is the janitor's to finish (AutomaticCaptures).
+          if (!(error instanceof GatewayError)) {
+            ctx.log.error({ err: error, paymentId }, 'automatic capture could not start; the janitor will');
+          }
+          return payment;
         })
       : payment;
     const stored = 'error' in result ? errorResult(result.error) : paymentResult(payment.id);

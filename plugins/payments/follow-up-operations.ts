@@ -13,6 +13,7 @@ import { InvalidTransitionError } from './payment-errors.ts';
 import type { PaymentIntent } from './payment-intent.entity.ts';
 import type { PaymentOperationRunner } from './payment-operation-runner.ts';
 import { heldForReview } from './payment-review.ts';
+import { awaitsAutomaticCapture } from './payment-state-machine.ts';
 
 export interface FollowUpDeps {
   idempotency: IdempotencyService;
@@ -36,6 +37,17 @@ function amountWithin(amount: Money | null, currency: string, max: bigint, what:
 /** The engine acting on its own (an automatic capture after an asynchronous approval). */
 function systemView(ctx: RequestContext): RequestContext {
   return { ...ctx, principal: { kind: 'operator', keyId: 'payments-engine' }, headers: new Headers() };
+}
+
+/** The engine acts on its own only on a payment still waiting for its automatic capture. */
+function assertAwaitsCapture(payment: PaymentIntent, kind: 'capture' | 'void'): void {
+  if (!awaitsAutomaticCapture(payment)) {
+    throw new InvalidTransitionError(
+      payment.status,
+      kind,
+      'The payment no longer awaits its automatic capture',
+    );
+  }
 }
 
 /**
@@ -109,10 +121,18 @@ export class FollowUpOperations {
 
   /** The capture of everything an external method approved for an automatic-capture payment. */
   captureApproved(ctx: RequestContext, paymentId: string): Promise<PaymentIntent> {
-    return this.#operate(systemView(ctx), paymentId, 'capture', {}, null, (payment) => ({
-      amount: payment.authorizedAmount,
-      releasesRemainder: true,
-    }));
+    return this.#operate(systemView(ctx), paymentId, 'capture', {}, null, (payment) => {
+      assertAwaitsCapture(payment, 'capture');
+      return { amount: payment.authorizedAmount, releasesRemainder: true };
+    });
+  }
+
+  /** The release (a void) of an automatic-capture payment whose capture cannot happen. */
+  releaseUncaptured(ctx: RequestContext, paymentId: string): Promise<PaymentIntent> {
+    return this.#operate(systemView(ctx), paymentId, 'void', {}, null, (payment) => {
+      assertAwaitsCapture(payment, 'void');
+      return { amount: payment.authorizedAmount };
+    });
   }
 
   async #operate(

@@ -27,6 +27,7 @@ import { Migration0005PaymentEvents } from './migrations/0005-payment-events.ts'
 import { Migration0007PayFromAccounts } from './migrations/0007-pay-from-accounts.ts';
 import { Migration0009PayFromAccountsInSets } from './migrations/0009-pay-from-accounts-in-sets.ts';
 import { Migration0010PaymentReview } from './migrations/0010-payment-review.ts';
+import { Migration0011AwaitingCaptureIndex } from './migrations/0011-awaiting-capture-index.ts';
 import { PayFromAccountBatcher } from './pay-from-account-batcher.ts';
 import { PaymentService } from './payment.service.ts';
 import { PaymentAccounts } from './payment-accounts.ts';
@@ -76,6 +77,7 @@ export const paymentsPlugin = definePlugin({
     { name: '0008-ledger-entries-in-sets', class: Migration0008EntriesInSets },
     { name: '0009-pay-from-accounts-in-sets', class: Migration0009PayFromAccountsInSets },
     { name: '0010-payment-review', class: Migration0010PaymentReview },
+    { name: '0011-awaiting-capture-index', class: Migration0011AwaitingCaptureIndex },
   ],
   dataMap: paymentsDataMap,
   setup: (runtime) => {

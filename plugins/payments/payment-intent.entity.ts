@@ -68,6 +68,11 @@ const PaymentIntentSchema = defineEntity({
       where: "status in ('authorized', 'partially_captured')",
     },
     {
+      name: 'payment_intent_awaiting_capture_index',
+      properties: ['authorizationExpiresAt'],
+      where: "status = 'authorized' and capture_method = 'automatic' and captured_amount = 0",
+    },
+    {
       name: 'payment_intent_action_expires_at_index',
       properties: ['actionExpiresAt'],
       where: "status = 'requires_action'",

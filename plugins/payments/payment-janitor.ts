@@ -8,6 +8,10 @@ import type { PaymentService } from './payment.service.ts';
 export interface JanitorReport {
   /** Operations whose outcome the janitor asked the method about. */
   checked: number;
+  /** Automatic-capture payments whose capture never started, captured by the janitor. */
+  captured: number;
+  /** Automatic-capture payments whose capture the method refused, voided by the janitor. */
+  released: number;
   expired: number;
   purgedIdempotencyKeys: number;
 }
@@ -18,8 +22,9 @@ const CLAIM_SECONDS = 300;
 
 /**
  * Settles what requests could not: outcomes a method could not tell (asks `status`, never
- * repeats the call), authorizations past their hold, actions never completed, and keys past
- * their time. Safe to run in every gateway process at once: work is claimed row by row.
+ * repeats the call), automatic captures that never started (AutomaticCaptures), authorizations
+ * past their hold, actions never completed, and keys past their time. Safe to run in every
+ * gateway process at once: work is claimed row by row, or done under the payment's row lock.
  */
 export class PaymentJanitor {
   readonly #payments: PaymentService;
@@ -79,6 +84,7 @@ export class PaymentJanitor {
         ctx.log.error({ err: error, operationId: id }, 'could not settle a payment operation');
       }
     }
+    const { captured, released } = await this.#payments.finishAutomaticCaptures(ctx);
     const expiring = await query<{ id: string }>(
       ctx.em,
       `select id from payment_intent
@@ -90,10 +96,10 @@ export class PaymentJanitor {
     let expired = 0;
     for (const { id } of expiring) if (await this.#payments.expire(ctx, id)) expired++;
     const purged = await this.#idempotency.purgeExpired(ctx.em);
-    if (due.length + expired + purged > 0) {
-      ctx.log.info({ checked: due.length, expired, purged }, 'payments janitor pass');
+    if (due.length + captured + released + expired + purged > 0) {
+      ctx.log.info({ checked: due.length, captured, released, expired, purged }, 'payments janitor pass');
     }
-    return { checked: due.length, expired, purgedIdempotencyKeys: purged };
+    return { checked: due.length, captured, released, expired, purgedIdempotencyKeys: purged };
   }
 
   private context(): RequestContext {

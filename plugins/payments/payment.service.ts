@@ -1,4 +1,5 @@
 import type { MerchantContext, Money, OperatorContext, RequestContext } from '../../core/plugin-api.ts';
+import { type AutomaticCaptureReport, AutomaticCaptures } from './automatic-captures.ts';
 import { type CreatePaymentCommand, type Payee, validateCreatePayment } from './create-payment-command.ts';
 import { ExternalOutcomeRecorder } from './external-outcome-recorder.ts';
 import { FollowUpOperations } from './follow-up-operations.ts';
@@ -51,6 +52,7 @@ export class PaymentService {
   readonly #settler: OperationSettler;
   readonly #followUps: FollowUpOperations;
   readonly #reviews: PaymentReviewDecider;
+  readonly #automaticCaptures: AutomaticCaptures;
 
   constructor(deps: PaymentServiceDeps) {
     const { methods, ledger, idempotency, transitions, methodTimeoutMs } = deps;
@@ -73,6 +75,7 @@ export class PaymentService {
       settler: this.#settler,
     });
     this.#reviews = new PaymentReviewDecider(this.#followUps);
+    this.#automaticCaptures = new AutomaticCaptures(this.#followUps);
   }
 
   get methods(): PaymentMethodRegistry {
@@ -144,6 +147,11 @@ export class PaymentService {
   /** Asks the method what became of an operation whose outcome is not known (the janitor's). */
   resolveOperation(ctx: RequestContext, operationId: string): Promise<void> {
     return this.#settler.settle(ctx, operationId);
+  }
+
+  /** Captures (or, if the method refuses, voids) automatic-capture payments whose capture never started. */
+  finishAutomaticCaptures(ctx: RequestContext): Promise<AutomaticCaptureReport> {
+    return this.#automaticCaptures.finishStranded(ctx);
   }
 
   /** Releases an authorization past its hold (or an action never completed). */

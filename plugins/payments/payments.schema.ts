@@ -8,7 +8,7 @@ import {
 } from '../../core/plugin-api.ts';
 import type { PaymentService } from './payment.service.ts';
 import { MONEY_MOVEMENT_ERRORS, registerPaymentErrorTypes } from './payment-error-types.ts';
-import type { PaymentJanitor } from './payment-janitor.ts';
+import type { JanitorReport as JanitorReportData, PaymentJanitor } from './payment-janitor.ts';
 import { listPayments, paymentCursor } from './payment-list.ts';
 import type { PaymentMethod } from './payment-method.ts';
 import { PaymentOperation } from './payment-operation.entity.ts';
@@ -150,16 +150,20 @@ export function registerPaymentsSchema(
     }),
   });
 
-  const JanitorReport = builder
-    .objectRef<{ checked: number; expired: number; purgedIdempotencyKeys: number }>('JanitorReport')
-    .implement({
-      authScopes: { operator: true },
-      fields: (t) => ({
-        checked: t.exposeInt('checked', { description: 'Unknown or pending outcomes asked about.' }),
-        expired: t.exposeInt('expired'),
-        purgedIdempotencyKeys: t.exposeInt('purgedIdempotencyKeys'),
+  const JanitorReport = builder.objectRef<JanitorReportData>('JanitorReport').implement({
+    authScopes: { operator: true },
+    fields: (t) => ({
+      checked: t.exposeInt('checked', { description: 'Unknown or pending outcomes asked about.' }),
+      captured: t.exposeInt('captured', {
+        description: 'Automatic-capture payments whose capture never started, captured now.',
       }),
-    });
+      released: t.exposeInt('released', {
+        description: 'Automatic-capture payments whose capture the method refused, voided now.',
+      }),
+      expired: t.exposeInt('expired'),
+      purgedIdempotencyKeys: t.exposeInt('purgedIdempotencyKeys'),
+    }),
+  });
 
   builder.queryFields((t) => ({
     payment: t.withAuth(READERS).field({

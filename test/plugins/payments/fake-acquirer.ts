@@ -14,7 +14,9 @@ import type {
  * happened to a call whose answer was lost.
  *   approve | decline | action | action-expired | pending-then-approve | pending-then-decline |
  *   slow-approve (charges, answers after the engine's timeout) | crash-after-charge (charges, then
- *   the connection drops)
+ *   the connection drops) | charge-then-hang (charges, then never answers: the gateway "died";
+ *   `releaseHung()` lets the call return at last) | capture-declines (approves; every capture of it
+ *   is declined)
  */
 export interface NetworkCall {
   operation: MethodOperation | 'confirm';
@@ -27,6 +29,8 @@ export function createFakeAcquirer(options: { slowMs?: number } = {}) {
   const calls: NetworkCall[] = [];
   const settled = new Map<string, MethodOutcome>();
   const pendingFate = new Map<string, 'approved' | 'declined'>();
+  const capturesDeclined = new Set<string>();
+  const hung: (() => void)[] = [];
   let counter = 0;
   const reference = () => `net_${++counter}`;
 
@@ -83,6 +87,15 @@ export function createFakeAcquirer(options: { slowMs?: number } = {}) {
           settled.set(call.operationKey, { status: 'approved', reference: ref });
           await sleep(options.slowMs ?? 2000);
           return { status: 'approved', reference: ref };
+        case 'charge-then-hang':
+          record('authorize', call, ref);
+          settled.set(call.operationKey, { status: 'approved', reference: ref });
+          await new Promise<void>((resolve) => hung.push(resolve));
+          return { status: 'approved', reference: ref };
+        case 'capture-declines':
+          capturesDeclined.add(ref);
+          settled.set(call.operationKey, { status: 'approved', reference: ref });
+          return { status: 'approved', reference: ref };
         case 'crash-after-charge':
           record('authorize', call, ref);
           settled.set(call.operationKey, { status: 'approved', reference: ref });
@@ -102,6 +115,16 @@ export function createFakeAcquirer(options: { slowMs?: number } = {}) {
     },
     async capture(call) {
       record('capture', call, call.reference);
+      if (capturesDeclined.has(call.reference)) {
+        const declined: MethodOutcome = {
+          status: 'declined',
+          reason: 'do_not_honor',
+          message: 'The issuer refused the capture',
+          reference: call.reference,
+        };
+        settled.set(call.operationKey, declined);
+        return declined;
+      }
       settled.set(call.operationKey, { status: 'approved', reference: call.reference });
       return { status: 'approved', reference: call.reference };
     },
@@ -143,5 +166,9 @@ export function createFakeAcquirer(options: { slowMs?: number } = {}) {
       return {};
     },
   });
-  return { plugin, calls, method };
+  /** Lets every call left hanging (`charge-then-hang`) return, so that the gateway can close. */
+  const releaseHung = () => {
+    for (const resolve of hung.splice(0)) resolve();
+  };
+  return { plugin, calls, method, releaseHung };
 }
