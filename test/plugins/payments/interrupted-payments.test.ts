@@ -41,7 +41,7 @@ const withKey = (key: string) => ({ 'idempotency-key': key });
 const janitor = async () =>
   (
     await t.operator.data<{ runPaymentJanitor: Record<string, number> }>(
-      'mutation { runPaymentJanitor { checked expired } }',
+      'mutation { runPaymentJanitor { checked captured released expired } }',
     )
   ).runPaymentJanitor;
 const current = (id: string) => mutate(shop, PAYMENT, { id });
@@ -137,7 +137,7 @@ describe('an automatic capture that never started', () => {
     await janitor();
     expect((await current(first.id)).status).toBe('authorized'); // the request's own capture may still be coming
     await timePasses(first.id);
-    await janitor();
+    expect(await janitor()).toMatchObject({ captured: 1, released: 0 });
     const captured = await current(first.id);
     expect(captured).toMatchObject({ status: 'captured', capturedAmount: { amount: '4200' } });
     expect(kinds(captured)).toEqual(['authorize:succeeded', 'capture:succeeded']);
@@ -186,7 +186,7 @@ describe('an automatic capture that never started', () => {
     expect(payment).toMatchObject({ status: 'authorized' });
     expect(kinds(payment)).toEqual(['authorize:succeeded', 'capture:failed']);
     await timePasses(payment.id);
-    await janitor();
+    expect(await janitor()).toMatchObject({ captured: 0, released: 1 });
     const released = await current(payment.id);
     expect(released).toMatchObject({ status: 'voided', capturedAmount: { amount: '0' } });
     expect(kinds(released)).toEqual([
