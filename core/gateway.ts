@@ -21,6 +21,7 @@ import { PluginFieldGate } from './enablement/field-gate.ts';
 import type { GatewayServices } from './global-types.ts';
 import { HookBus } from './hooks.ts';
 import { useBodyLimit } from './http/body-limit.ts';
+import { type Hold, useCredentialBoundStreams } from './http/credential-bound-streams.ts';
 import { maskUnexpected, useErrorCodes } from './http/error-codes.ts';
 import { GatewayMetrics } from './http/metrics.ts';
 import { useNestingLimit } from './http/nesting-limit.ts';
@@ -123,6 +124,8 @@ export async function createGateway(config: GatewayConfig): Promise<Gateway> {
   const authenticate = (token: string | undefined): Promise<Principal> =>
     services.auth.authenticate(database.em.fork(), token);
 
+  const hold: Hold = (principal, end) => services.auth.live.hold(principal, end);
+
   const metrics = new GatewayMetrics();
   let ready = false;
   let closed = false;
@@ -144,6 +147,7 @@ export async function createGateway(config: GatewayConfig): Promise<Gateway> {
       useRequestJsonErrors(),
       useNestingLimit(),
       useErrorCodes(),
+      useCredentialBoundStreams(hold),
       metrics.yogaPlugin(),
     ],
     context: async (initial): Promise<RequestContext> => {
@@ -176,6 +180,7 @@ export async function createGateway(config: GatewayConfig): Promise<Gateway> {
     path: GRAPHQL_PATH,
     yoga,
     authenticate,
+    hold,
     isReady: () => ready,
     metrics,
     log,

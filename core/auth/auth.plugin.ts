@@ -4,6 +4,7 @@ import { definePlugin } from '../plugin.ts';
 import { ApiKeySchema } from './api-key.entity.ts';
 import { registerAuthSchema } from './auth.schema.ts';
 import { AuthService } from './auth.service.ts';
+import { CredentialPropagation } from './credential-propagation.ts';
 import { CustomerSessionSchema } from './customer-session.entity.ts';
 import { MerchantSchema } from './merchant.entity.ts';
 import { Migration0001AuthTables } from './migrations/0001-auth-tables.ts';
@@ -99,8 +100,15 @@ export const authPlugin = definePlugin({
   setup: (plugin) => {
     const auth = new AuthService(plugin.options.principalCacheSeconds * 1000);
     const { stepUp } = plugin.services;
+    const propagation = new CredentialPropagation(
+      { inUse: () => auth.live.inUse(), end: (ref, reason) => auth.end(ref, reason) },
+      plugin.orm,
+      plugin.log,
+    );
     return {
       services: auth,
+      onReady: () => propagation.start(),
+      onClose: () => propagation.close(),
       authScopes: stepUpScope(stepUp),
       schema: (builder) => {
         registerAuthSchema(builder, auth);

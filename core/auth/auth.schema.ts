@@ -82,6 +82,7 @@ export function registerAuthSchema(builder: GatewayBuilder, auth: AuthService): 
       id: t.exposeID('id'),
       customerRef: t.exposeString('customerRef'),
       expiresAt: t.expose('expiresAt', { type: 'DateTime' }),
+      revokedAt: t.expose('revokedAt', { type: 'DateTime', nullable: true }),
     }),
   });
 
@@ -211,6 +212,14 @@ export function registerAuthSchema(builder: GatewayBuilder, auth: AuthService): 
       errors: { types: [ValidationError] },
       resolve: (_root, args, ctx) =>
         auth.createCustomerSession(ctx, args.customerRef, args.ttlSeconds ?? 3600),
+    }),
+    revokeCustomerSession: t.withAuth({ merchant: true }).field({
+      type: CustomerSession,
+      description:
+        'Ends one of the merchant’s customer sessions at once: requests with its token are refused, and its open WebSockets and event streams close (see docs/partner-guide.md).',
+      args: { id: t.arg.id({ required: true }) },
+      errors: { types: [NotFoundError] },
+      resolve: (_root, { id }, ctx) => auth.revokeCustomerSession(ctx, String(id)),
     }),
   }));
 }

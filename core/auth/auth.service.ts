@@ -2,8 +2,11 @@ import type { EntityManager } from '@mikro-orm/core';
 import { GraphQLError } from 'graphql';
 import { NotFoundError, ValidationError } from '../../schema/errors.ts';
 import type { MerchantContext, OperatorContext, RequestContext } from '../context.ts';
+import { isUuid } from '../uuid.ts';
 import { ApiKey, type ApiKeyKind } from './api-key.entity.ts';
+import { announceRevocation } from './credential-propagation.ts';
 import { CustomerSession } from './customer-session.entity.ts';
+import { type CredentialEnd, type CredentialRef, LiveCredentials } from './live-credentials.ts';
 import { Merchant } from './merchant.entity.ts';
 import { Partner } from './partner.entity.ts';
 import { PartnerGrant } from './partner-grant.entity.ts';
@@ -37,9 +40,21 @@ export interface CreateApiKeyInput {
  */
 export class AuthService {
   readonly #cache: PrincipalCache;
+  /** Open sockets and streams, ended when their credential is revoked or expires. */
+  readonly live = new LiveCredentials();
 
   constructor(principalCacheMs: number) {
     this.#cache = new PrincipalCache(principalCacheMs);
+  }
+
+  /** A credential stops working in this process: its cached principal and every open use of it. */
+  end(ref: CredentialRef, reason: CredentialEnd): void {
+    this.#cache.forget((cached) =>
+      ref.kind === 'session'
+        ? cached.kind === 'customer' && cached.sessionId === ref.id
+        : 'keyId' in cached && cached.keyId === ref.id,
+    );
+    this.live.end(ref, reason);
   }
 
   /** The principal a credential stands for; a credential that is given but not valid is an error, not anonymity. */
@@ -60,6 +75,7 @@ export class AuthService {
         sessionId: session.id,
         merchantId: session.merchant.id,
         customerRef: session.customerRef,
+        expiresAt: session.expiresAt,
       };
       this.#cache.set(hash, principal, session.expiresAt.getTime());
       return principal;
@@ -165,15 +181,38 @@ export class AuthService {
     return { apiKey, secret };
   }
 
+  /**
+   * Revokes a key in the transaction that announces it: every process forgets it and closes
+   * what is open on it when the transaction commits; this process does so at once.
+   */
   async revokeApiKey(ctx: OperatorContext | MerchantContext, id: string): Promise<ApiKey> {
     const { principal } = ctx;
-    const key = await ctx.em.findOne(ApiKey, { id });
-    const visible = key && (principal.kind === 'operator' || key.merchant?.id === principal.merchantId);
-    if (!key || !visible) throw new NotFoundError('ApiKey', id);
-    key.revokedAt ??= new Date();
-    await ctx.em.flush();
-    this.#cache.forget((cached) => 'keyId' in cached && cached.keyId === id);
+    const key = await ctx.em.transactional(async (tx) => {
+      const found = await tx.findOne(ApiKey, { id });
+      const visible = found && (principal.kind === 'operator' || found.merchant?.id === principal.merchantId);
+      if (!found || !visible) throw new NotFoundError('ApiKey', id);
+      found.revokedAt ??= new Date();
+      await tx.flush();
+      await announceRevocation(tx, { kind: 'key', id });
+      return found;
+    });
+    this.end({ kind: 'key', id }, 'revoked');
     return key;
+  }
+
+  /** Ends one of the merchant's customer sessions, announced like revokeApiKey. */
+  async revokeCustomerSession(ctx: MerchantContext, id: string): Promise<CustomerSession> {
+    const session = await ctx.em.transactional(async (tx) => {
+      const found = isUuid(id) ? await tx.findOne(CustomerSession, { id }) : null;
+      if (!found || found.merchant.id !== ctx.principal.merchantId)
+        throw new NotFoundError('CustomerSession', id);
+      found.revokedAt ??= new Date();
+      await tx.flush();
+      await announceRevocation(tx, { kind: 'session', id });
+      return found;
+    });
+    this.end({ kind: 'session', id }, 'revoked');
+    return session;
   }
 
   async grantPartnerAccess(

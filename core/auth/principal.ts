@@ -15,6 +15,8 @@ export type Principal =
       readonly sessionId: string;
       readonly merchantId: string;
       readonly customerRef: string;
+      /** The session's end: open sockets and streams close then. */
+      readonly expiresAt: Date;
     };
 
 export type PrincipalKind = Principal['kind'];

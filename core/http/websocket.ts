@@ -4,6 +4,8 @@ import { CloseCode } from 'graphql-ws';
 import { useServer } from 'graphql-ws/use/ws';
 import type { YogaServerInstance } from 'graphql-yoga';
 import { WebSocketServer } from 'ws';
+import { unauthenticated } from '../auth/auth.service.ts';
+import type { CredentialEnd } from '../auth/live-credentials.ts';
 import type { Principal } from '../auth/principal.ts';
 import { tokenFromAuthorization } from '../auth/tokens.ts';
 import type { Logger } from '../logging.ts';
@@ -16,6 +18,8 @@ export interface WebSocketOptions {
   yoga: YogaServerInstance<any, any>;
   /** Resolves the connection's principal once, from its connection params (or upgrade headers). */
   authenticate: (token: string | undefined) => Promise<Principal>;
+  /** Keeps the connection's credential under watch; `end` runs when it is revoked or expires. */
+  hold: (principal: Principal, end: (reason: CredentialEnd) => void) => () => void;
   isReady: () => boolean;
   metrics: GatewayMetrics;
   log: Logger;
@@ -23,14 +27,24 @@ export interface WebSocketOptions {
 
 interface Extra extends Record<PropertyKey, unknown> {
   principal?: Principal;
+  token?: string;
+  release?: () => void;
 }
+
+/** Close reasons with code 4403 (Forbidden) once the connection was accepted: docs/partner-guide.md. */
+export const CLOSE_REASONS = {
+  revoked: 'Credential revoked',
+  expired: 'Credential expired',
+} as const;
 
 type Executor = { execute: (args: ExecutionArgs) => unknown; subscribe: (args: ExecutionArgs) => unknown };
 
 /**
  * graphql-ws on the GraphQL endpoint, executed through Yoga's envelop so that scope-auth, error
  * codes and masking behave exactly as over HTTP. Credentials come in `connection_init`:
- * `{ "authorization": "Bearer gw_..." }`; a bad credential closes the socket with 4403.
+ * `{ "authorization": "Bearer gw_..." }`; a bad credential closes the socket with 4403. The
+ * credential is checked again for every operation (through the principal cache, as over HTTP),
+ * and its revocation or expiry closes the socket with 4403 within seconds, in every process.
  */
 export function attachWebSocket(options: WebSocketOptions): { close: () => Promise<void> } {
   const wss = new WebSocketServer({ server: options.server, path: options.path });
@@ -49,13 +63,27 @@ export function attachWebSocket(options: WebSocketOptions): { close: () => Promi
         } catch {
           return false;
         }
+        ctx.extra.token = token;
+        const { socket } = ctx.extra;
+        ctx.extra.release = options.hold(ctx.extra.principal, (reason) =>
+          socket.close(CloseCode.Forbidden, CLOSE_REASONS[reason]),
+        );
         options.metrics.websocketConnections.inc();
         return true;
       },
       onDisconnect: (ctx) => {
         if (ctx.acknowledged) options.metrics.websocketConnections.dec();
       },
+      onClose: (ctx) => {
+        ctx.extra.release?.();
+      },
       onSubscribe: async (ctx, _id, payload) => {
+        try {
+          ctx.extra.principal = await options.authenticate(ctx.extra.token);
+        } catch {
+          ctx.extra.socket.close(CloseCode.Forbidden, 'Forbidden');
+          return [unauthenticated('The credential is unknown, expired or revoked')];
+        }
         const { schema, execute, subscribe, contextFactory, parse, validate } = options.yoga.getEnveloped({
           ...ctx,
           principal: ctx.extra.principal,
