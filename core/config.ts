@@ -37,12 +37,42 @@ export interface AuthConfig {
   principalCacheSeconds?: number;
 }
 
+export interface RateLimit {
+  requests: number;
+  perSeconds: number;
+}
+
+/**
+ * Abuse limits, shared by every gateway process through the database (README "Limits"). A caller
+ * over a limit gets RATE_LIMITED, HTTP 429 with Retry-After.
+ */
+export interface LimitsConfig {
+  /** Default true. */
+  enabled?: boolean;
+  /**
+   * Requests (and WebSocket operations) per credential, by principal kind; anonymous ones count
+   * per client address. Unset kinds keep their defaults (core/http/rate-limits.ts).
+   */
+  requests?: Partial<Record<'anonymous' | 'customer' | 'merchant' | 'partner' | 'operator', RateLimit>>;
+  /**
+   * Credentials refused per client address (API key guessing) before the address is refused for
+   * `blockSeconds`. Default 20 per 60 s, blocked 300 s.
+   */
+  credentialFailures?: { attempts?: number; perSeconds?: number; blockSeconds?: number };
+  /**
+   * Reverse proxies in front of the gateway that append the peer to X-Forwarded-For; the client
+   * address is the one the outermost of them saw. Default 0: the socket's peer.
+   */
+  trustedProxies?: number;
+}
+
 export interface GatewayConfig {
   database?: DatabaseConfig;
   http?: HttpConfig;
   secrets?: SecretsConfig;
   log?: LogConfig;
   auth?: AuthConfig;
+  limits?: LimitsConfig;
   /** The installed plugins, in any order: the registry orders them by `requires`. */
   plugins: readonly InstalledPlugin[];
 }

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { GraphQLSchema } from 'graphql';
 import { createYoga, type YogaServerInstance } from 'graphql-yoga';
@@ -21,10 +21,12 @@ import { PluginFieldGate } from './enablement/field-gate.ts';
 import type { GatewayServices } from './global-types.ts';
 import { HookBus } from './hooks.ts';
 import { useBodyLimit } from './http/body-limit.ts';
+import { clientIp } from './http/client-ip.ts';
 import { type Hold, useCredentialBoundStreams } from './http/credential-bound-streams.ts';
 import { maskUnexpected, useErrorCodes } from './http/error-codes.ts';
 import { GatewayMetrics } from './http/metrics.ts';
 import { useNestingLimit } from './http/nesting-limit.ts';
+import { RateLimits } from './http/rate-limits.ts';
 import { useRequestJsonErrors } from './http/request-json.ts';
 import { createRouter } from './http/router.ts';
 import { requireUuidIds } from './http/uuid-ids.ts';
@@ -124,13 +126,22 @@ export async function createGateway(config: GatewayConfig): Promise<Gateway> {
   const authenticate = (token: string | undefined): Promise<Principal> =>
     services.auth.authenticate(database.em.fork(), token);
 
+  const limits = new RateLimits(database.orm, database.kind === 'postgresql', config.limits);
+  const trustedProxies = config.limits?.trustedProxies ?? 0;
+  /** Like `authenticate`, counting refused credentials against the caller's address. */
+  const authenticateFrom = (token: string | undefined, ip: string): Promise<Principal> =>
+    token ? limits.guardCredential(ip, () => authenticate(token)) : authenticate(token);
+
   const hold: Hold = (principal, end) => services.auth.live.hold(principal, end);
 
   const metrics = new GatewayMetrics();
   let ready = false;
   let closed = false;
 
-  const yoga = createYoga<{ requestId?: string; principal?: Principal; headers?: Headers }, RequestContext>({
+  const yoga = createYoga<
+    { requestId?: string; principal?: Principal; headers?: Headers; req?: IncomingMessage },
+    RequestContext
+  >({
     schema,
     graphqlEndpoint: GRAPHQL_PATH,
     landingPage: false,
@@ -153,8 +164,13 @@ export async function createGateway(config: GatewayConfig): Promise<Gateway> {
     context: async (initial): Promise<RequestContext> => {
       const requestId = initial.requestId ?? randomUUID();
       const headers = initial.request?.headers ?? initial.headers ?? new Headers();
-      const principal =
-        initial.principal ?? (await authenticate(tokenFromAuthorization(headers.get('authorization'))));
+      // A WebSocket operation arrives authenticated and counted (core/http/websocket.ts).
+      let principal = initial.principal;
+      if (!principal) {
+        const ip = clientIp(initial.req, trustedProxies);
+        principal = await authenticateFrom(tokenFromAuthorization(headers.get('authorization')), ip);
+        await limits.request(principal, ip);
+      }
       return {
         requestId,
         principal,
@@ -180,6 +196,9 @@ export async function createGateway(config: GatewayConfig): Promise<Gateway> {
     path: GRAPHQL_PATH,
     yoga,
     authenticate,
+    authenticateFrom,
+    countRequest: (principal, ip) => limits.request(principal, ip),
+    clientIp: (request) => clientIp(request, trustedProxies),
     hold,
     isReady: () => ready,
     metrics,

@@ -486,6 +486,13 @@ CREATE TABLE public.privacy_subject (
 );
 CREATE UNIQUE INDEX privacy_subject_live_ref_unique ON public.privacy_subject USING btree (merchant_id, ref_index) WHERE (shredded_at IS NULL);
 
+CREATE UNLOGGED TABLE public.rate_limit_counter (
+    key character varying(255) NOT NULL,
+    points integer DEFAULT 0 NOT NULL,
+    expire bigint,
+    CONSTRAINT rate_limit_counter_pkey PRIMARY KEY (key)
+);
+
 CREATE TABLE public.sandbox_card_authorization (
     id uuid NOT NULL,
     operation_key character varying(255) NOT NULL,

@@ -9,6 +9,7 @@ import { CustomerSessionSchema } from './customer-session.entity.ts';
 import { MerchantSchema } from './merchant.entity.ts';
 import { Migration0001AuthTables } from './migrations/0001-auth-tables.ts';
 import { Migration0002StepUpGrants } from './migrations/0002-step-up-grants.ts';
+import { Migration0003RateLimitCounters } from './migrations/0003-rate-limit-counters.ts';
 import { PartnerSchema } from './partner.entity.ts';
 import { PartnerGrantSchema } from './partner-grant.entity.ts';
 import { registerStepUpSchema } from './step-up.schema.ts';
@@ -46,6 +47,7 @@ export const authPlugin = definePlugin({
   migrations: [
     { name: '0001-auth-tables', class: Migration0001AuthTables },
     { name: '0002-step-up-grants', class: Migration0002StepUpGrants },
+    { name: '0003-rate-limit-counters', class: Migration0003RateLimitCounters },
   ],
   dataMap: {
     Merchant: {

@@ -1,5 +1,5 @@
-import type { Server } from 'node:http';
-import type { ExecutionArgs } from 'graphql';
+import type { IncomingMessage, Server } from 'node:http';
+import { type ExecutionArgs, GraphQLError } from 'graphql';
 import { CloseCode } from 'graphql-ws';
 import { useServer } from 'graphql-ws/use/ws';
 import type { YogaServerInstance } from 'graphql-yoga';
@@ -16,8 +16,13 @@ export interface WebSocketOptions {
   path: string;
   // biome-ignore lint/suspicious/noExplicitAny: Yoga's server and user context generics do not matter here
   yoga: YogaServerInstance<any, any>;
-  /** Resolves the connection's principal once, from its connection params (or upgrade headers). */
+  /** Resolves a principal (through the principal cache): at connection_init, then per operation. */
   authenticate: (token: string | undefined) => Promise<Principal>;
+  /** `authenticate` at connection_init, counting a refused credential against the address. */
+  authenticateFrom: (token: string | undefined, ip: string) => Promise<Principal>;
+  /** Counts an operation against the rate limits; throws RATE_LIMITED when over. */
+  countRequest: (principal: Principal, ip: string) => Promise<void>;
+  clientIp: (request: IncomingMessage) => string;
   /** Keeps the connection's credential under watch; `end` runs when it is revoked or expires. */
   hold: (principal: Principal, end: (reason: CredentialEnd) => void) => () => void;
   isReady: () => boolean;
@@ -28,6 +33,7 @@ export interface WebSocketOptions {
 interface Extra extends Record<PropertyKey, unknown> {
   principal?: Principal;
   token?: string;
+  ip?: string;
   release?: () => void;
 }
 
@@ -58,12 +64,14 @@ export function attachWebSocket(options: WebSocketOptions): { close: () => Promi
           tokenFromAuthorization(
             ctx.connectionParams?.authorization ?? ctx.connectionParams?.Authorization,
           ) ?? tokenFromAuthorization(ctx.extra.request.headers.authorization);
+        const ip = options.clientIp(ctx.extra.request);
         try {
-          ctx.extra.principal = await options.authenticate(token);
+          ctx.extra.principal = await options.authenticateFrom(token, ip);
         } catch {
           return false;
         }
         ctx.extra.token = token;
+        ctx.extra.ip = ip;
         const { socket } = ctx.extra;
         ctx.extra.release = options.hold(ctx.extra.principal, (reason) =>
           socket.close(CloseCode.Forbidden, CLOSE_REASONS[reason]),
@@ -83,6 +91,12 @@ export function attachWebSocket(options: WebSocketOptions): { close: () => Promi
         } catch {
           ctx.extra.socket.close(CloseCode.Forbidden, 'Forbidden');
           return [unauthenticated('The credential is unknown, expired or revoked')];
+        }
+        try {
+          await options.countRequest(ctx.extra.principal, ctx.extra.ip!);
+        } catch (error) {
+          if (error instanceof GraphQLError) return [error];
+          throw error;
         }
         const { schema, execute, subscribe, contextFactory, parse, validate } = options.yoga.getEnveloped({
           ...ctx,
