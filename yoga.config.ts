@@ -22,6 +22,12 @@ export default defineConfig({
   secrets: {
     masterKey: process.env.GATEWAY_MASTER_KEY,
   },
+  // Rate limits per principal kind (README "Limits"); unset kinds keep their defaults, e.g.
+  // requests: { merchant: { requests: 500, perSeconds: 1 }, customer: { requests: 20, perSeconds: 1 } }.
+  limits: {
+    // Reverse proxies in front that append the client to X-Forwarded-For.
+    trustedProxies: Number(process.env.GATEWAY_TRUSTED_PROXIES ?? 0),
+  },
   plugins: [
     totpPlugin,
     // REDIS_URL: fan events out over Redis pub/sub instead of PostgreSQL LISTEN/NOTIFY.

@@ -37,8 +37,14 @@ function boundTo(
   hold: Hold,
 ): AsyncIterableIterator<ExecutionResult> {
   const inner = source[Symbol.asyncIterator]();
-  const ended = Promise.withResolvers<CredentialEnd>();
-  const release = hold(principal, ended.resolve);
+  // One fresh promise per pending `next`: racing every result against one long-lived promise
+  // would pile a reaction per delivered event onto it for the life of the stream.
+  let ended: CredentialEnd | undefined;
+  let interrupt: ((reason: CredentialEnd) => void) | undefined;
+  const release = hold(principal, (reason) => {
+    ended = reason;
+    interrupt?.(reason);
+  });
   let done = false;
   const finish = () => {
     if (done) return;
@@ -47,18 +53,24 @@ function boundTo(
     void inner.return?.()?.catch(() => {});
   };
   const over = { done: true, value: undefined } as const;
+  const last = (reason: CredentialEnd) => {
+    finish();
+    return { done: false, value: { errors: [unauthenticated(CREDENTIAL_ENDED[reason])] } };
+  };
   return {
     [Symbol.asyncIterator]() {
       return this;
     },
     async next() {
       if (done) return over;
-      const next = await Promise.race([inner.next(), ended.promise]);
+      if (ended) return last(ended);
+      const stop = new Promise<CredentialEnd>((resolve) => {
+        interrupt = resolve;
+      });
+      const next = await Promise.race([inner.next(), stop]);
+      interrupt = undefined;
       if (done) return over;
-      if (typeof next === 'string') {
-        finish();
-        return { done: false, value: { errors: [unauthenticated(CREDENTIAL_ENDED[next])] } };
-      }
+      if (typeof next === 'string') return last(next);
       if (next.done) finish();
       return next;
     },
