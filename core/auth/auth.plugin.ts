@@ -12,6 +12,7 @@ import { Migration0002StepUpGrants } from './migrations/0002-step-up-grants.ts';
 import { Migration0003RateLimitCounters } from './migrations/0003-rate-limit-counters.ts';
 import { PartnerSchema } from './partner.entity.ts';
 import { PartnerGrantSchema } from './partner-grant.entity.ts';
+import { RateLimitCounterSchema } from './rate-limit-counter.entity.ts';
 import { registerStepUpSchema } from './step-up.schema.ts';
 import { type StepUpService, stepUpScope } from './step-up.ts';
 import { StepUpGrantSchema } from './step-up-grant.entity.ts';
@@ -43,6 +44,7 @@ export const authPlugin = definePlugin({
     ApiKeySchema,
     CustomerSessionSchema,
     StepUpGrantSchema,
+    RateLimitCounterSchema,
   ],
   migrations: [
     { name: '0001-auth-tables', class: Migration0001AuthTables },
@@ -89,6 +91,11 @@ export const authPlugin = definePlugin({
       createdAt: technical('audit'),
       expiresAt: technical('refuse expired sessions'),
       revokedAt: technical('refuse revoked sessions'),
+    },
+    RateLimitCounter: {
+      key: technical('count requests per credential, or per hashed client address, for one window'),
+      points: technical('count requests'),
+      expire: technical('end the window'),
     },
     StepUpGrant: {
       id: technical('identify the grant'),
