@@ -110,11 +110,11 @@ describe('graphql-ws', () => {
     expect(still.value.data).toEqual({ viewer: { kind: 'merchant' } });
   });
 
-  test('a customer session that expires while connected closes the socket when it expires', async () => {
+  test('a customer session that expires while connected closes the socket', async () => {
     const { client } = await merchantKey('ws expiry');
     const customer = await session(client, 'bob');
-    await shortenSession(customer.id, 2);
     const { ended } = await openHeartbeat(t.websocket(customer.token));
+    await expireSession(customer.id);
     expect(await ended).toMatchObject({ code: 4403, reason: 'Credential expired' });
   });
 
@@ -144,8 +144,8 @@ describe('Server-Sent Events', () => {
   test('a customer session that expires ends its stream', async () => {
     const { client } = await merchantKey('sse expiry');
     const customer = await session(client, 'dave');
-    await shortenSession(customer.id, 2);
     const { rest } = await openSse(t.http(customer.token));
+    await expireSession(customer.id);
     const results = await rest;
     expect(results.at(-1)?.errors?.[0]).toMatchObject({
       message: expect.stringContaining('expired'),
@@ -154,11 +154,12 @@ describe('Server-Sent Events', () => {
   });
 });
 
-/** Moves a session's expiry to `seconds` from now, as if it had been minted that long ago. */
-async function shortenSession(id: string, seconds: number): Promise<void> {
-  await query(
-    t.gateway.database.em.fork(),
-    `update customer_session set expires_at = now() + make_interval(secs => ?) where id = ?`,
-    [seconds, id],
-  );
+/**
+ * Ends a session's life in the database, as if its time had run out while the connection was
+ * open (the gateway's own timer for the original expiry is tested in live-credentials-expiry).
+ */
+async function expireSession(id: string): Promise<void> {
+  await query(t.gateway.database.em.fork(), 'update customer_session set expires_at = now() where id = ?', [
+    id,
+  ]);
 }
