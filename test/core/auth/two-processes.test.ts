@@ -8,6 +8,8 @@ import { createIsolatedDatabase } from '../../../core/testing/isolated-database.
 
 const SCRIPT = fileURLToPath(new URL('./fixtures/gateway-process.ts', import.meta.url));
 const serverUrl = process.env.DATABASE_URL;
+/** Two gateway processes boot in this test: over half a minute on a busy two-core machine. */
+const BOOT_TWO = { timeout: 120_000 };
 const HEARTBEAT = 'subscription { heartbeat(everySeconds: 1) { sequence } }';
 
 const cleanups: (() => Promise<void>)[] = [];
@@ -80,41 +82,49 @@ async function heartbeatEnd(url: string, token: string): Promise<{ ended: Promis
 }
 
 describe.skipIf(!serverUrl)('two gateway processes on one PostgreSQL: revocation', () => {
-  test('a key revoked through one process closes its socket and ends its stream on the other', async () => {
-    const { one, two } = await twoProcesses();
-    const { key, id } = await merchantKey(one);
-    const socket = await heartbeatEnd(two.url, key);
-    const stream = two.withToken(key).sse(HEARTBEAT);
-    await stream.next();
-    const streamEnd = (async () => {
-      const results = [];
-      for await (const result of stream) results.push(result);
-      return results;
-    })();
+  test(
+    'a key revoked through one process closes its socket and ends its stream on the other',
+    BOOT_TWO,
+    async () => {
+      const { one, two } = await twoProcesses();
+      const { key, id } = await merchantKey(one);
+      const socket = await heartbeatEnd(two.url, key);
+      const stream = two.withToken(key).sse(HEARTBEAT);
+      await stream.next();
+      const streamEnd = (async () => {
+        const results = [];
+        for await (const result of stream) results.push(result);
+        return results;
+      })();
 
-    await one.data('mutation($id: ID!) { revokeApiKey(id: $id) { __typename } }', { id });
+      await one.data('mutation($id: ID!) { revokeApiKey(id: $id) { __typename } }', { id });
 
-    expect(await socket.ended).toMatchObject({ code: 4403, reason: 'Credential revoked' });
-    expect((await streamEnd).at(-1)?.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
-    expect((await two.withToken(key).request('{ viewer { kind } }')).status).toBe(401);
-  });
+      expect(await socket.ended).toMatchObject({ code: 4403, reason: 'Credential revoked' });
+      expect((await streamEnd).at(-1)?.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+      expect((await two.withToken(key).request('{ viewer { kind } }')).status).toBe(401);
+    },
+  );
 
-  test('a customer session revoked through one process closes its socket on the other', async () => {
-    const { one, two } = await twoProcesses();
-    const { key } = await merchantKey(one);
-    const { createCustomerSession } = await one.withToken(key).data<{
-      createCustomerSession: { token: string; session: { id: string } };
-    }>(
-      'mutation { createCustomerSession(customerRef: "u") { ... on CreatedCustomerSession { token session { id } } } }',
-    );
-    const socket = await heartbeatEnd(two.url, createCustomerSession.token);
+  test(
+    'a customer session revoked through one process closes its socket on the other',
+    BOOT_TWO,
+    async () => {
+      const { one, two } = await twoProcesses();
+      const { key } = await merchantKey(one);
+      const { createCustomerSession } = await one.withToken(key).data<{
+        createCustomerSession: { token: string; session: { id: string } };
+      }>(
+        'mutation { createCustomerSession(customerRef: "u") { ... on CreatedCustomerSession { token session { id } } } }',
+      );
+      const socket = await heartbeatEnd(two.url, createCustomerSession.token);
 
-    await one.withToken(key).data('mutation($id: ID!) { revokeCustomerSession(id: $id) { __typename } }', {
-      id: createCustomerSession.session.id,
-    });
+      await one.withToken(key).data('mutation($id: ID!) { revokeCustomerSession(id: $id) { __typename } }', {
+        id: createCustomerSession.session.id,
+      });
 
-    expect(await socket.ended).toMatchObject({ code: 4403, reason: 'Credential revoked' });
-  });
+      expect(await socket.ended).toMatchObject({ code: 4403, reason: 'Credential revoked' });
+    },
+  );
 });
 
 describe.skipIf(!serverUrl)('two gateway processes on one PostgreSQL: abuse limits', () => {
@@ -123,7 +133,7 @@ describe.skipIf(!serverUrl)('two gateway processes on one PostgreSQL: abuse limi
     credentialFailures: { attempts: 2, perSeconds: 600, blockSeconds: 600 },
   };
 
-  test('a key’s requests count once across both processes', async () => {
+  test('a key’s requests count once across both processes', BOOT_TWO, async () => {
     const { one, two } = await twoProcesses(limits);
     const { key } = await merchantKey(one);
     const statuses = [];
@@ -133,7 +143,7 @@ describe.skipIf(!serverUrl)('two gateway processes on one PostgreSQL: abuse limi
     expect(statuses).toEqual([200, 200, 200, 200, 429, 429]);
   });
 
-  test('API key guesses on one process block the address on the other', async () => {
+  test('API key guesses on one process block the address on the other', BOOT_TWO, async () => {
     const { one, two } = await twoProcesses(limits);
     const guess = (gateway: HttpGraphQLClient, i: number) =>
       gateway.withToken(`gw_mk_guess${i}`).request('{ viewer { kind } }');
