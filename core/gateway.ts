@@ -18,6 +18,7 @@ import { SecretBox } from './crypto/secret-box.ts';
 import { Database, resolveMasterKey } from './db/database.ts';
 import { DatabaseOutage } from './db/database-outage.ts';
 import { PluginFieldGate } from './enablement/field-gate.ts';
+import { EventTypeRegistry } from './event-types.ts';
 import type { GatewayServices } from './global-types.ts';
 import { HookBus } from './hooks.ts';
 import { useBodyLimit } from './http/body-limit.ts';
@@ -81,6 +82,7 @@ export async function createGateway(config: GatewayConfig): Promise<Gateway> {
   const scopeLoaders: ScopeLoaderFactory[] = [];
   const setups: { name: string; setup: PluginSetup<unknown> }[] = [];
   const commands = new Map<string, PluginCommand & { plugin: string }>();
+  const eventTypes = new EventTypeRegistry();
   for (const { definition, options } of plugins) {
     const { name } = definition;
     const runtime: PluginRuntime = {
@@ -90,12 +92,14 @@ export async function createGateway(config: GatewayConfig): Promise<Gateway> {
       orm: database.orm,
       services,
       secrets,
+      eventTypes: () => eventTypes.list(),
       declareHook: (hook, declaration) => hooks.declare(name, hook, declaration),
     };
     const setup: PluginSetup<unknown> = (await definition.setup?.(runtime)) ?? {};
     if (setup.services !== undefined) (services as unknown as Record<string, unknown>)[name] = setup.services;
     if (setup.hooks) hooks.handle(name, setup.hooks);
     if (setup.authScopes) scopeLoaders.push(setup.authScopes);
+    eventTypes.add(name, setup.eventTypes);
     for (const [command, spec] of Object.entries(setup.commands ?? {})) {
       const taken = commands.get(command);
       if (taken) {

@@ -59,12 +59,13 @@ export {
 // Data: the data map, raw SQL and LISTEN/NOTIFY
 export { PgListener, type PgListenerOptions } from './db/pg-listener.ts';
 export { big, query } from './db/sql.ts';
-// Per-merchant enablement: the event the events plugin publishes for a switch
+// Per-merchant enablement: the event published for a switch (declared by the kernel)
 export {
   PLUGIN_SWITCHED_EVENT,
   type PluginSwitched,
   pluginSwitchedEvent,
 } from './enablement/plugin-switched.ts';
+export type { DeclaredEventType, EventTypeDeclaration } from './event-types.ts';
 export type { GatewayHooks, GatewayServices, HookSpec } from './global-types.ts';
 export type {
   HookAnswer,

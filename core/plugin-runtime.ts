@@ -1,5 +1,6 @@
 import type { MikroORM } from '@mikro-orm/core';
 import type { SecretBox } from './crypto/secret-box.ts';
+import type { DeclaredEventType } from './event-types.ts';
 import type { GatewayServices } from './global-types.ts';
 import type { HookDeclaration, HookName, HookRunner } from './hooks.ts';
 import type { Logger } from './logging.ts';
@@ -16,6 +17,8 @@ export interface PluginRuntime<Options = unknown> {
   readonly services: GatewayServices;
   readonly secrets: SecretBox;
   /** Declares a hook this plugin runs; plugins that require this one may handle it. */
+  /** The event types every plugin declared; complete once every plugin is set up. */
+  eventTypes(): readonly DeclaredEventType[];
   declareHook<K extends HookName, Result>(
     name: K,
     declaration: HookDeclaration<K, Result>,

@@ -2,6 +2,7 @@ import type { EntityManager, EntitySchema, MigrationObject } from '@mikro-orm/co
 import type { z } from 'zod';
 import type { GatewayBuilder, ScopeLoaderFactory } from '../schema/builder.ts';
 import type { DataMap } from './db/data-map.ts';
+import type { EventTypeDeclaration } from './event-types.ts';
 import type { GatewayServices } from './global-types.ts';
 import type { HookHandlers } from './hooks.ts';
 import type { PluginRuntime } from './plugin-runtime.ts';
@@ -52,6 +53,8 @@ export interface PluginSetup<Services> {
   /** Loaders for the auth scopes this plugin adds to `GatewayAuthScopes`. */
   authScopes?: ScopeLoaderFactory;
   commands?: Readonly<Record<string, PluginCommand>>;
+  /** Every event type the plugin emits, with its payload's schema (listed by `eventTypes`). */
+  eventTypes?: readonly EventTypeDeclaration[];
   /** Runs once the database is migrated and the server is about to accept traffic. */
   onReady?(): Promise<void> | void;
   onClose?(): Promise<void> | void;

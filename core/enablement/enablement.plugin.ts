@@ -6,6 +6,7 @@ import { EnablementService } from './enablement.service.ts';
 import { Migration0001PluginSwitches } from './migrations/0001-plugin-switches.ts';
 import { PluginSwitchSchema } from './plugin-switch.entity.ts';
 import { PluginSwitchAuditSchema } from './plugin-switch-audit.entity.ts';
+import { PLUGIN_SWITCHED_EVENT } from './plugin-switched.ts';
 import { Switchboard } from './switchboard.ts';
 import './global-types.ts';
 
@@ -60,6 +61,8 @@ export function enablementPlugin(installed: readonly InstalledPlugin[]) {
       return {
         services: enablement,
         schema: (builder) => registerEnablementSchema(builder, enablement),
+        // Published by whoever handles `plugin.switched` (the events plugin), declared here.
+        eventTypes: [PLUGIN_SWITCHED_EVENT],
         onReady: () => enablement.start(),
         onClose: () => enablement.close(),
       };

@@ -1,6 +1,13 @@
 import type { EntityManager } from '@mikro-orm/core';
 import { z } from 'zod';
-import { isUuid, type Principal, type RequestContext, visibleMerchants } from '../../core/plugin-api.ts';
+import {
+  BootError,
+  type DeclaredEventType,
+  isUuid,
+  type Principal,
+  type RequestContext,
+  visibleMerchants,
+} from '../../core/plugin-api.ts';
 import type { EventFanOut } from './event-fan-out.ts';
 import type { EventFilter, LoggedEvent } from './event-log.ts';
 import { openEventStream, type StreamItem } from './event-stream.ts';
@@ -22,14 +29,6 @@ export interface EventToPublish {
   type: string;
   merchantId: string;
   payload: Record<string, unknown>;
-}
-
-/** A type producers declare, so partners can look up its payload's shape. */
-export interface EventTypeDefinition {
-  type: string;
-  description: string;
-  /** Validates the payload as stored (JSON: bigints as decimal strings). */
-  payload?: z.ZodType;
 }
 
 /** Who reads: a request's context, or any holder of a principal (a job, a test). */
@@ -61,21 +60,39 @@ function payloadJson(payload: Record<string, unknown>): string {
 export class EventsService {
   readonly #fanOut: EventFanOut;
   readonly #options: EventsOptions;
-  readonly #types = new Map<string, EventTypeDefinition>();
+  /** Every plugin's `eventTypes` (the plugin contract), read when asked: all are set up by then. */
+  readonly #declared: () => readonly DeclaredEventType[];
+  #types: Map<string, DeclaredEventType> | undefined;
 
-  constructor(fanOut: EventFanOut, options: EventsOptions) {
+  constructor(fanOut: EventFanOut, options: EventsOptions, declared: () => readonly DeclaredEventType[]) {
     this.#fanOut = fanOut;
     this.#options = options;
+    this.#declared = declared;
   }
 
-  defineEventType(definition: EventTypeDefinition): void {
-    if (!isEventType(definition.type))
-      throw new EventPublishError(`"${definition.type}" is not an event type name`);
-    this.#types.set(definition.type, definition);
+  /** The declared types, by name; a badly named one stops boot (checked in `onReady`). */
+  #typeMap(): Map<string, DeclaredEventType> {
+    if (this.#types) return this.#types;
+    for (const { type, plugin } of this.#declared()) {
+      if (!isEventType(type)) {
+        throw new BootError({
+          plugin,
+          problem: `event type "${type}" is not an event type name`,
+          fix: 'name it with dot-separated lower-case segments, e.g. payment.captured',
+        });
+      }
+    }
+    this.#types = new Map(this.#declared().map((d) => [d.type, d]));
+    return this.#types;
   }
 
-  eventTypes(): readonly EventTypeDefinition[] {
-    return [...this.#types.values()].sort((a, b) => a.type.localeCompare(b.type));
+  eventTypes(): readonly DeclaredEventType[] {
+    return [...this.#typeMap().values()].sort((a, b) => a.type.localeCompare(b.type));
+  }
+
+  /** Whether a plugin declared the type (emitting an undeclared one is a bug a test catches). */
+  isDeclared(type: string): boolean {
+    return this.#typeMap().has(type);
   }
 
   /** The declared types with their payloads as JSON Schema, for partners. */
@@ -83,9 +100,7 @@ export class EventsService {
     return this.eventTypes().map(({ type, description, payload }) => ({
       type,
       description,
-      payloadSchema: payload
-        ? (z.toJSONSchema(payload, { unrepresentable: 'any' }) as Record<string, unknown>)
-        : null,
+      payloadSchema: z.toJSONSchema(payload, { unrepresentable: 'any' }) as Record<string, unknown>,
     }));
   }
 
@@ -99,7 +114,7 @@ export class EventsService {
     }
     if (!isUuid(event.merchantId)) throw new EventPublishError('an event needs the merchant id (a UUID)');
     const json = payloadJson(event.payload);
-    const declared = this.#types.get(event.type)?.payload;
+    const declared = this.#typeMap().get(event.type)?.payload;
     if (declared) {
       const checked = declared.safeParse(JSON.parse(json));
       if (!checked.success) {

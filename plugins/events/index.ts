@@ -1,9 +1,4 @@
-import {
-  definePlugin,
-  PLUGIN_SWITCHED_EVENT,
-  pluginSwitchedEvent,
-  technical,
-} from '../../core/plugin-api.ts';
+import { definePlugin, pluginSwitchedEvent, technical } from '../../core/plugin-api.ts';
 import { EventFanOut } from './event-fan-out.ts';
 import { EventLogHeadSchema } from './event-log-head.entity.ts';
 import { eventsOptions } from './events.options.ts';
@@ -106,11 +101,10 @@ export const eventsPlugin = definePlugin({
   },
   setup: (plugin) => {
     const fanOut = new EventFanOut(plugin);
-    const events = new EventsService(fanOut, plugin.options);
+    const events = new EventsService(fanOut, plugin.options, () => plugin.eventTypes());
     const webhookEndpoints = new WebhookEndpointsService(plugin.secrets, plugin.options.webhooks, () =>
       fanOut.dispatcher.wake(),
     );
-    events.defineEventType(PLUGIN_SWITCHED_EVENT);
     return {
       services: events,
       // The kernel cannot depend on this plugin: it runs this hook inside its transaction instead.
@@ -123,7 +117,10 @@ export const eventsPlugin = definePlugin({
         registerEventsSchema(builder, events);
         registerWebhooksSchema(builder, webhookEndpoints);
       },
-      onReady: () => fanOut.start(),
+      onReady: () => {
+        events.eventTypes(); // a badly named declaration stops boot here
+        return fanOut.start();
+      },
       onClose: () => fanOut.close(),
     };
   },

@@ -30,6 +30,10 @@ function isPrivateHost(hostname: string): boolean {
   return family !== 0 && PRIVATE.check(host, family === 4 ? 'ipv4' : 'ipv6');
 }
 
+/** What an operator changes to receive webhooks on their own machine (docs/partner-guide.md). */
+const LOCAL_DEVELOPMENT =
+  ' (for local development, the operator allows http:// and local addresses with eventsPlugin.with({ webhooks: { allowInsecureUrls: true } }) in yoga.config.ts; never in production)';
+
 /**
  * Why a webhook URL is refused, or undefined when it is acceptable: https only, no credentials
  * in it, and no loopback or private address literal (unless the operator allows insecure URLs,
@@ -43,10 +47,10 @@ export function webhookUrlProblem(raw: string, allowInsecure: boolean): string |
   } catch {
     return 'not an absolute URL';
   }
-  if (url.protocol !== 'https:' && !(allowInsecure && url.protocol === 'http:'))
-    return 'the URL must use https';
   if (url.username || url.password) return 'the URL may not contain credentials';
+  if (url.protocol !== 'https:' && !(allowInsecure && url.protocol === 'http:'))
+    return `the URL must use https${url.protocol === 'http:' ? LOCAL_DEVELOPMENT : ''}`;
   if (!allowInsecure && isPrivateHost(url.hostname))
-    return 'the URL may not point at a loopback or private address';
+    return `the URL may not point at a loopback or private address${LOCAL_DEVELOPMENT}`;
   return undefined;
 }

@@ -31,6 +31,7 @@ import { Migration0011AwaitingCaptureIndex } from './migrations/0011-awaiting-ca
 import { PayFromAccountBatcher } from './pay-from-account-batcher.ts';
 import { PaymentService } from './payment.service.ts';
 import { PaymentAccounts } from './payment-accounts.ts';
+import { PAYMENT_EVENT_TYPES } from './payment-event-types.ts';
 import { PaymentIntentSchema } from './payment-intent.entity.ts';
 import { PaymentJanitor } from './payment-janitor.ts';
 import { PaymentOperationSchema } from './payment-operation.entity.ts';
@@ -146,6 +147,8 @@ export const paymentsPlugin = definePlugin({
         registerLedgerSchema(builder);
       },
       commands: { 'ledger verify': verifyLedgerCommand },
+      // Written by the payments triggers when the events plugin is installed.
+      eventTypes: PAYMENT_EVENT_TYPES,
       onReady: () => janitor.start(options.janitor.intervalSeconds),
       onClose: () => janitor.stop(),
     };
