@@ -11,7 +11,10 @@ export function registerCustomerSchema(builder: GatewayBuilder, customers: Custo
     fields: (t) => ({
       id: t.exposeID('id'),
       merchantId: t.id({ resolve: (c) => c.merchant.id }),
-      externalRef: t.exposeString('externalRef', { description: 'The merchant’s own id for this end user.' }),
+      customerRef: t.exposeString('externalRef', { description: 'The merchant’s own id for this end user.' }),
+      externalRef: t.exposeString('externalRef', {
+        deprecationReason: 'Use customerRef (the same value); removed in the next release.',
+      }),
       jurisdiction: t.exposeString('jurisdiction', {
         description: 'ISO 3166-1 alpha-2 or ISO 3166-2 code (DE, KR, US-CA): which law applies.',
       }),
@@ -21,7 +24,12 @@ export function registerCustomerSchema(builder: GatewayBuilder, customers: Custo
 
   const CreateCustomerInput = builder.inputType('CreateCustomerInput', {
     fields: (t) => ({
-      externalRef: t.string({ required: true }),
+      customerRef: t.string({
+        description: 'The merchant’s own id for this end user (required; `externalRef` was its old name).',
+      }),
+      externalRef: t.string({
+        deprecationReason: 'Use customerRef; removed in the next release.',
+      }),
       jurisdiction: t.string({ required: true }),
     }),
   });

@@ -14,18 +14,34 @@ import { Customer } from './customer.entity.ts';
 const JURISDICTION = /^[A-Z]{2}(-[A-Z0-9]{1,3})?$/;
 
 export interface CreateCustomerInput {
-  externalRef: string;
+  customerRef?: string | null;
+  /** The old name of `customerRef`, accepted for one release. */
+  externalRef?: string | null;
   jurisdiction: string;
+}
+
+/** One name for the merchant's id of the person: `customerRef`, or its deprecated alias. */
+function customerRefOf(input: CreateCustomerInput): string {
+  const { customerRef, externalRef } = input;
+  if (customerRef != null && externalRef != null && customerRef !== externalRef) {
+    throw new ValidationError(
+      'customerRef',
+      'give customerRef only (externalRef is its deprecated old name)',
+    );
+  }
+  const ref = (customerRef ?? externalRef ?? '').trim();
+  if (ref.length === 0 || ref.length > 200) {
+    throw new ValidationError('customerRef', 'customerRef must be 1 to 200 characters');
+  }
+  return ref;
 }
 
 export class CustomerService {
   /** A customer of the calling merchant. */
   async create(ctx: MerchantContext, input: CreateCustomerInput): Promise<Customer> {
     const { merchantId } = ctx.principal;
-    const externalRef = input.externalRef.trim();
-    if (externalRef.length === 0 || externalRef.length > 200) {
-      throw new ValidationError('externalRef', 'externalRef must be 1 to 200 characters');
-    }
+    // Stored as `externalRef` (the column's name); the API calls it customerRef.
+    const externalRef = customerRefOf(input);
     if (!JURISDICTION.test(input.jurisdiction)) {
       throw new ValidationError(
         'jurisdiction',
@@ -34,7 +50,7 @@ export class CustomerService {
     }
     const existing = await ctx.em.findOne(Customer, { merchant: merchantId, externalRef });
     if (existing)
-      throw new ValidationError('externalRef', 'this merchant already has a customer with that externalRef');
+      throw new ValidationError('customerRef', 'this merchant already has a customer with that customerRef');
     const customer = ctx.em.create(Customer, {
       merchant: merchantId,
       externalRef,
