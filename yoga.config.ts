@@ -18,6 +18,8 @@ export default defineConfig({
   http: {
     port: Number(process.env.PORT ?? 4000),
     bodyLimitBytes: 1024 * 1024,
+    // Off by default. Only listed operations, sent by hash (docs/typed-client.md):
+    // persistedOperations: { file: 'examples/typed-client/gql/persisted-documents.json' },
   },
   secrets: {
     masterKey: process.env.GATEWAY_MASTER_KEY,

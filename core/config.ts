@@ -1,3 +1,4 @@
+import type { PersistedOperationsConfig } from './http/persisted-operations.ts';
 import type { LogConfig } from './logging.ts';
 import type { InstalledPlugin } from './plugin.ts';
 
@@ -22,6 +23,8 @@ export interface HttpConfig {
   bodyLimitBytes?: number;
   /** GraphiQL in the browser at the GraphQL endpoint. */
   graphiql?: boolean;
+  /** Off when absent: run listed operations by hash (docs/typed-client.md). */
+  persistedOperations?: PersistedOperationsConfig;
 }
 
 export interface SecretsConfig {

@@ -27,6 +27,7 @@ import { type Hold, useCredentialBoundStreams } from './http/credential-bound-st
 import { maskUnexpected, useErrorCodes } from './http/error-codes.ts';
 import { GatewayMetrics } from './http/metrics.ts';
 import { useNestingLimit } from './http/nesting-limit.ts';
+import { persistedOperationsPlugins } from './http/persisted-operations.ts';
 import { RateLimits } from './http/rate-limits.ts';
 import { useRequestJsonErrors } from './http/request-json.ts';
 import { createRouter } from './http/router.ts';
@@ -164,6 +165,7 @@ export async function createGateway(config: GatewayConfig): Promise<Gateway> {
       useErrorCodes(),
       useCredentialBoundStreams(hold),
       metrics.yogaPlugin(),
+      ...persistedOperationsPlugins(config.http?.persistedOperations),
     ],
     context: async (initial): Promise<RequestContext> => {
       const requestId = initial.requestId ?? randomUUID();
