@@ -1,7 +1,7 @@
 import SchemaBuilder from '@pothos/core';
 import ErrorsPlugin from '@pothos/plugin-errors';
 import RelayPlugin from '@pothos/plugin-relay';
-import ScopeAuthPlugin from '@pothos/plugin-scope-auth';
+import ScopeAuthPlugin, { type AuthFailure } from '@pothos/plugin-scope-auth';
 import { GraphQLError } from 'graphql';
 import type {
   AuthenticatedContext,
@@ -13,6 +13,19 @@ import type {
 } from '../core/context.ts';
 import type { GatewayAuthScopes, GatewayObjects } from '../core/global-types.ts';
 import { GatewayError } from './errors.ts';
+
+const ROLES = new Set(['authenticated', 'operator', 'merchant', 'partner', 'customer']);
+
+/** The kinds of caller a refused field is for, read from scope-auth's failure (`$any`, `$all` included). */
+function rolesIn(failure: AuthFailure): string[] {
+  const roles = new Set<string>();
+  const walk = (f: AuthFailure): void => {
+    if ('failures' in f) for (const inner of f.failures) walk(inner);
+    else if ('scope' in f && ROLES.has(f.scope)) roles.add(f.scope);
+  };
+  walk(failure);
+  return [...roles];
+}
 
 /**
  * The context a resolver behind each scope receives from `t.withAuth(...)`: the scope has
@@ -79,14 +92,19 @@ export function createBuilder(pluginScopes: readonly ScopeLoaderFactory[]): Gate
         const extra = await Promise.all(pluginScopes.map((scopes) => scopes(ctx)));
         return Object.assign(base, ...extra);
       },
-      unauthorizedError: (_parent, ctx) =>
-        ctx.principal.kind === 'anonymous'
-          ? new GraphQLError('Authentication required: send an API key or session token', {
-              extensions: { code: 'UNAUTHENTICATED' },
-            })
-          : new GraphQLError('This principal is not allowed to do that', {
-              extensions: { code: 'FORBIDDEN' },
-            }),
+      unauthorizedError: (_parent, ctx, info, result) => {
+        if (ctx.principal.kind === 'anonymous') {
+          return new GraphQLError('Authentication required: send an API key or session token', {
+            extensions: { code: 'UNAUTHENTICATED' },
+          });
+        }
+        const field = `${info.parentType.name}.${info.fieldName}`;
+        const requiredRoles = rolesIn(result.failure);
+        const needs = requiredRoles.length > 0 ? requiredRoles.join(' or ') : 'another principal';
+        return new GraphQLError(`${field} needs ${needs}; you are ${ctx.principal.kind}`, {
+          extensions: { code: 'FORBIDDEN', requiredRoles, field },
+        });
+      },
     },
     errors: {
       defaultTypes: [],

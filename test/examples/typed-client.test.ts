@@ -99,8 +99,6 @@ describe('persisted operations on, listed operations only', () => {
     expect(
       await t.gateway.database.em.fork().getConnection().execute('select count(*)::int as n from merchant'),
     ).toEqual([{ n: 0 }]);
-    await expect(balances({ url: t.url, persisted: true })).rejects.toThrow(
-      /Authentication required/,
-    );
+    await expect(balances({ url: t.url, persisted: true })).rejects.toThrow(/Authentication required/);
   });
 });
