@@ -25,10 +25,18 @@ export function registerTotpSchema(builder: GatewayBuilder, totp: TotpService): 
   registerErrors(builder);
   const proofErrors = [InvalidTotpCode, TotpLocked, TotpNotEnrolled];
 
+  // Upper case, unlike every other enum of the API: kept for one release behind `status`.
   const TotpStatus = builder.enumType('TotpStatus', {
+    description: 'Deprecated with `TotpFactor.status`: read `state` (TotpFactorState).',
     values: {
       PENDING: { description: 'Enrolled, waiting for the first valid code.' },
       ACTIVE: { description: 'Confirmed: actions that need step-up ask for a code.' },
+    },
+  });
+  const TotpFactorState = builder.enumType('TotpFactorState', {
+    values: {
+      pending: { description: 'Enrolled, waiting for the first valid code.' },
+      active: { description: 'Confirmed: actions that need step-up ask for a code.' },
     },
   });
 
@@ -37,8 +45,13 @@ export function registerTotpSchema(builder: GatewayBuilder, totp: TotpService): 
     description: 'The caller’s TOTP second factor. Its secret is never shown again after enrollment.',
     authScopes: signedIn,
     fields: (t) => ({
+      state: t.field({
+        type: TotpFactorState,
+        resolve: (f) => (f.activatedAt ? 'active' : 'pending'),
+      }),
       status: t.field({
         type: TotpStatus,
+        deprecationReason: 'Use state (lower case, as every other enum); removed in the next release.',
         resolve: (f) => (f.activatedAt ? 'ACTIVE' : 'PENDING'),
       }),
       createdAt: t.expose('createdAt', { type: 'DateTime' }),
