@@ -8,6 +8,7 @@ import { createGateway, type Gateway } from '../gateway.ts';
 import { kernelPlugins } from '../kernel-plugins.ts';
 import { KERNEL_PLUGINS, resolvePlugins } from '../registry.ts';
 import { printFreshDatabaseShape } from './database-shape-command.ts';
+import { runDemo } from './demo-command.ts';
 import { DEFAULT_CONFIG_FILE, loadConfig, withoutDatabase } from './load-config.ts';
 
 const USAGE = `Usage: npm run gateway -- <command> [options]
@@ -21,6 +22,7 @@ Commands:
   schema print-db [--out FILE]   write the database the migrations build (default schema/database.sql)
   plugins                        installed plugins: version, requires, validated options
   keys create-operator [--label] create an operator API key (shown once)
+  demo                           a demo merchant, customers, funded wallets and payments (server stopped)
 
 Options:
   --config FILE                  the operator's config (default ${DEFAULT_CONFIG_FILE})
@@ -164,6 +166,8 @@ async function main(argv: string[]): Promise<number> {
         out(`operator key ${apiKey.id} (${apiKey.label}); it is shown once, store it now:\n${secret}`);
         return 0;
       });
+    case 'demo':
+      return withGateway(configFile, (gateway) => runDemo(gateway, out));
     case 'help':
       out(USAGE);
       out(await pluginCommandsUsage(configFile));
