@@ -104,10 +104,11 @@ export function registerCarrierBillingSchema(
   );
 
   if (!options.sandboxOutbox) return;
+  const sandboxReaders = { $any: { operator: true, merchant: true } } as const;
 
   const SandboxMessage = builder.objectRef<SandboxInboxItem>('CarrierSandboxMessage').implement({
     description: 'A text message the simulated carrier sent. Sandbox only.',
-    authScopes: { operator: true },
+    authScopes: sandboxReaders,
     fields: (t) => ({
       id: t.id({ resolve: (m) => m.message.id }),
       purpose: t.field({
@@ -126,15 +127,15 @@ export function registerCarrierBillingSchema(
   });
 
   const SandboxInbox = builder.objectRef<{ messages: SandboxInboxItem[] }>('CarrierSandboxInbox').implement({
-    authScopes: { operator: true },
+    authScopes: sandboxReaders,
     fields: (t) => ({ messages: t.field({ type: [SandboxMessage], resolve: (inbox) => inbox.messages }) }),
   });
 
   builder.queryField('carrierSandboxOutbox', (t) =>
-    t.field({
+    t.withAuth(sandboxReaders).field({
       type: SandboxInbox,
-      description: 'Sandbox only: the texts the simulated carrier sent to a phone, newest first.',
-      authScopes: { operator: true },
+      description:
+        'Sandbox only: the texts the simulated carrier sent to a phone, newest first. A merchant sees those for its own verifications and charges.',
       args: { phoneNumber: t.arg.string({ required: true }), last: t.arg.int({ defaultValue: 10 }) },
       errors: { types: [ValidationError] },
       resolve: async (_root, args, ctx) => ({

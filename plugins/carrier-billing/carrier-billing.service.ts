@@ -174,9 +174,17 @@ export class CarrierBillingService {
   }
 
   /** The sandbox phone's inbox, for operators developing against the simulated carrier. */
-  async sandboxInbox(ctx: RequestContext, phoneNumber: string, limit: number): Promise<SandboxInboxItem[]> {
+  /** Operators read every text of a line; a merchant only those for its own verifications and charges. */
+  async sandboxInbox(
+    ctx: OperatorContext | MerchantContext,
+    phoneNumber: string,
+    limit: number,
+  ): Promise<SandboxInboxItem[]> {
     const subscriber = await this.#subscribers.find(ctx.em, normalizePhoneNumber(phoneNumber));
-    return subscriber ? this.#carrier.inbox(ctx.em, subscriber, Math.min(Math.max(limit, 1), 100)) : [];
+    const merchantId = ctx.principal.kind === 'merchant' ? ctx.principal.merchantId : undefined;
+    return subscriber
+      ? this.#carrier.inbox(ctx.em, subscriber, Math.min(Math.max(limit, 1), 100), merchantId)
+      : [];
   }
 }
 

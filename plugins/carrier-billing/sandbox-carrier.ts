@@ -19,6 +19,7 @@ import { CarrierSandboxMessage, type MessagePurpose } from './sandbox-message.en
 import { seoulMonth } from './seoul-month.ts';
 import type { CarrierSubscriber } from './subscriber.entity.ts';
 import type { SubscriberDirectory } from './subscriber-directory.ts';
+import { CarrierVerification } from './verification.entity.ts';
 
 export interface SandboxCarrierOptions {
   monthlyCap: bigint;
@@ -120,15 +121,24 @@ export class SandboxCarrier {
     await em.flush();
   }
 
-  /** The sandbox phone's inbox: what was texted, newest first. */
+  /**
+   * The sandbox phone's inbox: what was texted, newest first. With `merchantId`, only the texts
+   * for that merchant's own verifications and charges (a merchant finishing the sandbox flow).
+   */
   async inbox(
     em: EntityManager,
     subscriber: CarrierSubscriber,
     limit: number,
+    merchantId?: string,
   ): Promise<{ message: CarrierSandboxMessage; text: string; code: string }[]> {
+    const ownReferences = async () => {
+      const verifications = await em.find(CarrierVerification, { subscriber, merchant: merchantId });
+      const charges = await em.find(CarrierCharge, { subscriber, merchantId });
+      return [...verifications, ...charges].map((r) => r.id);
+    };
     const messages = await em.find(
       CarrierSandboxMessage,
-      { subscriber },
+      merchantId === undefined ? { subscriber } : { subscriber, reference: { $in: await ownReferences() } },
       { orderBy: { createdAt: 'desc', id: 'asc' }, limit },
     );
     return messages.map((message) => {
