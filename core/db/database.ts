@@ -9,6 +9,7 @@ import { BootError } from '../boot-error.ts';
 import type { DatabaseConfig } from '../config.ts';
 import type { Logger } from '../logging.ts';
 import type { ResolvedPlugin } from '../registry.ts';
+import { lockEmbeddedDatabase } from './embedded-lock.ts';
 
 export type DatabaseKind = 'pglite' | 'postgresql';
 
@@ -32,6 +33,8 @@ export function collectMigrations(plugins: readonly ResolvedPlugin[]): Migration
 export class Database {
   readonly orm: MikroORM;
   readonly kind: DatabaseKind;
+  /** Releases the embedded database's folder for other processes. */
+  readonly #unlock: (() => void) | undefined;
 
   constructor(config: DatabaseConfig, plugins: readonly ResolvedPlugin[], log: Logger) {
     const entities = plugins.flatMap((p) => [...(p.definition.entities ?? [])]) as EntitySchema[];
@@ -59,7 +62,10 @@ export class Database {
     } else {
       this.kind = 'pglite';
       const dataDir = config.dataDir ?? DEFAULT_DATA_DIR;
-      if (!dataDir.startsWith('memory:')) mkdirSync(dataDir, { recursive: true });
+      if (!dataDir.startsWith('memory:')) {
+        mkdirSync(dataDir, { recursive: true });
+        this.#unlock = lockEmbeddedDatabase(dataDir);
+      }
       this.orm = new PgliteMikroORM({
         ...common,
         dbName: dataDir,
@@ -109,7 +115,11 @@ export class Database {
   }
 
   async close(): Promise<void> {
-    await this.orm.close(true);
+    try {
+      await this.orm.close(true);
+    } finally {
+      this.#unlock?.();
+    }
   }
 }
 
