@@ -25,6 +25,7 @@ import { useBodyLimit } from './http/body-limit.ts';
 import { clientIp } from './http/client-ip.ts';
 import { type Hold, useCredentialBoundStreams } from './http/credential-bound-streams.ts';
 import { maskUnexpected, useErrorCodes } from './http/error-codes.ts';
+import { listen } from './http/listen.ts';
 import { GatewayMetrics } from './http/metrics.ts';
 import { useNestingLimit } from './http/nesting-limit.ts';
 import { persistedOperationsPlugins } from './http/persisted-operations.ts';
@@ -243,10 +244,7 @@ export async function createGateway(config: GatewayConfig): Promise<Gateway> {
     async start(options = {}) {
       const port = options.port ?? config.http?.port ?? 4000;
       const host = options.host ?? config.http?.host ?? '0.0.0.0';
-      await new Promise<void>((resolve, reject) => {
-        server.once('error', reject);
-        server.listen(port, host, () => resolve());
-      });
+      await listen(server, port, host);
       const address = server.address() as AddressInfo;
       const url = `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${address.port}${GRAPHQL_PATH}`;
       log.info({ url, database: database.kind }, 'listening; migrating');

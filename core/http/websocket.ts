@@ -53,7 +53,13 @@ type Executor = { execute: (args: ExecutionArgs) => unknown; subscribe: (args: E
  * and its revocation or expiry closes the socket with 4403 within seconds, in every process.
  */
 export function attachWebSocket(options: WebSocketOptions): { close: () => Promise<void> } {
-  const wss = new WebSocketServer({ server: options.server, path: options.path });
+  // noServer: with `server`, ws re-emits every HTTP server error (a port in use) as a WebSocket
+  // server error, and graphql-ws logs it as its own internal error before boot can say what it is.
+  const wss = new WebSocketServer({ noServer: true, path: options.path });
+  // handleUpgrade answers 400 to an upgrade on another path, as ws does with `server`.
+  options.server.on('upgrade', (request, socket, head) =>
+    wss.handleUpgrade(request, socket, head, (ws) => wss.emit('connection', ws, request)),
+  );
   const disposable = useServer<Record<string, unknown>, Extra>(
     {
       execute: (args) => (args.rootValue as Executor).execute(args) as never,
