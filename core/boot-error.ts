@@ -13,4 +13,15 @@ export class BootError extends Error {
     this.plugin = options.plugin;
     this.fix = options.fix;
   }
+
+  /** Several refusals found in one pass (every bad plugin), reported together, one line each. */
+  static all(errors: readonly BootError[]): BootError {
+    if (errors.length === 1) return errors[0]!;
+    const combined = new BootError({
+      problem: `${errors.length} problems stop boot`,
+      fix: errors.map((error) => error.fix).join('; '),
+    });
+    combined.message = `${errors.length} problems stop boot:\n${errors.map((e) => `- ${e.message}`).join('\n')}`;
+    return combined;
+  }
 }

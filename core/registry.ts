@@ -1,7 +1,7 @@
-import { z } from 'zod';
 import { BootError } from './boot-error.ts';
 import { assertDataMapCovers } from './db/data-map.ts';
 import type { InstalledPlugin, PluginDefinition } from './plugin.ts';
+import { validateOptions } from './plugin-options.ts';
 
 export interface ResolvedPlugin {
   readonly definition: PluginDefinition;
@@ -18,28 +18,6 @@ const NAME = /^[a-z][a-z0-9-]*$/;
  * implicitly: they are set up before it, and it may handle the hooks they declare.
  */
 export const KERNEL_PLUGINS: readonly string[] = ['auth', 'privacy', 'enablement'];
-
-function validateOptions(definition: PluginDefinition, raw: unknown): unknown {
-  if (!definition.options) {
-    if (raw !== undefined && !(typeof raw === 'object' && raw && Object.keys(raw).length === 0)) {
-      throw new BootError({
-        plugin: definition.name,
-        problem: 'options were given, but the plugin takes none',
-        fix: `remove .with(...) from "${definition.name}" in yoga.config.ts`,
-      });
-    }
-    return {};
-  }
-  const parsed = definition.options.safeParse(raw ?? {});
-  if (parsed.success) return parsed.data;
-  const issue = parsed.error.issues[0]!;
-  const path = issue.path.length > 0 ? issue.path.join('.') : '(options)';
-  throw new BootError({
-    plugin: definition.name,
-    problem: `option "${path}" is invalid: ${issue.message}`,
-    fix: `correct "${path}" in ${definition.name}.with({ ... }) in yoga.config.ts (${z.prettifyError(parsed.error).replaceAll('\n', ' ')})`,
-  });
-}
 
 /** Depth-first topological order; the path in a cycle's message is the cycle itself. */
 function orderByRequires(requiresOf: (name: string) => readonly string[], listed: string[]): string[] {
@@ -91,17 +69,26 @@ export function resolvePlugins(installed: readonly InstalledPlugin[]): ResolvedP
     }
     byName.set(name, plugin);
   }
+  // Every bad plugin is reported at once: an operator fixes them all in one edit.
+  const refusals: BootError[] = [];
+  const optionsOf = new Map<string, unknown>();
   for (const [name, plugin] of byName) {
+    const validated = validateOptions(plugin.definition, plugin.rawOptions, KERNEL_PLUGINS.includes(name));
+    if ('errors' in validated) refusals.push(...validated.errors);
+    else optionsOf.set(name, validated.options);
     for (const dep of plugin.definition.requires ?? []) {
       if (!byName.has(dep)) {
-        throw new BootError({
-          plugin: name,
-          problem: `it requires "${dep}", which is not installed`,
-          fix: `add "${dep}" to the plugins in yoga.config.ts, or remove "${name}"`,
-        });
+        refusals.push(
+          new BootError({
+            plugin: name,
+            problem: `it requires "${dep}", which is not installed`,
+            fix: `add "${dep}" to the plugins in yoga.config.ts, or remove "${name}"`,
+          }),
+        );
       }
     }
   }
+  if (refusals.length > 0) throw BootError.all(refusals);
   const kernel = KERNEL_PLUGINS.filter((name) => byName.has(name));
   const requirementsOf = (name: string): readonly string[] => {
     const declared = byName.get(name)!.definition.requires ?? [];
@@ -111,8 +98,8 @@ export function resolvePlugins(installed: readonly InstalledPlugin[]): ResolvedP
   const entityOwner = new Map<string, string>();
   const requiresOf = new Map<string, ReadonlySet<string>>();
   return order.map((name) => {
-    const { definition, rawOptions } = byName.get(name)!;
-    const options = validateOptions(definition, rawOptions);
+    const { definition } = byName.get(name)!;
+    const options = optionsOf.get(name);
     for (const entity of definition.entities ?? []) {
       const owner = entityOwner.get(entity.meta.className);
       if (owner) {

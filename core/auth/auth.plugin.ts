@@ -30,7 +30,7 @@ export const authPlugin = definePlugin({
   name: 'auth',
   version: '1.0.0',
   description: 'Principals and credentials: merchants, partners, API keys and customer sessions',
-  options: z.object({
+  options: z.strictObject({
     /**
      * How long a resolved credential is trusted without asking the database again. Revocations
      * through this process apply at once; through another process within this many seconds.

@@ -22,7 +22,7 @@ const krwAmount = z
   .transform((value) => BigInt(value))
   .pipe(z.bigint().positive());
 
-const options = z.object({
+const options = z.strictObject({
   /** Per phone line and calendar month (Asia/Seoul), in KRW. Carriers advertise up to 1,000,000. */
   monthlyCap: krwAmount.default(1_000_000n),
   /** How long a texted one-time code is valid. */

@@ -2,13 +2,13 @@ import { z } from 'zod';
 
 const DAY_MS = 86_400_000;
 
-export const eventsOptions = z.object({
+export const eventsOptions = z.strictObject({
   /** Events older than this are purged; a subscriber resuming from before the purge is told so. */
   retentionDays: z.number().int().min(1).max(3650).default(30),
   /** How often each process runs the purge. */
   purgeIntervalMs: z.number().int().min(1000).max(DAY_MS).default(3_600_000),
   eventBus: z
-    .object({
+    .strictObject({
       /**
        * `auto`: PostgreSQL LISTEN/NOTIFY on a server, PGlite's in-process notifications on the
        * embedded database, Redis pub/sub when `redisUrl` is set. `poll`: no notifications at all
@@ -38,7 +38,7 @@ export const eventsOptions = z.object({
     })
     .prefault({}),
   subscriptions: z
-    .object({
+    .strictObject({
       /** Live events a subscriber may have queued; one that falls further behind is told to resume. */
       bufferSize: z.number().int().min(1).max(100_000).default(1000),
       /** Events read from the log per query while a subscriber catches up. */
@@ -46,7 +46,7 @@ export const eventsOptions = z.object({
     })
     .prefault({}),
   webhooks: z
-    .object({
+    .strictObject({
       /** One attempt's time limit; a slower receiver counts as failed (and is tried again). */
       timeoutMs: z.number().int().min(100).max(60_000).default(10_000),
       /** First retry delay; each further one doubles, up to `retryMaxDelayMs`, with jitter. */

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-export const paymentsOptions = z.object({
+export const paymentsOptions = z.strictObject({
   /** How long an authorization holds funds before it expires (Stripe: about 7 days). */
   authorizationHoldHours: z.number().positive().default(168),
   /** How long an Idempotency-Key is remembered; at least a day, as the IETF draft and Stripe do. */
@@ -24,13 +24,13 @@ export const paymentsOptions = z.object({
    * `maxSize` of them. Under light load each batch is one payment and nothing waits.
    */
   walletBatches: z
-    .object({
+    .strictObject({
       concurrency: z.number().int().min(1).max(64).default(2),
       maxSize: z.number().int().min(1).max(1000).default(100),
     })
     .prefault({}),
   janitor: z
-    .object({
+    .strictObject({
       /** How often each gateway process looks for unknown outcomes and expired holds; 0 turns it off. */
       intervalSeconds: z.number().min(0).default(30),
       /** The first re-check of an unknown or pending outcome; each next one waits twice as long. */

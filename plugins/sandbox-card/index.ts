@@ -10,7 +10,7 @@ import { registerSandboxCardSchema } from './sandbox-card.schema.ts';
 import { SandboxCardService } from './sandbox-card.service.ts';
 import './global-types.ts';
 
-const options = z.object({
+const options = z.strictObject({
   /** How long the gateway waits for the sandbox network before the outcome is unknown. */
   readTimeoutMs: z.number().int().positive().default(5000),
   /** How late the network answers for the slow test card. */

@@ -2,7 +2,7 @@ import { z } from 'zod';
 
 export const TOTP_PRINCIPAL_KINDS = ['operator', 'merchant', 'partner', 'customer'] as const;
 
-export const totpOptions = z.object({
+export const totpOptions = z.strictObject({
   /** Shown in the authenticator app above the account name. */
   issuer: z
     .string()

@@ -1,5 +1,8 @@
 import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { expect, test } from 'vitest';
 
@@ -31,5 +34,33 @@ test('a port in use stops boot with one line naming the port and the fix', { tim
     );
   } finally {
     taken.close();
+  }
+});
+
+test('misspelt options of two plugins are both refused at boot, each naming the plugin’s export', async () => {
+  const folder = mkdtempSync(join(tmpdir(), 'gateway-config-'));
+  const from = (path: string) => JSON.stringify(resolve(path));
+  const configFile = join(folder, 'typo.config.ts');
+  writeFileSync(
+    configFile,
+    `import { defineConfig } from ${from('core/config.ts')};
+import { carrierBillingPlugin } from ${from('plugins/carrier-billing/index.ts')};
+import { paymentsPlugin } from ${from('plugins/payments/index.ts')};
+export default defineConfig({
+  database: { dataDir: 'memory://' },
+  plugins: [paymentsPlugin.with({ janitor: { intervalSecs: 5 } }), carrierBillingPlugin.with({ monthlyCapp: 5000 })],
+});
+`,
+  );
+  try {
+    const result = await gateway({}, 'plugins', '--config', configFile);
+    expect(result.code).toBe(1);
+    expect(result.stderr.trim().split('\n')).toEqual([
+      '2 problems stop boot:',
+      '- plugin "payments": option "janitor.intervalSecs" is unknown. Fix: remove it or correct its name in paymentsPlugin.with({ ... }) in yoga.config.ts; "janitor" takes intervalSeconds, retryBaseSeconds, retryMaxSeconds',
+      '- plugin "carrier-billing": option "monthlyCapp" is unknown. Fix: remove it or correct its name in carrierBillingPlugin.with({ ... }) in yoga.config.ts; the options take monthlyCap, codeTtlSeconds, readTimeoutMs, sandboxOutbox',
+    ]);
+  } finally {
+    rmSync(folder, { recursive: true, force: true });
   }
 });

@@ -1,9 +1,12 @@
 import { describe, expect, test } from 'vitest';
 import { BootError } from '../../core/boot-error.ts';
 import { createGateway } from '../../core/gateway.ts';
+import { kernelPlugins } from '../../core/kernel-plugins.ts';
 import { definePlugin } from '../../core/plugin.ts';
 import { resolvePlugins } from '../../core/registry.ts';
 import { createTestGateway } from '../../core/testing/create-test-gateway.ts';
+import { eventsPlugin } from '../../plugins/events/index.ts';
+import { paymentsPlugin } from '../../plugins/payments/index.ts';
 import {
   base,
   cycleA,
@@ -48,8 +51,49 @@ describe('the registry refuses a broken plugin list with one clear message', () 
   test('a bad option names the option path and the plugin', () => {
     const error = refusal(() => resolvePlugins([withOptions.with({ limit: -3 })]));
     expect(error.plugin).toBe('with-options');
-    expect(error.message).toContain('option "limit" is invalid');
-    expect(error.message).toContain('with-options.with({ ... })');
+    expect(error.message).toBe(
+      'plugin "with-options": option "limit" is invalid: Too small: expected number to be >0. Fix: correct "limit" in withOptionsPlugin.with({ ... }) in yoga.config.ts',
+    );
+  });
+
+  test('a misspelt option key is refused, naming the export and the keys the object takes', () => {
+    const error = refusal(() =>
+      resolvePlugins([paymentsPlugin.with({ janitor: { intervalSecs: 5 } } as never)]),
+    );
+    expect(error.message).toBe(
+      'plugin "payments": option "janitor.intervalSecs" is unknown. Fix: remove it or correct its name in paymentsPlugin.with({ ... }) in yoga.config.ts; "janitor" takes intervalSeconds, retryBaseSeconds, retryMaxSeconds',
+    );
+  });
+
+  test('a kernel plugin’s options are named by their section of yoga.config.ts', () => {
+    const error = refusal(() =>
+      resolvePlugins(kernelPlugins({ auth: { cacheSeconds: 1 } as never, plugins: [] })),
+    );
+    expect(error.message).toMatch(
+      /^plugin "auth": option "cacheSeconds" is unknown\. Fix: .* in auth: \{ \.\.\. \} in yoga\.config\.ts; the options take principalCacheSeconds$/,
+    );
+  });
+
+  test('every bad plugin is reported at once, every problem on its own line', () => {
+    const error = refusal(() =>
+      resolvePlugins([
+        paymentsPlugin.with({ janitor: { intervalSecs: 5 }, methodTimeoutSeconds: -1 } as never),
+        eventsPlugin.with({ retentionDay: 7 } as never),
+        needsMissing,
+        base,
+      ]),
+    );
+    expect(error.message.split('\n')).toEqual([
+      '4 problems stop boot:',
+      expect.stringMatching(
+        /^- plugin "payments": option "methodTimeoutSeconds" is invalid: .* Fix: correct "methodTimeoutSeconds" in paymentsPlugin\.with/,
+      ),
+      expect.stringMatching(/^- plugin "payments": option "janitor\.intervalSecs" is unknown\. Fix: /),
+      expect.stringMatching(
+        /^- plugin "events": option "retentionDay" is unknown\. Fix: .* eventsPlugin\.with\(/,
+      ),
+      expect.stringMatching(/^- plugin "needs-missing": it requires "ghost", which is not installed\./),
+    ]);
   });
 
   test('an unknown enum value in options', () => {

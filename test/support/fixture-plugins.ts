@@ -16,7 +16,7 @@ export const cycleB = definePlugin({ name: 'cycle-b', version: '1.0.0', requires
 export const withOptions = definePlugin({
   name: 'with-options',
   version: '1.0.0',
-  options: z.object({
+  options: z.strictObject({
     limit: z.number().int().positive().default(10),
     region: z.enum(['eu', 'kr']).default('eu'),
   }),
