@@ -221,8 +221,9 @@ export async function createGateway(config: GatewayConfig): Promise<Gateway> {
         if (applied.length > 0) log.info({ applied }, 'migrations applied');
         return;
       } catch (error) {
-        // Only an unreachable database is worth waiting for; a failing migration needs a person.
-        if (await database.isReachable()) throw error;
+        // Only an unreachable database is worth waiting for; a failing migration, a missing
+        // database or a refused role need a person (probe throws their BootError).
+        if (await database.probe()) throw error;
         log.warn({ err: error, attempt }, 'database not reachable; retrying');
         await new Promise((resolve) => setTimeout(resolve, delay));
       }

@@ -39,9 +39,15 @@ function writeOut(file: string, text: string): void {
   }
 }
 
-async function withGateway<T>(configFile: string, run: (gateway: Gateway) => Promise<T>): Promise<T> {
+/** Runs a command on the configured database; a database it cannot use stops it with a BootError. */
+async function withGateway<T>(
+  configFile: string,
+  run: (gateway: Gateway) => Promise<T>,
+  options = { connect: true },
+): Promise<T> {
   const gateway = await createGateway({ ...(await loadConfig(configFile)), log: { level: 'warn' } });
   try {
+    if (options.connect) await gateway.database.assertConnected();
     return await run(gateway);
   } finally {
     await gateway.close();
@@ -61,17 +67,22 @@ async function runPluginCommand(
   name: string,
   flags: Readonly<Record<string, string | undefined>>,
 ): Promise<number> {
-  return withGateway(configFile, async (gateway) => {
-    const command = gateway.commands.get(name);
-    if (!command) {
-      process.stderr.write(
-        `unknown command: ${name}\n\n${USAGE}\n(\`help\` also lists the installed plugins' commands)\n`,
-      );
-      return 2;
-    }
-    await gateway.migrate();
-    return command.run({ em: gateway.database.em.fork(), out, flags });
-  });
+  return withGateway(
+    configFile,
+    async (gateway) => {
+      const command = gateway.commands.get(name);
+      if (!command) {
+        process.stderr.write(
+          `unknown command: ${name}\n\n${USAGE}\n(\`help\` also lists the installed plugins' commands)\n`,
+        );
+        return 2;
+      }
+      await gateway.database.assertConnected();
+      await gateway.migrate();
+      return command.run({ em: gateway.database.em.fork(), out, flags });
+    },
+    { connect: false },
+  );
 }
 
 async function main(argv: string[]): Promise<number> {

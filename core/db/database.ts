@@ -9,6 +9,7 @@ import { BootError } from '../boot-error.ts';
 import type { DatabaseConfig } from '../config.ts';
 import type { Logger } from '../logging.ts';
 import type { ResolvedPlugin } from '../registry.ts';
+import { connectionRefusal, unreachable } from './connection-refusal.ts';
 import { lockEmbeddedDatabase } from './embedded-lock.ts';
 
 export type DatabaseKind = 'pglite' | 'postgresql';
@@ -35,6 +36,7 @@ export class Database {
   readonly kind: DatabaseKind;
   /** Releases the embedded database's folder for other processes. */
   readonly #unlock: (() => void) | undefined;
+  readonly #url: string | undefined;
 
   constructor(config: DatabaseConfig, plugins: readonly ResolvedPlugin[], log: Logger) {
     const entities = plugins.flatMap((p) => [...(p.definition.entities ?? [])]) as EntitySchema[];
@@ -52,6 +54,7 @@ export class Database {
       // payment event triggers); the schema diff must not treat them as strays to drop.
       schemaGenerator: { ignoreRoutines: true, ignoreTriggers: true },
     };
+    this.#url = config.url;
     if (config.url) {
       this.kind = 'postgresql';
       this.orm = new PostgresMikroORM({
@@ -102,6 +105,34 @@ export class Database {
 
   async isReachable(): Promise<boolean> {
     return (await this.orm.checkConnection()).ok;
+  }
+
+  /**
+   * True when a query goes through, false while the server cannot be reached (worth waiting
+   * for); a BootError when it answers but refuses for good (no such database, a bad role).
+   */
+  async probe(): Promise<boolean> {
+    let check = await this.orm.checkConnection();
+    if (!check.ok && !check.error) {
+      // Not connected yet (the ORM connects on first use): connect, then ask again.
+      try {
+        await this.orm.connect();
+        check = await this.orm.checkConnection();
+      } catch (error) {
+        check = { ok: false, reason: (error as Error).message, error: error as Error };
+      }
+    }
+    if (check.ok || !this.#url) return check.ok;
+    const refusal = connectionRefusal(check.error, this.#url);
+    if (refusal) throw refusal;
+    return false;
+  }
+
+  /** For commands that cannot wait: resolves once a query goes through, else a BootError. */
+  async assertConnected(): Promise<void> {
+    if (await this.probe()) return;
+    const { error } = await this.orm.checkConnection();
+    throw this.#url ? unreachable(error, this.#url) : error;
   }
 
   /** True when a query goes through and no migration is pending. */

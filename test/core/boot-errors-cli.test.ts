@@ -4,18 +4,20 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
-import { expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 
 const run = promisify(execFile);
 
-/** The CLI as an operator runs it; resolves with the exit code and both streams. */
-const gateway = (env: Record<string, string>, ...args: string[]) =>
+/** The CLI as an operator runs it, killed after `timeout` ms; resolves with the exit code and both streams. */
+const gatewayWithin = (timeout: number, env: Record<string, string>, ...args: string[]) =>
   run(process.execPath, ['core/cli/gateway.ts', ...args], {
     env: { ...process.env, GATEWAY_MASTER_KEY: '', LOG_FORMAT: 'json', ...env },
+    timeout,
   }).then(
     ({ stdout, stderr }) => ({ code: 0, stdout, stderr }),
     (error: { code: number; stdout: string; stderr: string }) => error,
   );
+const gateway = (env: Record<string, string>, ...args: string[]) => gatewayWithin(0, env, ...args);
 
 test('a port in use stops boot with one line naming the port and the fix', { timeout: 60_000 }, async () => {
   const taken = createServer();
@@ -63,4 +65,26 @@ export default defineConfig({
   } finally {
     rmSync(folder, { recursive: true, force: true });
   }
+});
+
+describe('PostgreSQL without the configured database', () => {
+  const server = 'postgres://postgres@127.0.0.1:5432';
+  const missing = `gateway_missing_${process.pid}`;
+  const env = {
+    DATABASE_URL: `${server}/${missing}`,
+    GATEWAY_MASTER_KEY: Buffer.alloc(32, 7).toString('base64'),
+    PORT: '0',
+  };
+  const expected = `PostgreSQL at 127.0.0.1:5432 has no database "${missing}". Fix: create it (createdb -h 127.0.0.1 -p 5432 -U postgres ${missing}), or correct the database name in DATABASE_URL`;
+
+  test.each([[['keys', 'create-operator']], [['migrate', 'status']], [['start']]])(
+    '%j stops with what is missing and the createdb line, not a stack or endless retries',
+    { timeout: 90_000 },
+    async (args) => {
+      const result = await gatewayWithin(60_000, env, ...args);
+      expect(result.code).toBe(1);
+      expect(result.stderr.trim()).toBe(expected);
+      expect(result.stdout).not.toMatch(/database not reachable; retrying/);
+    },
+  );
 });
