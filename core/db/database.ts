@@ -131,7 +131,8 @@ export class Database {
   /** For commands that cannot wait: resolves once a query goes through, else a BootError. */
   async assertConnected(): Promise<void> {
     if (await this.probe()) return;
-    const { error } = await this.orm.checkConnection();
+    const check = await this.orm.checkConnection();
+    const error = check.ok ? undefined : (check.error ?? new Error(check.reason));
     throw this.#url ? unreachable(error, this.#url) : error;
   }
 
