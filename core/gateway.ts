@@ -21,6 +21,7 @@ import { PluginFieldGate } from './enablement/field-gate.ts';
 import { EventTypeRegistry } from './event-types.ts';
 import type { GatewayServices } from './global-types.ts';
 import { HookBus } from './hooks.ts';
+import { useAccessNote } from './http/access-log.ts';
 import { useBodyLimit } from './http/body-limit.ts';
 import { clientIp } from './http/client-ip.ts';
 import { type Hold, useCredentialBoundStreams } from './http/credential-bound-streams.ts';
@@ -167,6 +168,7 @@ export async function createGateway(config: GatewayConfig): Promise<Gateway> {
       useCredentialBoundStreams(hold),
       metrics.yogaPlugin(),
       ...persistedOperationsPlugins(config.http?.persistedOperations),
+      useAccessNote(),
     ],
     context: async (initial): Promise<RequestContext> => {
       const requestId = initial.requestId ?? randomUUID();
@@ -194,6 +196,7 @@ export async function createGateway(config: GatewayConfig): Promise<Gateway> {
       graphqlPath: GRAPHQL_PATH,
       yoga,
       metrics,
+      log,
       isReady: () => ready,
       databaseReachable: () => database.isReachable(),
     }),

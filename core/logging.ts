@@ -1,4 +1,6 @@
 import pino, { type DestinationStream, type Logger } from 'pino';
+import pretty from 'pino-pretty';
+import { BootError } from './boot-error.ts';
 import { serializeError } from './logging-errors.ts';
 import { requestScope } from './request-scope.ts';
 
@@ -6,8 +8,28 @@ export type { Logger };
 
 export interface LogConfig {
   level?: pino.LevelWithSilent;
-  /** Where JSON lines go; stdout by default. Tests pass a stream to read what was logged. */
+  /** Where lines go; stdout by default. Tests pass a stream to read what was logged. */
   destination?: DestinationStream;
+  /**
+   * `json`: one JSON object a line, for log collectors. `pretty`: coloured, readable lines for
+   * development (pino-pretty). Default: `LOG_FORMAT`, else pretty when stdout is a terminal.
+   */
+  format?: LogFormat;
+}
+
+export type LogFormat = 'json' | 'pretty';
+const FORMATS: readonly string[] = ['json', 'pretty'];
+
+function formatOf(config: LogConfig): LogFormat {
+  const chosen = config.format ?? (process.env.LOG_FORMAT || undefined);
+  if (chosen === undefined) return !config.destination && process.stdout.isTTY ? 'pretty' : 'json';
+  if (!FORMATS.includes(chosen)) {
+    throw new BootError({
+      problem: `LOG_FORMAT "${chosen}" is not a log format`,
+      fix: 'set LOG_FORMAT to json or pretty, or unset it (pretty on a terminal, else json)',
+    });
+  }
+  return chosen as LogFormat;
 }
 
 /**
@@ -40,8 +62,20 @@ export interface LoggerHooks {
   absorb?: (err: unknown, message: string | undefined) => boolean;
 }
 
+const { chindingsSym } = pino.symbols;
+
 export function createLogger(config: LogConfig = {}, hooks: LoggerHooks = {}): Logger {
   const { absorb } = hooks;
+  const format = formatOf(config);
+  const destination =
+    format === 'pretty'
+      ? pretty({
+          destination: config.destination ?? 1,
+          colorize: !config.destination && process.stdout.isTTY,
+          ignore: 'pid,hostname,service',
+          translateTime: 'SYS:HH:MM:ss.l',
+        })
+      : (config.destination ?? pino.destination({ sync: false }));
   return pino(
     {
       level: config.level ?? (process.env.LOG_LEVEL as pino.LevelWithSilent | undefined) ?? 'info',
@@ -57,11 +91,15 @@ export function createLogger(config: LogConfig = {}, hooks: LoggerHooks = {}): L
           return method.apply(this, args);
         },
       },
-      mixin: () => {
+      // The request's id, unless the logger is a child that binds its own (a job's, a WebSocket
+      // operation's): pino would write the key twice.
+      mixin: (_object, _level, logger) => {
         const scope = requestScope.getStore();
-        return scope ? { requestId: scope.requestId } : {};
+        if (!scope) return {};
+        const bound = (logger as unknown as Record<symbol, string | undefined>)[chindingsSym];
+        return bound?.includes('"requestId":') ? {} : { requestId: scope.requestId };
       },
     },
-    config.destination ?? pino.destination({ sync: false }),
+    destination,
   );
 }

@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { YogaServerInstance } from 'graphql-yoga';
-import { requestScope } from '../request-scope.ts';
+import type { Logger } from '../logging.ts';
+import { type AccessNote, requestScope } from '../request-scope.ts';
+import { logAccess } from './access-log.ts';
 import type { GatewayMetrics } from './metrics.ts';
 
 export interface RouterOptions {
@@ -9,6 +11,7 @@ export interface RouterOptions {
   // biome-ignore lint/suspicious/noExplicitAny: Yoga's server and user context generics do not matter here
   yoga: YogaServerInstance<any, any>;
   metrics: GatewayMetrics;
+  log: Logger;
   /** Migrated and accepting traffic. */
   isReady: () => boolean;
   /** A live round trip to the database. */
@@ -41,7 +44,9 @@ export function createRouter(options: RouterOptions) {
       stop();
       metrics.httpRequests.inc({ route, method: req.method ?? 'GET', status: String(res.statusCode) });
     });
-    requestScope.run({ requestId }, () => {
+    const access: AccessNote = {};
+    requestScope.run({ requestId, access }, () => {
+      logAccess(options.log, req, res, path, access, route !== 'graphql' && route !== 'other');
       switch (route) {
         case 'health':
           return json(res, 200, { status: 'ok' });
