@@ -149,7 +149,7 @@ test('a plugin with an entity, a migration and a complete data map boots, and it
     expect(rows[0]).toEqual({ n: 0 });
     const { executed } = await t.gateway.database.status();
     expect(executed.at(-1)).toBe('mapped-thing/0001-thing');
-    expect(executed.slice(0, -1).every((name) => /^(auth|enablement)\//.test(name))).toBe(true);
+    expect(executed.slice(0, -1).every((name) => /^(auth|privacy|enablement)\//.test(name))).toBe(true);
   } finally {
     await t.close();
   }
