@@ -74,6 +74,9 @@ export function createLogger(config: LogConfig = {}, hooks: LoggerHooks = {}): L
           colorize: !config.destination && process.stdout.isTTY,
           ignore: 'pid,hostname,service',
           translateTime: 'SYS:HH:MM:ss.l',
+          singleLine: true,
+          // A terminal is read by a person: nothing lost at exit matters more than throughput.
+          sync: true,
         })
       : (config.destination ?? pino.destination({ sync: false }));
   return pino(
