@@ -49,7 +49,7 @@ describe('crash under load (SIGKILL of the gateway process)', () => {
         figures.kills = KILLS;
         figures.keysUnacknowledgedAtKills = inFlightAtKill;
         figures.restartSecondsMax = Math.max(...recoveries);
-        figures.subscriptionResumes = subscriber.ends.length;
+        figures.subscriptionEnds = subscriber.ends.length;
       },
     });
     const answers = answerChecks(result.tallies, NO_BAD_ANSWER);

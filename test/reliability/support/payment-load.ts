@@ -92,8 +92,8 @@ export class PaymentLoad {
 
   /** Stops new payments; resolves when every key is acknowledged or `deadlineMs` has passed. */
   async finish(deadlineMs: number): Promise<void> {
-    this.#stopNew = true;
     this.#deadline = Date.now() + deadlineMs;
+    this.#stopNew = true;
     await Promise.all(this.#clients);
   }
 
@@ -106,11 +106,28 @@ export class PaymentLoad {
     return tally;
   }
 
+  /**
+   * One client: pays with new keys, and retries each unacknowledged key (same key, same request)
+   * when it is due, so that a key stuck in flight does not stop the client paying.
+   */
   async #client(): Promise<void> {
-    while (!this.#stopNew) {
-      const record = this.#newKey();
-      this.keys.push(record);
-      await this.#payUntilAcknowledged(record);
+    const waiting: { record: KeyRecord; due: number }[] = [];
+    while (Date.now() < this.#deadline) {
+      const due = waiting.findIndex((w) => w.due <= Date.now());
+      let record: KeyRecord;
+      if (due >= 0) record = waiting.splice(due, 1)[0]!.record;
+      else if (!this.#stopNew) {
+        record = this.#newKey();
+        this.keys.push(record);
+      } else if (waiting.length > 0) {
+        await sleep(50);
+        continue;
+      } else return;
+      const retry = await this.#attempt(record);
+      if (!retry) continue;
+      // In flight: try other keys meanwhile. Down, refused, limited: this client waits too.
+      waiting.push({ record, due: Date.now() + (retry.wait ? 0 : retry.ms) });
+      if (retry.wait) await sleep(retry.ms);
     }
   }
 
@@ -139,46 +156,45 @@ export class PaymentLoad {
     };
   }
 
-  async #payUntilAcknowledged(record: KeyRecord): Promise<void> {
+  /** One request for the key; when to try it again (undefined once acknowledged). */
+  async #attempt(record: KeyRecord): Promise<{ ms: number; wait: boolean } | undefined> {
     const customerId =
       this.#shop.wallets.find((w) => w.walletId === record.walletId)?.customerId ??
       this.#shop.wallets[0]!.customerId;
     const input = this.#input(record, customerId);
-    while (!record.ack && Date.now() < this.#deadline) {
-      record.attempts++;
-      const phase = this.phase;
-      const answer = await postGraphQL(
-        this.#url,
-        this.#shop.merchantKey,
-        PAY,
-        { input },
-        {
-          'idempotency-key': record.key,
-        },
-      );
-      const { verdict, code, ack } = classify(answer);
-      const tally = this.tally(phase);
-      tally.byVerdict[verdict] = (tally.byVerdict[verdict] ?? 0) + 1;
-      if (code) tally.byCode[code] = (tally.byCode[code] ?? 0) + 1;
-      const leak = leaksInternals(answer.text);
-      if (leak && tally.leaks.length < 3 && !tally.leaks.includes(leak)) tally.leaks.push(leak);
-      const example = `${verdict} HTTP ${answer.status}: ${answer.text.slice(0, 300)}`;
-      if (
-        ['server_error', 'internal_error', 'hang'].includes(verdict) &&
-        tally.bad.length < 3 &&
-        !tally.bad.includes(example)
-      ) {
-        tally.bad.push(example);
-      }
-      if (ack) {
-        record.ack = ack;
-        return;
-      }
-      if (verdict === 'in_flight' || verdict === 'network') record.interruptedAt ??= Date.now();
-      const retryAfter = Number(answer.headers.get('retry-after') ?? 0);
-      await sleep(
-        verdict === 'rate_limited' ? Math.min(2000, retryAfter * 1000 || 500) : 150 + randomInt(150),
-      );
+    record.attempts++;
+    const phase = this.phase;
+    const answer = await postGraphQL(
+      this.#url,
+      this.#shop.merchantKey,
+      PAY,
+      { input },
+      {
+        'idempotency-key': record.key,
+      },
+    );
+    const { verdict, code, ack } = classify(answer);
+    const tally = this.tally(phase);
+    tally.byVerdict[verdict] = (tally.byVerdict[verdict] ?? 0) + 1;
+    if (code) tally.byCode[code] = (tally.byCode[code] ?? 0) + 1;
+    const leak = leaksInternals(answer.text);
+    if (leak && tally.leaks.length < 3 && !tally.leaks.includes(leak)) tally.leaks.push(leak);
+    const example = `${verdict} HTTP ${answer.status}: ${answer.text.slice(0, 300)}`;
+    if (
+      ['server_error', 'internal_error', 'hang'].includes(verdict) &&
+      tally.bad.length < 3 &&
+      !tally.bad.includes(example)
+    ) {
+      tally.bad.push(example);
     }
+    if (ack) {
+      record.ack = ack;
+      return undefined;
+    }
+    if (verdict === 'in_flight' || verdict === 'network') record.interruptedAt ??= Date.now();
+    const retryAfter = Number(answer.headers.get('retry-after') ?? 0);
+    if (verdict === 'rate_limited') return { ms: Math.min(2000, retryAfter * 1000 || 500), wait: true };
+    if (verdict === 'in_flight') return { ms: 300 + randomInt(200), wait: false };
+    return { ms: 150 + randomInt(150), wait: true };
   }
 }
