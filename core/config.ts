@@ -1,3 +1,6 @@
+import type { CorsConfig } from './http/cors.ts';
+import type { GraphQLLimits } from './http/graphql-limits.ts';
+import type { MetricsExposure } from './http/metrics-exposure.ts';
 import type { PersistedOperationsConfig } from './http/persisted-operations.ts';
 import type { LogConfig } from './logging.ts';
 import type { InstalledPlugin } from './plugin.ts';
@@ -18,13 +21,22 @@ export interface DatabaseConfig {
 
 export interface HttpConfig {
   port?: number;
+  /** The interface to listen on: 127.0.0.1 by default; `0.0.0.0` (or `::`) for every interface. */
   host?: string;
   /** Larger request bodies are refused with PAYLOAD_TOO_LARGE before they are parsed. */
   bodyLimitBytes?: number;
-  /** GraphiQL in the browser at the GraphQL endpoint. */
+  /** GraphiQL in the browser at the GraphQL endpoint, served from the package (no CDN). Default on. */
   graphiql?: boolean;
   /** Off when absent: run listed operations by hash (docs/typed-client.md). */
   persistedOperations?: PersistedOperationsConfig;
+  /** Schema introspection (`__schema`, `__type`); off also hides field suggestions. Default on. */
+  introspection?: boolean;
+  /** Depth, alias, token, directive and cost limits per document (docs/production.md). */
+  limits?: GraphQLLimits;
+  /** Browser origins allowed to call the API cross-origin; none by default. */
+  cors?: CorsConfig;
+  /** Where `/metrics` is served: nowhere by default (docs/production.md). */
+  metrics?: MetricsExposure;
 }
 
 export interface SecretsConfig {

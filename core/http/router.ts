@@ -5,6 +5,8 @@ import type { Logger } from '../logging.ts';
 import { type AccessNote, requestScope } from '../request-scope.ts';
 import { logAccess } from './access-log.ts';
 import type { GatewayMetrics } from './metrics.ts';
+import { serveMetrics } from './metrics-exposure.ts';
+import { setSecurityHeaders, wantsGraphiQL } from './security-headers.ts';
 
 export interface RouterOptions {
   graphqlPath: string;
@@ -12,6 +14,10 @@ export interface RouterOptions {
   yoga: YogaServerInstance<any, any>;
   metrics: GatewayMetrics;
   log: Logger;
+  /** `/metrics` on this port (`http.metrics: 'public'`); otherwise it is a 404 here. */
+  publicMetrics: boolean;
+  /** GraphiQL is served, so a browser's GET of the endpoint gets the page's own CSP. */
+  graphiql: boolean;
   /** Migrated and accepting traffic. */
   isReady: () => boolean;
   /** A live round trip to the database. */
@@ -33,12 +39,10 @@ export function createRouter(options: RouterOptions) {
     const requestId = typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
     res.setHeader('x-request-id', requestId);
     const path = (req.url ?? '/').split('?')[0]!;
+    const operational = ['/health', '/ready', ...(options.publicMetrics ? ['/metrics'] : [])];
     const route =
-      path === options.graphqlPath
-        ? 'graphql'
-        : ['/health', '/ready', '/metrics'].includes(path)
-          ? path.slice(1)
-          : 'other';
+      path === options.graphqlPath ? 'graphql' : operational.includes(path) ? path.slice(1) : 'other';
+    setSecurityHeaders(req, res, route === 'graphql' && options.graphiql && wantsGraphiQL(req));
     const stop = metrics.httpDuration.startTimer({ route });
     res.on('finish', () => {
       stop();
@@ -55,10 +59,7 @@ export function createRouter(options: RouterOptions) {
             json(res, ready ? 200 : 503, { status: ready ? 'ready' : 'not ready' }),
           );
         case 'metrics':
-          return void metrics.registry.metrics().then((text) => {
-            res.writeHead(200, { 'content-type': metrics.registry.contentType });
-            res.end(text);
-          });
+          return serveMetrics(metrics, res);
         case 'graphql':
           if (!options.isReady()) {
             return json(res, 503, {
