@@ -1,7 +1,8 @@
 import { isUuid, merchantFilter, NotFoundError, type RequestContext } from '../../core/plugin-api.ts';
 import type { StoredResult } from './idempotency-record.entity.ts';
+import { loadOperations } from './operations-loader.ts';
 import { PaymentIntent } from './payment-intent.entity.ts';
-import { PaymentOperation } from './payment-operation.entity.ts';
+import type { PaymentOperation } from './payment-operation.entity.ts';
 import { reviveError } from './stored-result.ts';
 
 /**
@@ -19,12 +20,9 @@ export async function readPayment(ctx: RequestContext, id: string): Promise<Paym
   return payment;
 }
 
+/** A payment's operations, oldest first, batched with the other payments of the same request. */
 export function readOperations(ctx: RequestContext, payment: { id: string }): Promise<PaymentOperation[]> {
-  return ctx.em.find(
-    PaymentOperation,
-    { payment: payment.id },
-    { populate: ['payment'], orderBy: { createdAt: 'asc', id: 'asc' } },
-  );
+  return loadOperations(ctx, payment.id);
 }
 
 /** What a key's stored result answers again: its payment as it is now, or the same typed error. */

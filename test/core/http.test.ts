@@ -5,7 +5,10 @@ import { explodingField } from '../support/fixture-plugins.ts';
 
 let t: TestGateway;
 beforeAll(async () => {
-  t = await createTestGateway({ plugins: [explodingField], config: { http: { bodyLimitBytes: 64 * 1024 } } });
+  t = await createTestGateway({
+    plugins: [explodingField],
+    config: { http: { bodyLimitBytes: 64 * 1024, metrics: 'public' } },
+  });
 });
 afterAll(() => t?.close());
 
