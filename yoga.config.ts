@@ -8,8 +8,16 @@ import { walletPlugin } from './plugins/wallet/index.ts';
 
 /**
  * The operator's file: which database, which plugins with which options. Environment
- * variables override what deployments differ in (DATABASE_URL, PORT, GATEWAY_MASTER_KEY).
+ * variables override what deployments differ in (DATABASE_URL, PORT, GATEWAY_MASTER_KEY, ...;
+ * README "Environment"). docs/production.md explains the HTTP settings below.
  */
+const production = process.env.NODE_ENV === 'production';
+const list = (value: string | undefined) =>
+  (value ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+
 export default defineConfig({
   database: {
     url: process.env.DATABASE_URL,
@@ -17,7 +25,20 @@ export default defineConfig({
   },
   http: {
     port: Number(process.env.PORT ?? 4000),
+    // Loopback unless told: behind a proxy on the same machine, or GATEWAY_HOST=0.0.0.0 in a container.
+    host: process.env.GATEWAY_HOST ?? '127.0.0.1',
     bodyLimitBytes: 1024 * 1024,
+    // Production hides the schema from strangers: no GraphiQL page, no introspection, no suggestions.
+    graphiql: !production,
+    introspection: !production,
+    // Per document, checked before anything runs (the defaults, spelled out to be changed here).
+    limits: { depth: 10, aliases: 15, tokens: 2000, directives: 20, cost: 25_000 },
+    // Browser apps on other origins, comma-separated (https://shop.example); none by default.
+    cors: { origins: list(process.env.GATEWAY_CORS_ORIGINS) },
+    // Prometheus on a port of its own, loopback unless GATEWAY_METRICS_HOST says otherwise.
+    metrics: process.env.GATEWAY_METRICS_PORT
+      ? { port: Number(process.env.GATEWAY_METRICS_PORT), host: process.env.GATEWAY_METRICS_HOST }
+      : 'off',
     // Off by default. Only listed operations, sent by hash (docs/typed-client.md):
     // persistedOperations: { file: 'examples/typed-client/gql/persisted-documents.json' },
   },

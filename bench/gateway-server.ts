@@ -14,7 +14,8 @@ const gateway = await createGateway({
   ...config,
   database: { url: databaseUrl, poolSize: Number(process.env.BENCH_POOL_SIZE ?? 20) },
   secrets: { masterKey: SecretBox.generateMasterKey() },
-  http: { ...config.http, graphiql: false },
+  // Loopback only: events-bench reads the gateway's own /metrics on the GraphQL port.
+  http: { ...config.http, graphiql: false, metrics: 'public' },
   log: { level: 'warn' },
   plugins: [...config.plugins, benchFundingPlugin],
 });

@@ -14,7 +14,7 @@ import { DEFAULT_CONFIG_FILE, loadConfig, withoutDatabase } from './load-config.
 const USAGE = `Usage: npm run gateway -- <command> [options]
 
 Commands:
-  start                          serve GraphQL, health, readiness and metrics on PORT (default 4000)
+  start                          serve GraphQL, health and readiness on PORT (default 4000)
   migrate up                     apply pending migrations of every installed plugin
   migrate status                 list applied and pending migrations
   migrate draft                  print the SQL the entities need beyond the migrations (for plugin authors)
