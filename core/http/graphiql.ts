@@ -1,16 +1,22 @@
-import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import type { GraphiQLOptions } from 'graphql-yoga';
 
 /**
  * GraphiQL as one page carrying its own scripts, styles and editor workers, so it works on a
- * machine without internet (Yoga's default page loads them from a CDN). The page is about 9 MB
- * of HTML: render it once per set of options rather than per request.
+ * machine without internet (Yoga's default page loads them from a CDN). The renderer is a 9 MB
+ * module: it is loaded when a browser first asks for the page, not at every boot (the CLI's
+ * commands create a gateway too), and the page, about 9 MB of HTML, is rendered once per set of
+ * options rather than per request.
  */
-export function offlineGraphiQL(): (options: GraphiQLOptions) => string {
-  let rendered: { key: string; html: string } | undefined;
+export function offlineGraphiQL(): (options: GraphiQLOptions) => Promise<string> {
+  let rendered: { key: string; html: Promise<string> } | undefined;
   return (options) => {
     const key = JSON.stringify(options);
-    if (rendered?.key !== key) rendered = { key, html: renderGraphiQL(options) };
+    if (rendered?.key !== key) {
+      const html = import('@graphql-yoga/render-graphiql').then(({ renderGraphiQL }) =>
+        renderGraphiQL(options),
+      );
+      rendered = { key, html };
+    }
     return rendered.html;
   };
 }
