@@ -16,7 +16,7 @@ beforeAll(async () => {
       http: { cors: { origins: ['https://shop.example', 'https://admin.example'] }, metrics: { port: 0 } },
     },
   });
-});
+}, 180_000);
 afterAll(async () => {
   await plain?.close();
   await configured?.close();

@@ -10,7 +10,7 @@ beforeAll(async () => {
     config: { http: { limits: { depth: 3, aliases: 2, tokens: 60, directives: 2, cost: 40 } } },
   });
   defaults = await createTestGateway({ plugins: [paymentsPlugin] });
-});
+}, 180_000);
 afterAll(async () => {
   await small?.close();
   await defaults?.close();
@@ -123,7 +123,7 @@ describe('production: introspection and GraphiQL off', () => {
     production = await createTestGateway({
       config: { http: { introspection: false, graphiql: false, limits: { aliases: false } } },
     });
-  });
+  }, 180_000);
   afterAll(() => production?.close());
 
   test('__schema and __type are refused, and field suggestions do not leak the schema', async () => {
@@ -141,9 +141,11 @@ describe('production: introspection and GraphiQL off', () => {
 
   test('introspection is refused over graphql-ws too', async () => {
     const client = production.websocket(production.operatorKey);
-    await expect(client.iterate({ query: '{ __schema { types { name } } }' }).next()).rejects.toEqual([
-      expect.objectContaining({ message: expect.stringContaining('introspection') }),
-    ]);
+    await expect(client.iterate({ query: '{ __schema { types { name } } }' }).next()).rejects.toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ message: expect.stringContaining('introspection') }),
+      ]),
+    );
   });
 
   test('a limit set to false is off', async () => {

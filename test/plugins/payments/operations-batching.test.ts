@@ -26,7 +26,7 @@ beforeAll(async () => {
     });
     expect(payment.status).toBe('captured');
   }
-});
+}, 180_000);
 afterAll(() => t?.close());
 
 /** SQL statements the gateway sends while `run` runs, that read the operations table. */
