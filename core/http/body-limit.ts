@@ -2,19 +2,27 @@ import { GraphQLError } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import { ERROR_CODES } from './error-codes.ts';
 
-function tooLarge(limit: number): GraphQLError {
+/**
+ * A declared body up to this size is read and thrown away after the 413, so that a client still
+ * uploading (fetch does not read an answer before its upload ends) gets the answer instead of a
+ * reset connection. Larger or undeclared bodies close the connection: draining them would let a
+ * client make the server read without end.
+ */
+const DRAIN_MAX_BYTES = 8 * 1024 * 1024;
+
+function tooLarge(limit: number, drained: boolean): GraphQLError {
   return new GraphQLError(`The request body is larger than ${limit} bytes`, {
-    // The client may still be sending: the connection cannot carry another request after this.
     extensions: {
       code: ERROR_CODES.payloadTooLarge,
-      http: { status: 413, headers: { connection: 'close' } },
+      // Node discards the unread rest of a declared body once the answer is sent.
+      http: { status: 413, headers: drained ? {} : { connection: 'close' } },
     },
   });
 }
 
 async function readLimited(request: Request, limit: number): Promise<Blob> {
   const declared = Number(request.headers.get('content-length') ?? Number.NaN);
-  if (declared > limit) throw tooLarge(limit);
+  if (declared > limit) throw tooLarge(limit, declared <= DRAIN_MAX_BYTES);
   const chunks: Uint8Array[] = [];
   let size = 0;
   if (request.body) {
@@ -23,7 +31,7 @@ async function readLimited(request: Request, limit: number): Promise<Blob> {
       size += next.value.byteLength;
       if (size > limit) {
         await reader.cancel();
-        throw tooLarge(limit);
+        throw tooLarge(limit, false);
       }
       chunks.push(next.value);
     }

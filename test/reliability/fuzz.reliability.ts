@@ -129,7 +129,11 @@ describe('fuzz (generated and mutated requests) and abuse limits', () => {
           await sleep(300);
           return g.health();
         })();
-        const answers = await probe.run(g, { merchant: merchantKey, operator: operatorKey });
+        const answers = await probe.run(g, {
+          merchant: merchantKey,
+          operator: operatorKey,
+          customer: createCustomerSession.token,
+        });
         const failures = probe.judge(answers);
         const health = await healthDuring;
         if (health !== 200)
