@@ -119,7 +119,7 @@ export const paymentsPlugin = definePlugin({
         Object.entries(options.stepUpAtOrAbove).map(([currency, minor]) => [currency, BigInt(minor)]),
       ),
     });
-    const janitor = new PaymentJanitor(intents, idempotency, runtime);
+    const janitor = new PaymentJanitor(intents, idempotency, runtime, methodTimeoutMs);
     const metering = new MeteringService({ ledger, accounts, methods, idempotency });
     const settlement = new SettlementService(ledger, accounts);
     const customers = new CustomerService();

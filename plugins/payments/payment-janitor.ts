@@ -17,8 +17,6 @@ export interface JanitorReport {
 }
 
 const BATCH = 100;
-/** Long enough for a status call; another process skips a claimed operation until then. */
-const CLAIM_SECONDS = 300;
 
 /**
  * Settles what requests could not: outcomes a method could not tell (asks `status`, never
@@ -30,6 +28,7 @@ export class PaymentJanitor {
   readonly #payments: PaymentService;
   readonly #idempotency: IdempotencyService;
   readonly #runtime: { orm: MikroORM; log: Logger; services: GatewayServices };
+  readonly #claimSeconds: number;
   #timer: NodeJS.Timeout | undefined;
   #running: Promise<JanitorReport> | undefined;
 
@@ -37,10 +36,17 @@ export class PaymentJanitor {
     payments: PaymentService,
     idempotency: IdempotencyService,
     runtime: { orm: MikroORM; log: Logger; services: GatewayServices },
+    methodTimeoutMs: number,
   ) {
     this.#payments = payments;
     this.#idempotency = idempotency;
     this.#runtime = runtime;
+    // Another process skips a claimed operation until the claim ends. A status call gives up
+    // after the method timeout, so twice that covers a pass; a longer claim only strands the
+    // operations of a process killed mid-pass (they wait for the claim to end, their keys in
+    // flight). A claim that ends while its pass still runs costs one more `status` call, which
+    // never moves money, and the outcome is recorded once.
+    this.#claimSeconds = Math.max(2, Math.ceil((methodTimeoutMs * 2) / 1000));
   }
 
   start(intervalSeconds: number): void {
@@ -68,21 +74,16 @@ export class PaymentJanitor {
 
   private async pass(): Promise<JanitorReport> {
     const ctx = this.context();
-    const due = await query<{ id: string }>(
-      ctx.em,
-      `update payment_operation set next_check_at = now() + make_interval(secs => ?)
-        where id in (select id from payment_operation
-          where status in ('started', 'pending', 'unknown') and next_check_at <= now()
-          order by next_check_at limit ? for update skip locked)
-        returning id`,
-      [CLAIM_SECONDS, BATCH],
-    );
-    for (const { id } of due) {
+    let checked = 0;
+    // One operation claimed at a time, so each claim covers one status call.
+    for (let claimed = await this.claimDue(ctx); claimed; claimed = await this.claimDue(ctx)) {
+      checked++;
       try {
-        await this.#payments.resolveOperation(ctx, id);
+        await this.#payments.resolveOperation(ctx, claimed);
       } catch (error) {
-        ctx.log.error({ err: error, operationId: id }, 'could not settle a payment operation');
+        ctx.log.error({ err: error, operationId: claimed }, 'could not settle a payment operation');
       }
+      if (checked === BATCH) break;
     }
     const { captured, released } = await this.#payments.finishAutomaticCaptures(ctx);
     const expiring = await query<{ id: string }>(
@@ -96,10 +97,24 @@ export class PaymentJanitor {
     let expired = 0;
     for (const { id } of expiring) if (await this.#payments.expire(ctx, id)) expired++;
     const purged = await this.#idempotency.purgeExpired(ctx.em);
-    if (due.length + captured + released + expired + purged > 0) {
-      ctx.log.info({ checked: due.length, captured, released, expired, purged }, 'payments janitor pass');
+    if (checked + captured + released + expired + purged > 0) {
+      ctx.log.info({ checked, captured, released, expired, purged }, 'payments janitor pass');
     }
-    return { checked: due.length, captured, released, expired, purgedIdempotencyKeys: purged };
+    return { checked, captured, released, expired, purgedIdempotencyKeys: purged };
+  }
+
+  /** Claims the operation due first, if any: other processes skip it until the claim ends. */
+  private async claimDue(ctx: RequestContext): Promise<string | undefined> {
+    const [due] = await query<{ id: string }>(
+      ctx.em,
+      `update payment_operation set next_check_at = now() + make_interval(secs => ?)
+        where id = (select id from payment_operation
+          where status in ('started', 'pending', 'unknown') and next_check_at <= now()
+          order by next_check_at limit 1 for update skip locked)
+        returning id`,
+      [this.#claimSeconds],
+    );
+    return due?.id;
   }
 
   private context(): RequestContext {

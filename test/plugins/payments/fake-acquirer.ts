@@ -31,6 +31,8 @@ export function createFakeAcquirer(options: { slowMs?: number } = {}) {
   const pendingFate = new Map<string, 'approved' | 'declined'>();
   const capturesDeclined = new Set<string>();
   const hung: (() => void)[] = [];
+  /** While set, `status` calls wait for it: a process that dies in the middle of asking. */
+  let statusHeld: Promise<void> | undefined;
   let counter = 0;
   const reference = () => `net_${++counter}`;
 
@@ -137,6 +139,7 @@ export function createFakeAcquirer(options: { slowMs?: number } = {}) {
       return { status: 'approved', reference: call.reference };
     },
     async status(call) {
+      await statusHeld;
       const known = settled.get(call.operationKey);
       if (!known) return { status: 'unknown', detail: 'no such operation' };
       if (known.status === 'pending') {
@@ -170,5 +173,16 @@ export function createFakeAcquirer(options: { slowMs?: number } = {}) {
   const releaseHung = () => {
     for (const resolve of hung.splice(0)) resolve();
   };
-  return { plugin, calls, method, releaseHung };
+  /** Holds every `status` call until the returned function is called. */
+  const holdStatus = () => {
+    let release = () => {};
+    statusHeld = new Promise((resolve) => {
+      release = () => {
+        statusHeld = undefined;
+        resolve();
+      };
+    });
+    return release;
+  };
+  return { plugin, calls, method, releaseHung, holdStatus };
 }

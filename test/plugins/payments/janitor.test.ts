@@ -97,6 +97,36 @@ describe('the janitor settles what a request could not', () => {
     expect(callsFor(payment.id, 'authorize')).toHaveLength(1);
   });
 
+  test('an operation claimed by a pass that never finishes is free again within twice the method timeout', async () => {
+    // A process killed while the janitor asks `status` leaves its claim behind: the next pass,
+    // in any process, must not wait minutes for it (the payment stays unsettled, its key in flight).
+    const payment = await pay('charge-then-hang');
+    expect(payment.status).toBe('unknown');
+    const release = network.holdStatus();
+    const pass = janitor();
+    try {
+      const claim = async () =>
+        (
+          await query<{ seconds: number }>(
+            t.gateway.database.em.fork(),
+            `select extract(epoch from next_check_at - now())::float8 as seconds
+              from payment_operation where payment_id = ? and status in ('started', 'pending', 'unknown')`,
+            [payment.id],
+          )
+        )[0]?.seconds ?? 0;
+      let seconds = await claim();
+      for (let i = 0; i < 50 && seconds <= 0; i++) {
+        await new Promise((resolve) => setTimeout(resolve, 10));
+        seconds = await claim();
+      }
+      expect(seconds).toBeGreaterThan(0); // claimed by the pass
+      expect(seconds).toBeLessThanOrEqual(2); // methodTimeoutSeconds 0.3: the 2 s floor
+    } finally {
+      release();
+      await pass;
+    }
+  });
+
   test('an authorization past its hold expires and releases the held funds', async () => {
     const { createWallet } = await shop.data<{ createWallet: { id: string } }>(
       'mutation($c: ID!) { createWallet(input: { customerId: $c, currency: "KRW" }) { ... on Wallet { id } } }',
