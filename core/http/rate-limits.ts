@@ -4,6 +4,7 @@ import { GraphQLError } from 'graphql';
 import { type RateLimiterAbstract, RateLimiterRes } from 'rate-limiter-flexible';
 import type { Principal, PrincipalKind } from '../auth/principal.ts';
 import type { LimitsConfig, RateLimit } from '../config.ts';
+import { RateCountBatcher } from './rate-count-batcher.ts';
 import { sharedLimiter } from './rate-limit-store.ts';
 
 /**
@@ -49,7 +50,10 @@ function keyOf(principal: Principal, ip: string): string {
 }
 
 /** Rethrows a limiter's refusal as RATE_LIMITED; other errors (the insurance failed too) pass. */
-async function consumeOrRefuse(limiter: RateLimiterAbstract, key: string): Promise<void> {
+async function consumeOrRefuse(
+  limiter: { consume(key: string): Promise<unknown> },
+  key: string,
+): Promise<void> {
   try {
     await limiter.consume(key);
   } catch (refusal) {
@@ -66,10 +70,11 @@ async function blockedInMemory(limiter: RateLimiterAbstract, key: string): Promi
 /**
  * Requests per credential (an API key, a customer session) and, for anonymous callers, per client
  * address; failed credentials per address (API key guessing), which block the address for a while.
- * Counters are shared by every gateway process through the database (see sharedLimiter).
+ * Counters are shared by every gateway process through the database (see sharedLimiter); a
+ * process writes a busy key's count once per round trip (RateCountBatcher).
  */
 export class RateLimits {
-  readonly #requests: Record<PrincipalKind, RateLimiterAbstract> | undefined;
+  readonly #requests: Record<PrincipalKind, RateCountBatcher> | undefined;
   readonly #failures:
     | (RateLimiterAbstract & { getInMemoryBlockMsBeforeExpire?(key: string): number })
     | undefined;
@@ -81,15 +86,17 @@ export class RateLimits {
       ? (Object.fromEntries(
           Object.entries(limits).map(([kind, { requests, perSeconds }]) => [
             kind,
-            sharedLimiter(orm, shared, {
-              keyPrefix: `req_${kind}`,
-              points: requests,
-              duration: perSeconds,
-              // Once over, refuse from memory until the window ends instead of writing per request.
-              inMemoryBlockOnConsumed: requests + 1,
-            }),
+            new RateCountBatcher(
+              sharedLimiter(orm, shared, {
+                keyPrefix: `req_${kind}`,
+                points: requests,
+                duration: perSeconds,
+                // Once over, refuse from memory until the window ends instead of writing per request.
+                inMemoryBlockOnConsumed: requests + 1,
+              }),
+            ),
           ]),
-        ) as Record<PrincipalKind, RateLimiterAbstract>)
+        ) as Record<PrincipalKind, RateCountBatcher>)
       : undefined;
     const failures = { ...DEFAULT_CREDENTIAL_FAILURES, ...config.credentialFailures };
     this.#failures = !enabled
