@@ -81,9 +81,12 @@ export class GatewayProcess {
   readonly url: string;
   #child: ChildProcess | undefined;
   #exits = 0;
+  readonly #inspect: boolean;
 
-  constructor(env: GatewayEnv) {
+  /** `inspect`: with the V8 inspector on a free loopback port (see `inspectorUrl`). */
+  constructor(env: GatewayEnv, options: { inspect?: boolean } = {}) {
     this.env = env;
+    this.#inspect = options.inspect ?? false;
     this.origin = `http://127.0.0.1:${env.port}`;
     this.url = `${this.origin}/graphql`;
   }
@@ -98,7 +101,8 @@ export class GatewayProcess {
   }
 
   start(): void {
-    const child = spawn(process.execPath, [CLI, 'start', '--config', CONFIG], {
+    const inspect = this.#inspect ? ['--inspect=127.0.0.1:0'] : [];
+    const child = spawn(process.execPath, [...inspect, CLI, 'start', '--config', CONFIG], {
       env: childEnv(this.env),
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -155,6 +159,15 @@ export class GatewayProcess {
 
   get alive(): boolean {
     return this.#child !== undefined && this.#child.exitCode === null && this.#child.signalCode === null;
+  }
+
+  /** The inspector's WebSocket URL, as the process printed it (started with `inspect`). */
+  get inspectorUrl(): string {
+    const url = this.lines
+      .map((line) => /Debugger listening on (ws:\/\/\S+)/.exec(line)?.[1])
+      .findLast(Boolean);
+    if (!url) throw new Error('the gateway was not started with the inspector');
+    return url;
   }
 
   /** Resident memory in bytes, from /proc. */

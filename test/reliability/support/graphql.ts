@@ -6,6 +6,8 @@ export interface Answer {
   // biome-ignore lint/suspicious/noExplicitAny: answers are probed, not trusted
   body: any;
   error?: 'timeout' | 'network';
+  /** What the client library said of a network error (a reset, a closed socket). */
+  cause?: string;
   ms: number;
 }
 
@@ -43,7 +45,9 @@ export async function send(url: string, sent: Sent): Promise<Answer> {
     };
   } catch (error) {
     const name = (error as Error).name;
+    const cause = (error as { cause?: { code?: string; message?: string } }).cause;
     return {
+      cause: cause ? `${cause.code ?? ''} ${cause.message ?? ''}`.trim() : (error as Error).message,
       status: 0,
       headers: new Headers(),
       text: '',
