@@ -216,6 +216,10 @@ export async function createGateway(config: GatewayConfig): Promise<Gateway> {
       databaseReachable: () => database.isReachable(),
     }),
   );
+  // Idle keep-alive connections: the server waits longest (load balancers close theirs after
+  // 60 s), so that no client or proxy sends a request on a connection the server is closing.
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
   const websocket = attachWebSocket({
     server,
     path: GRAPHQL_PATH,

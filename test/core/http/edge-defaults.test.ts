@@ -151,3 +151,21 @@ describe('security headers', () => {
     expect(page.headers.get('x-frame-options')).toBe('DENY');
   });
 });
+
+describe('idle connections', () => {
+  test('a keep-alive connection is kept longer than a load balancer keeps its own (60 s)', async () => {
+    // Node's default (5 s) closes idle connections that a proxy or a client about to reuse them
+    // still counts as open: the request sent on one is lost ("other side closed"), or a load
+    // balancer answers 502. The server must be the side that waits longest.
+    const { request } = await import('node:http');
+    const keepAlive = await new Promise<string | undefined>((resolve, reject) => {
+      const req = request(`${plain.origin}/health`, { headers: { connection: 'keep-alive' } }, (res) => {
+        res.resume();
+        resolve(res.headers['keep-alive']);
+      });
+      req.on('error', reject);
+      req.end();
+    });
+    expect(keepAlive).toBe('timeout=65');
+  });
+});
