@@ -91,6 +91,7 @@ export async function createGateway(config: GatewayConfig): Promise<Gateway> {
   const setups: { name: string; setup: PluginSetup<unknown> }[] = [];
   const commands = new Map<string, PluginCommand & { plugin: string }>();
   const eventTypes = new EventTypeRegistry();
+  let builtSchema: GraphQLSchema | undefined;
   for (const { definition, options } of plugins) {
     const { name } = definition;
     const runtime: PluginRuntime = {
@@ -101,6 +102,10 @@ export async function createGateway(config: GatewayConfig): Promise<Gateway> {
       services,
       secrets,
       eventTypes: () => eventTypes.list(),
+      schema: () => {
+        if (!builtSchema) throw new Error(`plugin "${name}" asked for the schema before it was built`);
+        return builtSchema;
+      },
       declareHook: (hook, declaration) => hooks.declare(name, hook, declaration),
     };
     const setup: PluginSetup<unknown> = (await definition.setup?.(runtime)) ?? {};
@@ -134,6 +139,7 @@ export async function createGateway(config: GatewayConfig): Promise<Gateway> {
   requireUuidIds(schema);
   fieldGate.apply(schema, isEnabled);
   assertEveryFieldHasAuthPolicy(schema);
+  builtSchema = schema;
 
   const authenticate = (token: string | undefined): Promise<Principal> =>
     services.auth.authenticate(database.em.fork(), token);

@@ -1,4 +1,5 @@
 import type { MikroORM } from '@mikro-orm/core';
+import type { GraphQLSchema } from 'graphql';
 import type { SecretBox } from './crypto/secret-box.ts';
 import type { DeclaredEventType } from './event-types.ts';
 import type { GatewayServices } from './global-types.ts';
@@ -19,6 +20,11 @@ export interface PluginRuntime<Options = unknown> {
   /** Declares a hook this plugin runs; plugins that require this one may handle it. */
   /** The event types every plugin declared; complete once every plugin is set up. */
   eventTypes(): readonly DeclaredEventType[];
+  /**
+   * The gateway's built schema, for work outside a request that runs a document through it (a
+   * webhook's payload query). Throws before the schema is built: call it from `onReady` on.
+   */
+  schema(): GraphQLSchema;
   declareHook<K extends HookName, Result>(
     name: K,
     declaration: HookDeclaration<K, Result>,
