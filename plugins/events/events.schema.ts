@@ -35,7 +35,7 @@ export function registerEventsSchema(builder: GatewayBuilder, events: EventsServ
     }),
   ) as unknown as PothosSchemaTypes.ScalarRef<Types, Record<string, unknown>, never>;
 
-  const Event = builder.objectRef<LoggedEvent>('Event').implement({
+  const Event = builder.objectType('Event', {
     description:
       'Something that happened to a merchant’s payments, kept in the event log. The same event reaches subscriptions and webhooks with the same `id`.',
     authScopes: READERS,

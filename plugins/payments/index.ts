@@ -3,6 +3,7 @@ import { combineVerdicts } from './before-authorize.ts';
 import { CustomerSchema } from './customer.entity.ts';
 import { registerCustomerSchema } from './customer.schema.ts';
 import { CustomerService } from './customer.service.ts';
+import { registerEventSubjectsSchema } from './event-subjects.schema.ts';
 import { IdempotencyService } from './idempotency.service.ts';
 import { IdempotencyRecordSchema } from './idempotency-record.entity.ts';
 import { JournalEntrySchema } from './ledger/journal-entry.entity.ts';
@@ -145,6 +146,7 @@ export const paymentsPlugin = definePlugin({
         registerMeteringSchema(builder, metering);
         registerSettlementSchema(builder, settlement);
         registerLedgerSchema(builder);
+        if ('events' in runtime.services) registerEventSubjectsSchema(builder);
       },
       commands: { 'ledger verify': verifyLedgerCommand },
       // Written by the payments triggers when the events plugin is installed.
