@@ -679,6 +679,7 @@ CREATE TABLE public.webhook_endpoint (
     previous_secret_expires_at timestamp with time zone,
     created_at timestamp with time zone NOT NULL,
     disabled_at timestamp with time zone,
+    payload_query text,
     CONSTRAINT webhook_endpoint_pkey PRIMARY KEY (id),
     CONSTRAINT webhook_endpoint_merchant_id_foreign FOREIGN KEY (merchant_id) REFERENCES merchant(id) ON DELETE CASCADE,
     CONSTRAINT webhook_endpoint_partner_id_foreign FOREIGN KEY (partner_id) REFERENCES partner(id) ON DELETE CASCADE

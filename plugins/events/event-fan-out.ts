@@ -8,6 +8,7 @@ import { EventLog } from './event-log.ts';
 import { EventTail } from './event-tail.ts';
 import type { EventsOptions } from './events.options.ts';
 import { WebhookDispatcher } from './webhook-dispatcher.ts';
+import type { PayloadQueries } from './webhook-payload-query.ts';
 
 const SEQUENCE_BATCH = 1000;
 const PURGE_BATCH = 5000;
@@ -33,7 +34,7 @@ export class EventFanOut {
   /** Set by a wake-up: the next pass reads the log even if it sequenced nothing itself. */
   #readWanted = false;
 
-  constructor(runtime: PluginRuntime<EventsOptions>) {
+  constructor(runtime: PluginRuntime<EventsOptions>, payloadQueries: PayloadQueries) {
     this.#runtime = runtime;
     const { options } = runtime;
     this.tail = new EventTail(this.log, options.subscriptions.pageSize);
@@ -43,6 +44,7 @@ export class EventFanOut {
       secrets: runtime.secrets,
       options: options.webhooks,
       log: runtime.log,
+      payloadQueries,
     });
     this.#pump = new CoalescedTask('event-pump', () => this.#pumpOnce(), runtime.log);
     this.#purge = new CoalescedTask('event-retention', () => this.#purgeExpired(), runtime.log);

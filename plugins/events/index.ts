@@ -1,4 +1,4 @@
-import { definePlugin, pluginSwitchedEvent, technical } from '../../core/plugin-api.ts';
+import { definePlugin, type GatewayBuilder, pluginSwitchedEvent, technical } from '../../core/plugin-api.ts';
 import { EventFanOut } from './event-fan-out.ts';
 import { EventLogHeadSchema } from './event-log-head.entity.ts';
 import { eventsOptions } from './events.options.ts';
@@ -10,10 +10,12 @@ import { Migration0002Webhooks } from './migrations/0002-webhooks.ts';
 import { Migration0003EventFunctions } from './migrations/0003-event-functions.ts';
 import { Migration0004NotifyPerBatch } from './migrations/0004-notify-per-batch.ts';
 import { Migration0005PublishAll } from './migrations/0005-publish-all.ts';
+import { Migration0006WebhookPayloadQuery } from './migrations/0006-webhook-payload-query.ts';
 import { WebhookAttemptSchema } from './webhook-attempt.entity.ts';
 import { WebhookDeliverySchema } from './webhook-delivery.entity.ts';
 import { WebhookEndpointSchema } from './webhook-endpoint.entity.ts';
 import { WebhookEndpointsService } from './webhook-endpoints.service.ts';
+import { PayloadQueries } from './webhook-payload-query.ts';
 import { registerWebhooksSchema } from './webhooks.schema.ts';
 import './global-types.ts';
 
@@ -40,6 +42,7 @@ export const eventsPlugin = definePlugin({
     { name: '0003-event-functions', class: Migration0003EventFunctions },
     { name: '0004-notify-per-batch', class: Migration0004NotifyPerBatch },
     { name: '0005-publish-all', class: Migration0005PublishAll },
+    { name: '0006-webhook-payload-query', class: Migration0006WebhookPayloadQuery },
   ],
   dataMap: {
     EventLogHead: {
@@ -67,6 +70,7 @@ export const eventsPlugin = definePlugin({
       url: technical('where to deliver'),
       description: technical('tell endpoints apart'),
       eventTypes: technical('which events to deliver'),
+      payloadQuery: technical('which fields each delivery carries'),
       secretSealed: { category: 'credential', purpose: 'sign deliveries', retention: 'until-revoked' },
       previousSecretSealed: {
         category: 'credential',
@@ -100,10 +104,21 @@ export const eventsPlugin = definePlugin({
     },
   },
   setup: (plugin) => {
-    const fanOut = new EventFanOut(plugin);
+    // Scope-auth evaluates a payload query's field policies with the builder's scope loaders.
+    let builder: GatewayBuilder | undefined;
+    const payloadQueries = new PayloadQueries({
+      schema: () => plugin.schema(),
+      builder: () => builder!,
+      services: plugin.services,
+      log: plugin.log,
+    });
+    const fanOut = new EventFanOut(plugin, payloadQueries);
     const events = new EventsService(fanOut, plugin.options, () => plugin.eventTypes());
-    const webhookEndpoints = new WebhookEndpointsService(plugin.secrets, plugin.options.webhooks, () =>
-      fanOut.dispatcher.wake(),
+    const webhookEndpoints = new WebhookEndpointsService(
+      plugin.secrets,
+      plugin.options.webhooks,
+      () => fanOut.dispatcher.wake(),
+      payloadQueries,
     );
     return {
       services: events,
@@ -113,9 +128,10 @@ export const eventsPlugin = definePlugin({
           await events.publish(change.em, pluginSwitchedEvent(change));
         },
       },
-      schema: (builder) => {
-        registerEventsSchema(builder, events);
-        registerWebhooksSchema(builder, webhookEndpoints);
+      schema: (schemaBuilder) => {
+        builder = schemaBuilder;
+        registerEventsSchema(schemaBuilder, events);
+        registerWebhooksSchema(schemaBuilder, webhookEndpoints);
       },
       onReady: () => {
         events.eventTypes(); // a badly named declaration stops boot here

@@ -4,6 +4,7 @@ import { type Logger, query, type SecretBox } from '../../core/plugin-api.ts';
 import { CoalescedTask } from './coalesced-task.ts';
 import type { EventsOptions } from './events.options.ts';
 import { retryDelayMs } from './retry-schedule.ts';
+import type { PayloadQueries } from './webhook-payload-query.ts';
 import { openWebhookSecret } from './webhook-secrets.ts';
 import { SIGNATURE_HEADER, signatureHeader } from './webhook-signature.ts';
 
@@ -17,6 +18,9 @@ interface ClaimedDelivery {
   previous_secret_sealed: string | null;
   previous_secret_expires_at: Date | string | null;
   disabled_at: Date | string | null;
+  partner_id: string | null;
+  endpoint_merchant_id: string | null;
+  payload_query: string | null;
   event_id: string;
   position: string;
   type: string;
@@ -71,6 +75,7 @@ export class WebhookDispatcher {
   readonly #secrets: SecretBox;
   readonly #options: EventsOptions['webhooks'];
   readonly #log: Logger;
+  readonly #payloadQueries: PayloadQueries;
   readonly #task: CoalescedTask;
   readonly #inFlight = new Set<Promise<void>>();
   #timer: NodeJS.Timeout | undefined;
@@ -81,11 +86,13 @@ export class WebhookDispatcher {
     secrets: SecretBox;
     options: EventsOptions['webhooks'];
     log: Logger;
+    payloadQueries: PayloadQueries;
   }) {
     this.#em = deps.em;
     this.#secrets = deps.secrets;
     this.#options = deps.options;
     this.#log = deps.log;
+    this.#payloadQueries = deps.payloadQueries;
     this.#task = new CoalescedTask('webhook-dispatch', () => this.#drain(), deps.log);
   }
 
@@ -138,7 +145,8 @@ export class WebhookDispatcher {
          returning d.id, d.attempts, d.endpoint_id, d.event_id
        )
        select c.id, c.attempts, w.id as endpoint_id, w.url, w.secret_sealed, w.previous_secret_sealed,
-              w.previous_secret_expires_at, w.disabled_at, e.id as event_id, e.position::text as position,
+              w.previous_secret_expires_at, w.disabled_at, w.partner_id, w.merchant_id as endpoint_merchant_id,
+              w.payload_query, e.id as event_id, e.position::text as position,
               e.type, e.merchant_id, e.payload, e.created_at as event_created_at, ?::uuid as lease_token
        from claimed c
        join webhook_endpoint w on w.id = c.endpoint_id
@@ -147,17 +155,49 @@ export class WebhookDispatcher {
     );
   }
 
+  /** No request: the delivery is given up (or, with `giveUp` false, retried) with this reason. */
+  #noRequest(delivery: ClaimedDelivery, error: string, giveUp: boolean): Promise<void> {
+    const outcome = { succeeded: false, statusCode: null, error, startedAt: new Date(), durationMs: 0 };
+    return this.#record(delivery, outcome, giveUp);
+  }
+
+  /**
+   * The default body, or the endpoint's payload query resolved now with its owner's current
+   * permissions (a string); otherwise why no request is made.
+   */
+  async #body(delivery: ClaimedDelivery): Promise<string | { error: string; giveUp: boolean }> {
+    const event = {
+      id: delivery.event_id,
+      type: delivery.type,
+      position: BigInt(delivery.position),
+      merchantId: delivery.merchant_id,
+      createdAt: new Date(delivery.event_created_at),
+      payload: typeof delivery.payload === 'string' ? JSON.parse(delivery.payload) : delivery.payload,
+    };
+    if (!delivery.payload_query) return webhookBody(event);
+    const owner = {
+      endpointId: delivery.endpoint_id,
+      partnerId: delivery.partner_id,
+      merchantId: delivery.endpoint_merchant_id,
+    };
+    try {
+      const shaped = await this.#payloadQueries.body(this.#em(), owner, delivery.payload_query, event);
+      return 'body' in shaped ? shaped.body : { error: shaped.refused.slice(0, 200), giveUp: true };
+    } catch (error) {
+      this.#log.error({ err: error, deliveryId: delivery.id }, 'payload query failed; retrying');
+      return { error: 'the payload query could not be resolved; retrying', giveUp: false };
+    }
+  }
+
   async #send(delivery: ClaimedDelivery): Promise<void> {
     if (delivery.disabled_at) {
       // Disabled between the claim and now: give the delivery up (a replay sends it again).
-      const outcome = {
-        succeeded: false,
-        statusCode: null,
-        error: 'endpoint disabled',
-        startedAt: new Date(),
-        durationMs: 0,
-      };
-      await this.#record(delivery, outcome, true);
+      await this.#noRequest(delivery, 'endpoint disabled', true);
+      return;
+    }
+    const body = await this.#body(delivery);
+    if (typeof body !== 'string') {
+      await this.#noRequest(delivery, body.error, body.giveUp);
       return;
     }
     const secrets = [openWebhookSecret(this.#secrets, delivery.endpoint_id, delivery.secret_sealed)];
@@ -166,14 +206,6 @@ export class WebhookDispatcher {
     if (delivery.previous_secret_sealed && previousExpires && previousExpires.getTime() > Date.now()) {
       secrets.push(openWebhookSecret(this.#secrets, delivery.endpoint_id, delivery.previous_secret_sealed));
     }
-    const body = webhookBody({
-      id: delivery.event_id,
-      type: delivery.type,
-      position: delivery.position,
-      merchantId: delivery.merchant_id,
-      createdAt: new Date(delivery.event_created_at),
-      payload: typeof delivery.payload === 'string' ? JSON.parse(delivery.payload) : delivery.payload,
-    });
     const attempt = delivery.attempts + 1;
     const startedAt = new Date();
     let outcome: Outcome;

@@ -17,6 +17,8 @@ const WebhookEndpointSchema = defineEntity({
     /** The secret before the last rotation; deliveries are signed with both until it expires. */
     previousSecretSealed: p.text().nullable(),
     previousSecretExpiresAt: p.datetime().nullable(),
+    /** A GraphQL subscription document that shapes the deliveries' bodies; null: the default body. */
+    payloadQuery: p.text().nullable(),
     createdAt: p.datetime(),
     disabledAt: p.datetime().nullable(),
   },

@@ -18,6 +18,7 @@ import type { EventsOptions } from './events.options.ts';
 import { WebhookAttempt } from './webhook-attempt.entity.ts';
 import { type DeliveryState, WebhookDelivery } from './webhook-delivery.entity.ts';
 import { WebhookEndpoint } from './webhook-endpoint.entity.ts';
+import type { EndpointOwner, PayloadQueries } from './webhook-payload-query.ts';
 import { mintWebhookSecret, sealWebhookSecret } from './webhook-secrets.ts';
 import { webhookUrlProblem } from './webhook-url.ts';
 
@@ -29,6 +30,8 @@ export interface WebhookEndpointInput {
   description?: string | null;
   /** A partner narrowing the endpoint to one granted merchant; an operator naming the owner merchant. */
   merchantId?: string | null;
+  /** A GraphQL subscription document shaping the deliveries' bodies (webhook-payload-query.ts). */
+  payloadQuery?: string | null;
 }
 
 export interface WebhookEndpointUpdate {
@@ -36,6 +39,8 @@ export interface WebhookEndpointUpdate {
   eventTypes?: readonly string[] | null;
   description?: string | null;
   enabled?: boolean | null;
+  /** A new document; null removes it (default bodies again); absent keeps it. */
+  payloadQuery?: string | null;
 }
 
 /** The callers the webhook fields admit: endpoints belong to partners and merchants, operators see all. */
@@ -61,11 +66,29 @@ export class WebhookEndpointsService {
   readonly #secrets: SecretBox;
   readonly #options: EventsOptions['webhooks'];
   readonly #wakeDispatcher: () => void;
+  readonly #payloadQueries: PayloadQueries;
 
-  constructor(secrets: SecretBox, options: EventsOptions['webhooks'], wakeDispatcher: () => void) {
+  constructor(
+    secrets: SecretBox,
+    options: EventsOptions['webhooks'],
+    wakeDispatcher: () => void,
+    payloadQueries: PayloadQueries,
+  ) {
     this.#secrets = secrets;
     this.#options = options;
     this.#wakeDispatcher = wakeDispatcher;
+    this.#payloadQueries = payloadQueries;
+  }
+
+  /** The document checked against what the endpoint's owner (not the caller) may read. */
+  async #payloadQuery(
+    ctx: RequestContext,
+    owner: EndpointOwner,
+    source: string,
+    eventTypes: readonly string[],
+  ): Promise<string> {
+    const ownerCtx = await this.#payloadQueries.ownerContext(ctx.em, owner);
+    return this.#payloadQueries.check(ownerCtx, source, eventTypes);
   }
 
   #url(url: string): string {
@@ -121,6 +144,15 @@ export class WebhookEndpointsService {
         throw new NotFoundError('Merchant', merchantId);
     }
     const id = randomUUID();
+    const payloadQuery =
+      input.payloadQuery == null
+        ? null
+        : await this.#payloadQuery(
+            ctx,
+            { endpointId: id, partnerId: partner?.id ?? null, merchantId },
+            input.payloadQuery,
+            eventTypes,
+          );
     const secret = mintWebhookSecret();
     const endpoint = ctx.em.create(WebhookEndpoint, {
       id,
@@ -129,6 +161,7 @@ export class WebhookEndpointsService {
       url,
       description,
       eventTypes,
+      payloadQuery,
       secretSealed: sealWebhookSecret(this.#secrets, id, secret),
       previousSecretSealed: null,
       previousSecretExpiresAt: null,
@@ -162,6 +195,17 @@ export class WebhookEndpointsService {
       if (input.url != null) endpoint.url = this.#url(input.url);
       if (input.eventTypes != null) endpoint.eventTypes = this.#eventTypes(input.eventTypes);
       if (input.description !== undefined) endpoint.description = this.#description(input.description);
+      if (input.payloadQuery !== undefined) endpoint.payloadQuery = input.payloadQuery;
+      const document = endpoint.payloadQuery;
+      if (document != null && (input.payloadQuery != null || input.eventTypes != null)) {
+        // A new document, or new event types under the old one: checked for the owner as it is now.
+        const owner = {
+          endpointId: endpoint.id,
+          partnerId: endpoint.partner?.id ?? null,
+          merchantId: endpoint.merchant?.id ?? null,
+        };
+        endpoint.payloadQuery = await this.#payloadQuery(ctx, owner, document, endpoint.eventTypes);
+      }
       if (input.enabled === false && !endpoint.disabledAt) {
         endpoint.disabledAt = new Date();
         // Nothing more goes out to a disabled endpoint; a replay after re-enabling sends it again.

@@ -1,14 +1,35 @@
 import { resolveOffsetConnection } from '@pothos/plugin-relay';
-import { type GatewayBuilder, NotFoundError, ValidationError } from '../../core/plugin-api.ts';
+import {
+  type GatewayBuilder,
+  NotFoundError,
+  registerErrorType,
+  ValidationError,
+} from '../../core/plugin-api.ts';
 import { WebhookAttempt } from './webhook-attempt.entity.ts';
 import { DELIVERY_STATES, WebhookDelivery } from './webhook-delivery.entity.ts';
 import { WebhookEndpoint } from './webhook-endpoint.entity.ts';
 import type { WebhookEndpointsService } from './webhook-endpoints.service.ts';
+import {
+  MAX_PAYLOAD_QUERY_LENGTH,
+  PAYLOAD_QUERY_ROOTS,
+  WebhookPayloadQueryError,
+} from './webhook-payload-query.ts';
 import { SIGNATURE_HEADER } from './webhook-signature.ts';
 
 const OWNERS = { $any: { operator: true, merchant: true, partner: true } } as const;
 
+const PAYLOAD_QUERY_HELP = `A GraphQL subscription document selecting ${Object.keys(PAYLOAD_QUERY_ROOTS).join(' or ')} (optionally with literal \`types\`, no variables, at most ${MAX_PAYLOAD_QUERY_LENGTH} characters). Each delivery's body is then what that subscription would send for the event, \`{"data": ...}\`, resolved with the owner's permissions at delivery time. Without it deliveries carry the default body.`;
+
 export function registerWebhooksSchema(builder: GatewayBuilder, webhooks: WebhookEndpointsService): void {
+  registerErrorType(builder, WebhookPayloadQueryError, {
+    description:
+      'The payload query was refused (code PAYLOAD_QUERY_SYNTAX, _INVALID, _FORBIDDEN_FIELD or _OUT_OF_SCOPE); nothing was saved.',
+    fields: (t) => ({
+      problems: t.exposeStringList('problems', {
+        description: 'Every problem found, each with its line:column in the document where it has one.',
+      }),
+    }),
+  });
   const DeliveryState = builder.enumType('WebhookDeliveryState', { values: DELIVERY_STATES });
 
   builder.objectType(WebhookAttempt, {
@@ -57,6 +78,7 @@ export function registerWebhooksSchema(builder: GatewayBuilder, webhooks: Webhoo
       url: t.exposeString('url'),
       description: t.exposeString('description', { nullable: true }),
       eventTypes: t.exposeStringList('eventTypes'),
+      payloadQuery: t.exposeString('payloadQuery', { nullable: true, description: PAYLOAD_QUERY_HELP }),
       partnerId: t.id({ nullable: true, resolve: (e) => e.partner?.id ?? null }),
       merchantId: t.id({ nullable: true, resolve: (e) => e.merchant?.id ?? null }),
       enabled: t.boolean({ resolve: (e) => !e.disabledAt }),
@@ -116,6 +138,7 @@ export function registerWebhooksSchema(builder: GatewayBuilder, webhooks: Webhoo
         description:
           'Partners: only this granted merchant (default: every granted merchant). Operators: the owner.',
       }),
+      payloadQuery: t.string({ description: PAYLOAD_QUERY_HELP }),
     }),
   });
 
@@ -127,6 +150,7 @@ export function registerWebhooksSchema(builder: GatewayBuilder, webhooks: Webhoo
       enabled: t.boolean({
         description: 'Disabling gives up the pending deliveries; replay to send them later.',
       }),
+      payloadQuery: t.string({ description: `${PAYLOAD_QUERY_HELP} Null removes it.` }),
     }),
   });
 
@@ -149,19 +173,20 @@ export function registerWebhooksSchema(builder: GatewayBuilder, webhooks: Webhoo
       type: EndpointWithSecret,
       description: 'Registers an endpoint; the result holds its signing secret, once.',
       args: { input: t.arg({ type: CreateInput, required: true }) },
-      errors: { types: [ValidationError, NotFoundError] },
+      errors: { types: [ValidationError, NotFoundError, WebhookPayloadQueryError] },
       resolve: (_root, { input }, ctx) =>
         webhooks.create(ctx, {
           url: input.url,
           eventTypes: input.eventTypes,
           description: input.description,
           merchantId: input.merchantId == null ? null : String(input.merchantId),
+          payloadQuery: input.payloadQuery,
         }),
     }),
     updateWebhookEndpoint: t.withAuth(OWNERS).field({
       type: WebhookEndpoint,
       args: { id: t.arg.id({ required: true }), input: t.arg({ type: UpdateInput, required: true }) },
-      errors: { types: [ValidationError, NotFoundError] },
+      errors: { types: [ValidationError, NotFoundError, WebhookPayloadQueryError] },
       resolve: (_root, { id, input }, ctx) => webhooks.update(ctx, String(id), input),
     }),
     rotateWebhookSecret: t.withAuth(OWNERS).field({
