@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { type FieldNode, type OperationDefinitionNode, parse, print } from 'graphql';
 import { createClient } from 'graphql-ws';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { createTestGateway, type TestGateway } from '../../../core/testing/create-test-gateway.ts';
@@ -75,6 +76,7 @@ describe('the guide’s examples against a real gateway', () => {
           method: 'sandbox-card',
           sourceId: tokenizeSandboxCard.id,
           amount: { amount: '1050', currency: 'KRW' },
+          metadata: [{ key: 'order', value: 'A-1' }],
         },
       },
     );
@@ -134,6 +136,32 @@ describe('the guide’s examples against a real gateway', () => {
       break;
     }
     controller.abort();
+  });
+
+  test('the payload query example is saved for a partner, and the body shown is the shape it selects', async () => {
+    const { createWebhookEndpoint } = await partner.data<{
+      createWebhookEndpoint: { endpoint?: { payloadQuery: string }; code?: string; problems?: string[] };
+    }>(blockWith('mutation ShapedEndpoint'));
+    expect(createWebhookEndpoint.problems).toBeUndefined();
+    expect(createWebhookEndpoint.endpoint?.payloadQuery).toMatch(/^subscription \{\s+paymentEvents\(/);
+    const body = JSON.parse(/arrives as[\s\S]*?```json\n([\s\S]*?)```/.exec(guide)![1]!);
+    const shape = (value: unknown): unknown =>
+      Array.isArray(value)
+        ? value.map(shape)
+        : value && typeof value === 'object'
+          ? Object.fromEntries(Object.entries(value).map(([k, v]) => [k, shape(v)]))
+          : typeof value;
+    // The same selection, run now as a query by the partner over the guide's captured payment.
+    const operation = parse(createWebhookEndpoint.endpoint!.payloadQuery)
+      .definitions[0] as OperationDefinitionNode;
+    const selection = print((operation.selectionSet.selections[0] as FieldNode).selectionSet!);
+    const { events } = await partner.data<{ events: { events: unknown[] } }>(
+      `{ events(types: ["payment.captured"]) { events ${selection} } }`,
+    );
+    expect(shape(body.data.paymentEvents)).toEqual(shape(events.events[0]));
+    expect(shape(body)).toMatchObject({
+      data: { paymentEvents: { payment: { metadata: [{ key: 'string' }] } } },
+    });
   });
 
   test('the history query, the endpoint, its deliveries, replay, rotation and pause all run', async () => {
