@@ -27,3 +27,8 @@ export function typeMatches(type: string, patterns: readonly string[]): boolean 
       (pattern.endsWith('.*') && type.startsWith(pattern.slice(0, -1))),
   );
 }
+
+/** `outer` admits every type `inner` admits (`payment.*` covers `payment.captured` and `payment.x.*`). */
+export function patternCovers(outer: string, inner: string): boolean {
+  return outer === '*' || outer === inner || (outer.endsWith('.*') && inner.startsWith(outer.slice(0, -1)));
+}

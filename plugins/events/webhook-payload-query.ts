@@ -27,7 +27,7 @@ import {
   type RequestContext,
 } from '../../core/plugin-api.ts';
 import type { LoggedEvent } from './event-log.ts';
-import { isTypePattern } from './event-types.ts';
+import { isTypePattern, patternCovers } from './event-types.ts';
 
 /** Bounds what one delivery can cost to resolve: the reachable types have no cycles, so size bounds work. */
 export const MAX_PAYLOAD_QUERY_LENGTH = 8192;
@@ -63,11 +63,6 @@ export interface EndpointOwner {
 
 const at = (error: { locations?: readonly { line: number; column: number }[] }) =>
   error.locations?.[0] ? `${error.locations[0].line}:${error.locations[0].column} ` : '';
-
-/** `outer` admits every type `inner` admits (`payment.*` covers `payment.captured` and `payment.x.*`). */
-export function patternCovers(outer: string, inner: string): boolean {
-  return outer === '*' || outer === inner || (outer.endsWith('.*') && inner.startsWith(outer.slice(0, -1)));
-}
 
 function stringsOf(value: ValueNode): string[] | null {
   if (value.kind === Kind.STRING) return [value.value];

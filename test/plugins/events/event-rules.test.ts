@@ -1,7 +1,12 @@
 import { PGlite } from '@electric-sql/pglite';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { isEventType, isTypePattern, typeMatches } from '../../../plugins/events/event-types.ts';
+import {
+  isEventType,
+  isTypePattern,
+  patternCovers,
+  typeMatches,
+} from '../../../plugins/events/event-types.ts';
 import { EVENT_TYPE_MATCHES_FUNCTION } from '../../../plugins/events/migrations/0003-event-functions.ts';
 import { retryDelayMs } from '../../../plugins/events/retry-schedule.ts';
 import {
@@ -36,6 +41,22 @@ describe('event types and patterns', () => {
     await db.exec(EVENT_TYPE_MATCHES_FUNCTION);
   });
   afterAll(() => db?.close());
+
+  test('a pattern covers another exactly when every type the other admits, it admits too', () => {
+    fc.assert(
+      fc.property(pattern, pattern, fc.array(eventType, { maxLength: 20 }), (outer, inner, types) => {
+        if (patternCovers(outer, inner)) {
+          for (const type of types)
+            if (typeMatches(type, [inner])) expect(typeMatches(type, [outer])).toBe(true);
+        } else {
+          // A witness: a type the inner pattern admits and the outer one does not.
+          const witness = inner === '*' ? 'zz.zz' : inner.endsWith('.*') ? `${inner.slice(0, -1)}zz` : inner;
+          expect(typeMatches(witness, [inner])).toBe(true);
+          expect(typeMatches(witness, [outer])).toBe(false);
+        }
+      }),
+    );
+  });
 
   test('names and patterns', () => {
     expect(['payment.captured', 'refund.created', 'a.b_c.d1'].every(isEventType)).toBe(true);
