@@ -1,3 +1,4 @@
+import { maxAliasesRule } from '@escape.tech/graphql-armor-max-aliases';
 import type { EntityManager } from '@mikro-orm/core';
 import { RequestCache } from '@pothos/plugin-scope-auth';
 import {
@@ -10,6 +11,7 @@ import {
   Kind,
   type OperationDefinitionNode,
   parse,
+  specifiedRules,
   TypeInfo,
   type ValueNode,
   validate,
@@ -29,8 +31,21 @@ import {
 import type { LoggedEvent } from './event-log.ts';
 import { isTypePattern, patternCovers } from './event-types.ts';
 
-/** Bounds what one delivery can cost to resolve: the reachable types have no cycles, so size bounds work. */
+/** Bounds what one delivery can cost to resolve: the reachable types have no cycles, so size bounds depth. */
 export const MAX_PAYLOAD_QUERY_LENGTH = 8192;
+
+/**
+ * Each alias resolves its field again (`a: payment {…} b: payment {…}` reads the payment twice per
+ * delivery): the same limit as a request's (core/http/graphql-limits.ts), reported as a problem.
+ */
+const RULES = [
+  ...specifiedRules,
+  maxAliasesRule({
+    n: 15,
+    propagateOnRejection: false,
+    onReject: [(context, error) => context?.reportError(error)],
+  }),
+];
 
 /**
  * The subscription fields a payload query may select, with the event types each can carry. The
@@ -165,7 +180,7 @@ export class PayloadQueries {
       throw new WebhookPayloadQueryError('SYNTAX', [`${at(e)}${e.message}`]);
     }
     const schema = this.#schema();
-    const invalid = validate(schema, document);
+    const invalid = validate(schema, document, RULES);
     if (invalid.length > 0) {
       throw new WebhookPayloadQueryError(
         'INVALID',

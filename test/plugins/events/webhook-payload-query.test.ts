@@ -165,6 +165,16 @@ test('a payload query is checked when the endpoint is saved, for its owner; a re
     expect((await refused(key, ['payment.*'], document)).code, document).toBe('PAYLOAD_QUERY_INVALID');
   }
 
+  // Each alias reads again per delivery: as many as a request may have.
+  const aliases = (n: number) =>
+    `subscription { paymentEvents { ${Array.from({ length: n }, (_, i) => `p${i}: payment { id }`).join(' ')} } }`;
+  expect((await refused(key, ['payment.*'], aliases(16))).problems).toEqual([
+    expect.stringMatching(/aliases/i),
+  ]);
+  expect(
+    (await create(key, { url, eventTypes: ['payment.*'], payloadQuery: aliases(15) })).endpoint,
+  ).toBeDefined();
+
   // A partner may not read payouts: the same document a merchant may save is refused for it.
   const payouts =
     'subscription { paymentEvents(types: ["payout.*"]) { id payout { id amount { amount } } } }';
@@ -186,7 +196,7 @@ test('a payload query is checked when the endpoint is saved, for its owner; a re
   const narrower = await refused(key, ['payment.*'], CAPTURED_PAYMENTS);
   expect(narrower.code).toBe('PAYLOAD_QUERY_OUT_OF_SCOPE');
   expect(await endpointCount(partner.key)).toBe(0);
-  expect(await endpointCount(key)).toBe(1);
+  expect(await endpointCount(key)).toBe(2);
 
   // Updates are checked the same way, and a refused update leaves the endpoint as it was.
   const saved = await create(key, { url, eventTypes: ['payment.captured'], payloadQuery: CAPTURED_PAYMENTS });
