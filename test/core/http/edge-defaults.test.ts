@@ -161,7 +161,7 @@ describe('idle connections', () => {
     const keepAlive = await new Promise<string | undefined>((resolve, reject) => {
       const req = request(`${plain.origin}/health`, { headers: { connection: 'keep-alive' } }, (res) => {
         res.resume();
-        resolve(res.headers['keep-alive']);
+        resolve(res.headers['keep-alive']?.toString());
       });
       req.on('error', reject);
       req.end();
