@@ -57,6 +57,7 @@ export {
   technical,
 } from './db/data-map.ts';
 // Data: the data map, raw SQL and LISTEN/NOTIFY
+export { announceChange, ChangeFeed, type ChangeFeedOptions } from './db/change-feed.ts';
 export { PgListener, type PgListenerOptions } from './db/pg-listener.ts';
 export { big, query } from './db/sql.ts';
 // Per-merchant enablement: the event published for a switch (declared by the kernel)
@@ -98,5 +99,13 @@ export {
 } from './plugin.ts';
 export type { PluginRuntime } from './plugin-runtime.ts';
 // Data subjects: the types of the subject.export and subject.erase hooks
+export {
+  type ApplicableLaw,
+  applicableLaws,
+  countryOf,
+  covers,
+  EEA_COUNTRIES,
+  type LawScope,
+} from './privacy/jurisdiction.ts';
 export type { DataSubject, RetainedRecord, SubjectErasure, SubjectSection } from './privacy/subject-hooks.ts';
 export { isUuid } from './uuid.ts';

@@ -1,5 +1,5 @@
 import type { EntityManager, MikroORM } from '@mikro-orm/core';
-import { PgListener } from '../db/pg-listener.ts';
+import { announceChange, ChangeFeed } from '../db/change-feed.ts';
 import { query } from '../db/sql.ts';
 import type { Logger } from '../logging.ts';
 import type { CredentialEnd, CredentialRef } from './live-credentials.ts';
@@ -16,7 +16,7 @@ const CHECK_INTERVAL_MS = 5_000;
 
 /** Sends the revocation notice inside `tx`: every process hears it when `tx` commits. */
 export async function announceRevocation(tx: EntityManager, ref: CredentialRef): Promise<void> {
-  await query(tx, 'select pg_notify(?, ?)', [REVOCATION_CHANNEL, JSON.stringify(ref)]);
+  await announceChange(tx, REVOCATION_CHANNEL, JSON.stringify(ref));
 }
 
 function refOf(payload: string): CredentialRef | undefined {
@@ -36,52 +36,41 @@ export interface PropagationTarget {
 }
 
 /**
- * Carries revocations to every gateway process, the way SwitchPropagation carries plugin
- * switches: PostgreSQL LISTEN/NOTIFY as they commit, a full check after the listener reconnects,
- * and a check on an interval. On the embedded database there is one process; the service ends
- * its own revocations at once and the interval catches changes made behind its back.
+ * Carries revocations to every gateway process through the kernel's change feed
+ * (core/db/change-feed.ts), the way SwitchPropagation carries plugin switches: each revocation as
+ * it commits, a full check of the credentials held open after the listener reconnects and on an
+ * interval. On the embedded database there is one process; the service ends its own revocations
+ * at once and the interval catches changes made behind its back.
  */
 export class CredentialPropagation {
   readonly #target: PropagationTarget;
   readonly #orm: MikroORM;
-  readonly #log: Logger;
-  #listener: PgListener | undefined;
-  #timer: NodeJS.Timeout | undefined;
-  #failing = false;
+  readonly #feed: ChangeFeed;
 
   constructor(target: PropagationTarget, orm: MikroORM, log: Logger) {
     this.#target = target;
     this.#orm = orm;
-    this.#log = log;
+    this.#feed = new ChangeFeed({
+      orm,
+      log,
+      channel: REVOCATION_CHANNEL,
+      name: 'credential revocation',
+      intervalMs: CHECK_INTERVAL_MS,
+      apply: (payload) => {
+        const ref = refOf(payload);
+        if (ref) this.#target.end(ref, 'revoked');
+        return ref !== undefined;
+      },
+      catchUp: () => this.check(),
+    });
   }
 
-  async start(): Promise<void> {
-    const url = this.#orm.config.get('clientUrl');
-    if (url) {
-      this.#listener = new PgListener({
-        url,
-        channel: REVOCATION_CHANNEL,
-        log: this.#log,
-        name: 'credential revocation listener',
-        onNotice: (payload) => this.#notice(payload),
-        onConnect: (first) => {
-          if (!first) void this.#checkLogged();
-        },
-      });
-      await this.#listener.start();
-    }
-    this.#timer = setInterval(() => void this.#checkLogged(), CHECK_INTERVAL_MS).unref();
+  start(): Promise<void> {
+    return this.#feed.start();
   }
 
-  async close(): Promise<void> {
-    clearInterval(this.#timer);
-    await this.#listener?.close();
-  }
-
-  #notice(payload: string): void {
-    const ref = refOf(payload);
-    if (ref) this.#target.end(ref, 'revoked');
-    else void this.#checkLogged();
+  close(): Promise<void> {
+    return this.#feed.close();
   }
 
   /** Ends the open uses of every held credential the database says is revoked or expired. */
@@ -112,16 +101,5 @@ export class CredentialPropagation {
     ];
     for (const row of rows)
       this.#target.end({ kind: row.kind, id: row.id }, row.expired ? 'expired' : 'revoked');
-  }
-
-  async #checkLogged(): Promise<void> {
-    try {
-      await this.check();
-      this.#failing = false;
-    } catch (error) {
-      // Once per outage, not per interval: the next check retries.
-      if (!this.#failing) this.#log.warn({ err: error }, 'credential check failed; retrying');
-      this.#failing = true;
-    }
   }
 }

@@ -1,6 +1,7 @@
 import type { EntityManager } from '@mikro-orm/core';
 import { NotFoundError } from '../../schema/errors.ts';
 import type { ApiKeyKind } from '../auth/api-key.entity.ts';
+import { announceChange } from '../db/change-feed.ts';
 import { query } from '../db/sql.ts';
 import type { HookRunner } from '../hooks.ts';
 import { PluginSwitch } from './plugin-switch.entity.ts';
@@ -44,10 +45,7 @@ export async function recordChange(tx: EntityManager, change: Change): Promise<P
   if (current) tx.assign(current, { enabled, lastChange: audit });
   else tx.create(PluginSwitch, { merchant: merchantId, plugin, enabled, lastChange: audit });
   await tx.flush();
-  await query(tx, 'select pg_notify(?, ?)', [
-    SWITCH_CHANNEL,
-    noticeOf({ merchantId, plugin, enabled, version: audit.id }),
-  ]);
+  await announceChange(tx, SWITCH_CHANNEL, noticeOf({ merchantId, plugin, enabled, version: audit.id }));
   await change.switched.run({ em: tx, merchantId, plugin, enabled, before, changedAt: audit.changedAt });
   return audit;
 }
