@@ -42,6 +42,8 @@ export type {
   RequestContext,
 } from './context.ts';
 export type { SecretBox } from './crypto/secret-box.ts';
+// Data: the data map, raw SQL and LISTEN/NOTIFY
+export { announceChange, ChangeFeed, type ChangeFeedOptions } from './db/change-feed.ts';
 export {
   type CrossBorderTransfer,
   credential,
@@ -56,8 +58,6 @@ export {
   type Retention,
   technical,
 } from './db/data-map.ts';
-// Data: the data map, raw SQL and LISTEN/NOTIFY
-export { announceChange, ChangeFeed, type ChangeFeedOptions } from './db/change-feed.ts';
 export { PgListener, type PgListenerOptions } from './db/pg-listener.ts';
 export { big, query } from './db/sql.ts';
 // Per-merchant enablement: the event published for a switch (declared by the kernel)

@@ -74,14 +74,18 @@ export class ChangeFeed {
       await this.#options.catchUp();
       this.#failing = false;
     } catch (error) {
-      if (!this.#failing) this.#options.log.warn({ err: error }, `${this.#options.name} catch-up failed; retrying`);
+      if (!this.#failing)
+        this.#options.log.warn({ err: error }, `${this.#options.name} catch-up failed; retrying`);
       this.#failing = true;
     }
   }
 
   #notice(payload: string): void {
     if (this.#options.apply(payload)) return;
-    this.#options.log.warn({ payload: payload.slice(0, 200) }, `unreadable ${this.#options.name} notice; catching up`);
+    this.#options.log.warn(
+      { payload: payload.slice(0, 200) },
+      `unreadable ${this.#options.name} notice; catching up`,
+    );
     void this.catchUpLogged();
   }
 }

@@ -1,0 +1,389 @@
+import type { EntityManager } from '@mikro-orm/core';
+import {
+  type CustomerContext,
+  canSeeMerchant,
+  type DataSubject,
+  type GatewayServices,
+  type MerchantContext,
+  type RequestContext,
+  ValidationError,
+} from '../../core/plugin-api.ts';
+import { GuardianConsentRequired } from './consent.errors.ts';
+import type { ConsentCache } from './consent-cache.ts';
+import type { ConsentNotice } from './consent-notice.entity.ts';
+import { ConsentReceipt } from './consent-receipt.entity.ts';
+import {
+  allowedPurposes,
+  type ConsentMethod,
+  consentState,
+  gpcTargets,
+  type PurposeState,
+  type ReceiptDecision,
+} from './consent-state.ts';
+import { ageOn, consentLawsFor } from './law-table.ts';
+import { appliesTo, type NoticeService } from './notice.service.ts';
+import {
+  appendReceipt,
+  type GuardianIdentity,
+  personalBinding,
+  type ReceiptPersonal,
+} from './receipt-writer.ts';
+import type { SubjectFacts, SubjectFactsReader } from './subject-facts.ts';
+
+/** The principals that act on consent: a customer for itself, a merchant for one of its customers. */
+export type ConsentContext = MerchantContext | CustomerContext;
+
+export interface DecisionInput {
+  customerRef?: string | null;
+  noticeId: string;
+  decisions: readonly { purpose: string; granted: boolean }[];
+  collectionPoint: string;
+}
+
+export interface GuardianInput extends DecisionInput {
+  customerRef: string;
+  guardian: GuardianIdentity;
+  verification: string;
+}
+
+/** A receipt as its subject or merchant reads it: the sealed part opened. */
+export interface ReceiptView {
+  readonly receipt: ConsentReceipt;
+  /** Null once the subject's key is shredded. */
+  readonly personal: ReceiptPersonal | null;
+}
+
+interface Subject extends DataSubject {
+  readonly facts: SubjectFacts;
+}
+
+/**
+ * Consent decisions and the one question every plugin asks (`allows`). Every decision is a new
+ * receipt (receipt-writer.ts); state is derived from receipts (consent-state.ts). A request that
+ * carries `Sec-GPC: 1` for a subject under the CPRA first records the opt-out of sale and sharing.
+ */
+export class ConsentService {
+  readonly #services: GatewayServices;
+  readonly #cache: ConsentCache;
+  readonly #facts: SubjectFactsReader;
+  readonly notices: NoticeService;
+
+  constructor(
+    services: GatewayServices,
+    cache: ConsentCache,
+    facts: SubjectFactsReader,
+    notices: NoticeService,
+  ) {
+    this.#services = services;
+    this.#cache = cache;
+    this.#facts = facts;
+    this.notices = notices;
+  }
+
+  /** Whether the subject allows `purpose` now: answered from this process's cache. */
+  allows(ctx: RequestContext, subject: DataSubject, purpose: string): Promise<boolean> {
+    if (!canSeeMerchant(ctx.principal, subject.merchantId)) return Promise.resolve(false);
+    return this.#cache.allows(subject, purpose);
+  }
+
+  /** Loads what the subject allows for the cache: the fold of its receipts. */
+  async loadAllowed(em: EntityManager, subject: DataSubject) {
+    const subjectId = await this.#services.privacy.keys.findSubjectId(em, subject);
+    if (!subjectId) return { subjectId, allowed: new Set<string>() };
+    return { subjectId, allowed: allowedPurposes(await this.#stateOf(em, subjectId)) };
+  }
+
+  /** The subject's own decision (customer: `explicit`), or the merchant's on its behalf (`api`). */
+  async decide(ctx: ConsentContext, input: DecisionInput): Promise<ReceiptView> {
+    const subject = await this.#subject(ctx, input.customerRef);
+    await this.#honourGpc(ctx, subject);
+    const notice = await this.#currentNotice(ctx, subject, input.noticeId);
+    const decisions = decisionsFor(notice, input.decisions);
+    this.#checkAge(subject.facts, decisions);
+    return this.#record(ctx, subject, notice, decisions, {
+      method: ctx.principal.kind === 'customer' ? 'explicit' : 'api',
+      collectionPoint: input.collectionPoint,
+      guardian: null,
+      guardianVerification: null,
+    });
+  }
+
+  /** A guardian's decision for a minor, with who the guardian is and how the merchant verified it. */
+  async decideAsGuardian(ctx: MerchantContext, input: GuardianInput): Promise<ReceiptView> {
+    const subject = await this.#subject(ctx, input.customerRef);
+    await this.#honourGpc(ctx, subject);
+    const notice = await this.#currentNotice(ctx, subject, input.noticeId);
+    const guardian = {
+      name: input.guardian.name.trim(),
+      relationship: input.guardian.relationship.trim(),
+      contact: input.guardian.contact?.trim() || null,
+    };
+    if (!guardian.name || guardian.name.length > 200)
+      throw new ValidationError('guardian.name', 'the guardian’s name, 1 to 200 characters');
+    if (!guardian.relationship || guardian.relationship.length > 100)
+      throw new ValidationError(
+        'guardian.relationship',
+        'how the guardian is related (parent, legal representative...)',
+      );
+    return this.#record(ctx, subject, notice, decisionsFor(notice, input.decisions), {
+      method: 'guardian',
+      collectionPoint: input.collectionPoint,
+      guardian,
+      guardianVerification: input.verification,
+    });
+  }
+
+  /**
+   * Withdraws the named purposes (all granted ones when none are named): one call, as easy as
+   * granting (GDPR Art. 7(3)). One receipt per notice the purposes were granted under.
+   */
+  async withdraw(
+    ctx: ConsentContext,
+    input: { customerRef?: string | null; purposes: readonly string[]; collectionPoint: string },
+  ): Promise<ReceiptView[]> {
+    const subject = await this.#subject(ctx, input.customerRef);
+    await this.#honourGpc(ctx, subject);
+    const subjectId = await this.#services.privacy.keys.findSubjectId(ctx.em, subject);
+    if (!subjectId) return [];
+    const state = await this.#stateOf(ctx.em, subjectId);
+    const named = new Set(input.purposes);
+    const targets = [...state.values()].filter(
+      (s) => s.granted && (named.size === 0 || named.has(s.purpose)),
+    );
+    return this.#recordPerNotice(ctx, subject, targets, 'withdrawn', {
+      method: ctx.principal.kind === 'customer' ? 'explicit' : 'api',
+      collectionPoint: input.collectionPoint,
+      conflict: null,
+    });
+  }
+
+  /** The subject's current state per purpose. */
+  async state(ctx: ConsentContext, customerRef?: string | null): Promise<PurposeState[]> {
+    const subject = await this.#subject(ctx, customerRef);
+    await this.#honourGpc(ctx, subject);
+    const subjectId = await this.#services.privacy.keys.findSubjectId(ctx.em, subject);
+    return subjectId ? [...(await this.#stateOf(ctx.em, subjectId)).values()] : [];
+  }
+
+  /** The subject's receipts, oldest first, with their sealed part opened. */
+  async receipts(ctx: ConsentContext, customerRef?: string | null): Promise<ReceiptView[]> {
+    const subject = await this.#subject(ctx, customerRef);
+    await this.#honourGpc(ctx, subject);
+    const subjectId = await this.#services.privacy.keys.findSubjectId(ctx.em, subject);
+    if (!subjectId) return [];
+    const receipts = await ctx.em.find(ConsentReceipt, { subjectId }, { orderBy: { sequence: 'asc' } });
+    return Promise.all(
+      receipts.map(async (receipt) => {
+        const opened = await this.#services.privacy.keys.open(
+          ctx.em,
+          receipt.personalSealed,
+          personalBinding(receipt.id),
+        );
+        return { receipt, personal: opened === null ? null : (JSON.parse(opened) as ReceiptPersonal) };
+      }),
+    );
+  }
+
+  /** The current notices that apply to the subject, in `language` (all languages when null). */
+  async applicableNotices(
+    ctx: ConsentContext,
+    customerRef: string | null | undefined,
+    language: string | null,
+  ) {
+    const subject = await this.#subject(ctx, customerRef);
+    await this.#honourGpc(ctx, subject);
+    return this.notices.applicable(ctx.em, subject.merchantId, subject.facts.jurisdiction, language);
+  }
+
+  async #subject(ctx: ConsentContext, customerRef: string | null | undefined): Promise<Subject> {
+    const { principal } = ctx;
+    let ref: string;
+    if (principal.kind === 'customer') {
+      if (customerRef != null && customerRef !== principal.customerRef)
+        throw new ValidationError('customerRef', 'a customer session acts for itself: leave customerRef out');
+      ref = principal.customerRef;
+    } else {
+      ref = (customerRef ?? '').trim();
+      if (ref.length === 0 || ref.length > 200)
+        throw new ValidationError('customerRef', 'name the customer (customerRef, 1 to 200 characters)');
+    }
+    const subject = { merchantId: principal.merchantId, customerRef: ref };
+    return { ...subject, facts: await this.#facts(ctx.em, subject) };
+  }
+
+  async #stateOf(em: EntityManager, subjectId: string): Promise<ReadonlyMap<string, PurposeState>> {
+    const receipts = await em.find(
+      ConsentReceipt,
+      { subjectId },
+      {
+        fields: [
+          'id',
+          'sequence',
+          'method',
+          'notice',
+          'noticeKey',
+          'noticeVersion',
+          'recordedAt',
+          'decisions',
+        ],
+      },
+    );
+    return consentState(receipts.map((r) => ({ ...r, noticeId: r.notice.id, decisions: r.decisions })));
+  }
+
+  /** A notice of the merchant's, in its current version, for the subject's jurisdiction. */
+  async #currentNotice(ctx: RequestContext, subject: Subject, id: string): Promise<ConsentNotice> {
+    const notice = await this.notices.get(ctx.em, subject.merchantId, id);
+    if (!(await this.notices.isCurrent(ctx.em, notice)))
+      throw new ValidationError(
+        'noticeId',
+        `version ${notice.version} of "${notice.key}" is replaced: ask for the current one`,
+      );
+    if (!appliesTo(notice, subject.facts.jurisdiction))
+      throw new ValidationError('noticeId', `notice "${notice.key}" is not for the customer’s jurisdiction`);
+    return notice;
+  }
+
+  /** Refuses a minor's own consent where an applicable law wants a guardian's. */
+  #checkAge(facts: SubjectFacts, decisions: readonly ReceiptDecision[]): void {
+    if (!facts.birthDate) return;
+    const age = ageOn(facts.birthDate, new Date());
+    for (const law of consentLawsFor(facts.jurisdiction, facts.merchantCountry)) {
+      const { below, covers, article } = law.guardian;
+      const needs = decisions.some(
+        (d) => d.state === 'granted' && (covers === 'every-purpose' || d.sellsOrShares),
+      );
+      if (age < below && needs) throw new GuardianConsentRequired(law.name, below, article);
+    }
+  }
+
+  /** `Sec-GPC: 1` for a subject under the CPRA: opt out of every sale or sharing granted before. */
+  async #honourGpc(ctx: RequestContext, subject: Subject): Promise<void> {
+    if (ctx.headers.get('sec-gpc')?.trim() !== '1') return;
+    const { jurisdiction, merchantCountry } = subject.facts;
+    if (!consentLawsFor(jurisdiction, merchantCountry).some((l) => l.name === 'cpra')) return;
+    const subjectId = await this.#services.privacy.keys.findSubjectId(ctx.em, subject);
+    if (!subjectId) return;
+    const targets = gpcTargets(await this.#stateOf(ctx.em, subjectId));
+    await this.#recordPerNotice(ctx, subject, targets, 'refused', {
+      method: 'gpc',
+      collectionPoint: 'Sec-GPC request header',
+      conflict: (forNotice) => ({
+        purposes: forNotice.map((t) => t.purpose),
+        overrode: [...new Set(forNotice.map((t) => t.receiptId))],
+      }),
+    });
+  }
+
+  async #recordPerNotice(
+    ctx: RequestContext,
+    subject: Subject,
+    targets: readonly PurposeState[],
+    state: 'withdrawn' | 'refused',
+    how: {
+      method: ConsentMethod;
+      collectionPoint: string;
+      conflict: ((targets: readonly PurposeState[]) => { purposes: string[]; overrode: string[] }) | null;
+    },
+  ): Promise<ReceiptView[]> {
+    const byNotice = Map.groupBy(targets, (t) => t.noticeId);
+    const receipts: ReceiptView[] = [];
+    for (const [noticeId, forNotice] of byNotice) {
+      const notice = await this.notices.get(ctx.em, subject.merchantId, noticeId);
+      const decisions = forNotice.map((t) => ({ ...decisionOf(notice, t.purpose), state }));
+      receipts.push(
+        await this.#record(ctx, subject, notice, decisions, {
+          method: how.method,
+          collectionPoint: how.collectionPoint,
+          guardian: null,
+          guardianVerification: null,
+          conflict: how.conflict?.(forNotice) ?? null,
+        }),
+      );
+    }
+    return receipts;
+  }
+
+  async #record(
+    ctx: RequestContext,
+    subject: Subject,
+    notice: ConsentNotice,
+    decisions: readonly ReceiptDecision[],
+    how: {
+      method: ConsentMethod;
+      collectionPoint: string;
+      guardian: GuardianIdentity | null;
+      guardianVerification: string | null;
+      conflict?: { purposes: string[]; overrode: string[] } | null;
+    },
+  ): Promise<ReceiptView> {
+    const collectionPoint = how.collectionPoint.trim();
+    if (collectionPoint.length === 0 || collectionPoint.length > 200)
+      throw new ValidationError(
+        'collectionPoint',
+        'where the decision was collected (a page, a form), 1 to 200 characters',
+      );
+    const { principal } = ctx;
+    const recordedBy =
+      principal.kind === 'customer'
+        ? `customer-session:${principal.sessionId}`
+        : `api-key:${'keyId' in principal ? principal.keyId : '?'}`;
+    const personal = { jurisdiction: subject.facts.jurisdiction, guardian: how.guardian };
+    const receipt = await ctx.em.transactional(async (tx) => {
+      const subjectId = await this.#services.privacy.keys.subjectId(tx, subject);
+      const written = await appendReceipt(tx, this.#services, {
+        merchantId: subject.merchantId,
+        subjectId,
+        customerId: subject.facts.customerId,
+        notice,
+        decisions,
+        method: how.method,
+        collectionPoint,
+        personal,
+        guardianVerification: how.guardianVerification,
+        recordedBy,
+        conflict: how.conflict ?? null,
+      });
+      return { written, subjectId };
+    });
+    // This process forgets at once; the others when the notice sent in the transaction arrives.
+    this.#cache.forget({ merchantId: subject.merchantId, subjectId: receipt.subjectId });
+    return { receipt: receipt.written, personal };
+  }
+}
+
+/** Each purpose of the notice decided once, in the notice's order, with what the notice said of it. */
+function decisionsFor(
+  notice: ConsentNotice,
+  decided: readonly { purpose: string; granted: boolean }[],
+): ReceiptDecision[] {
+  const byPurpose = new Map<string, boolean>();
+  for (const d of decided) {
+    if (byPurpose.has(d.purpose))
+      throw new ValidationError('decisions', `purpose "${d.purpose}" is decided twice`);
+    byPurpose.set(d.purpose, d.granted);
+  }
+  const known = new Set(notice.content.purposes.map((p) => p.id));
+  const unknown = [...byPurpose.keys()].find((p) => !known.has(p));
+  if (unknown !== undefined)
+    throw new ValidationError('decisions', `notice "${notice.key}" has no purpose "${unknown}"`);
+  const missing = notice.content.purposes.filter((p) => !byPurpose.has(p.id)).map((p) => p.id);
+  if (missing.length > 0)
+    throw new ValidationError('decisions', `decide each purpose separately; missing: ${missing.join(', ')}`);
+  return notice.content.purposes.map((p) => ({
+    ...decisionOf(notice, p.id),
+    state: byPurpose.get(p.id) ? 'granted' : 'refused',
+  }));
+}
+
+function decisionOf(notice: ConsentNotice, purpose: string): Omit<ReceiptDecision, 'state'> {
+  const p = notice.content.purposes.find((x) => x.id === purpose);
+  if (!p) throw new Error(`notice ${notice.id} has no purpose ${purpose}`);
+  return {
+    purpose: p.id,
+    mandatory: p.mandatory,
+    sellsOrShares: p.sellsOrShares,
+    items: p.items,
+    retention: p.retention,
+  };
+}

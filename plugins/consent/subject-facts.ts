@@ -1,0 +1,41 @@
+import type { EntityManager } from '@mikro-orm/core';
+import { Customer } from '../payments/api.ts';
+
+/** What consent needs to know about a subject to tell which law applies and whether it is a minor. */
+export interface SubjectFacts {
+  /** The payments customer with the merchant's reference, if the merchant created one. */
+  readonly customerId: string | null;
+  /** ISO 3166 code of residence, null when unknown. */
+  readonly jurisdiction: string | null;
+  /** `YYYY-MM-DD`, null when unknown (then no age rule can apply). */
+  readonly birthDate: string | null;
+  /** The merchant's country of establishment, null when unknown. */
+  readonly merchantCountry: string | null;
+}
+
+export type SubjectFactsReader = (
+  em: EntityManager,
+  subject: { merchantId: string; customerRef: string },
+) => Promise<SubjectFacts>;
+
+/**
+ * The seam between consent and the customer profile. Today the payments customer has only its
+ * `jurisdiction` (in clear); neither a birth date nor the merchant's establishment is stored
+ * anywhere, so they are null. When the payments plugin offers the profile facts (birth date and
+ * country of residence sealed under the subject's key, the merchant's country), this function
+ * asks it instead, and nothing else in consent changes. Until then a gateway built with
+ * `consentPluginWith(reader)` can take them from elsewhere (the tests do, for the minor cases).
+ */
+export const readSubjectFacts: SubjectFactsReader = async (em, { merchantId, customerRef }) => {
+  const customer = await em.findOne(
+    Customer,
+    { merchant: merchantId, externalRef: customerRef },
+    { fields: ['id', 'jurisdiction'] },
+  );
+  return {
+    customerId: customer?.id ?? null,
+    jurisdiction: customer?.jurisdiction ?? null,
+    birthDate: null,
+    merchantCountry: null,
+  };
+};
