@@ -1,5 +1,6 @@
 import { defineConfig } from './core/config.ts';
 import { carrierBillingPlugin } from './plugins/carrier-billing/index.ts';
+import { consentPlugin } from './plugins/consent/index.ts';
 import { eventsPlugin } from './plugins/events/index.ts';
 import { paymentsPlugin } from './plugins/payments/index.ts';
 import { sandboxCardPlugin } from './plugins/sandbox-card/index.ts';
@@ -59,5 +60,6 @@ export default defineConfig({
     walletPlugin,
     sandboxCardPlugin,
     carrierBillingPlugin,
+    consentPlugin,
   ],
 });

@@ -171,6 +171,50 @@ CREATE TABLE public.carrier_verification (
 );
 CREATE INDEX carrier_verification_subscriber_id_created_at_index ON public.carrier_verification USING btree (subscriber_id, created_at);
 
+CREATE TABLE public.consent_notice (
+    id uuid NOT NULL,
+    merchant_id uuid NOT NULL,
+    key character varying(100) NOT NULL,
+    version integer NOT NULL,
+    language character varying(16) NOT NULL,
+    territories jsonb NOT NULL,
+    content jsonb NOT NULL,
+    content_hash character varying(64) NOT NULL,
+    published_by character varying(100) NOT NULL,
+    published_at timestamp with time zone NOT NULL,
+    CONSTRAINT consent_notice_pkey PRIMARY KEY (id),
+    CONSTRAINT consent_notice_merchant_id_foreign FOREIGN KEY (merchant_id) REFERENCES merchant(id),
+    CONSTRAINT consent_notice_merchant_id_key_language_version_unique UNIQUE (merchant_id, key, language, version)
+);
+CREATE TRIGGER consent_notice_append_only BEFORE DELETE OR UPDATE ON public.consent_notice FOR EACH ROW EXECUTE FUNCTION consent_append_only();
+
+CREATE TABLE public.consent_receipt (
+    id uuid NOT NULL,
+    merchant_id uuid NOT NULL,
+    subject_id uuid NOT NULL,
+    sequence integer NOT NULL,
+    notice_id uuid NOT NULL,
+    notice_key character varying(100) NOT NULL,
+    notice_version integer NOT NULL,
+    notice_hash character varying(64) NOT NULL,
+    language character varying(16) NOT NULL,
+    decisions jsonb NOT NULL,
+    method character varying(20) NOT NULL,
+    collection_point character varying(200) NOT NULL,
+    personal_sealed text NOT NULL,
+    guardian_verification character varying(40),
+    recorded_by character varying(100) NOT NULL,
+    recorded_at timestamp with time zone NOT NULL,
+    conflict jsonb,
+    previous_hash character varying(64),
+    hash character varying(64) NOT NULL,
+    CONSTRAINT consent_receipt_pkey PRIMARY KEY (id),
+    CONSTRAINT consent_receipt_merchant_id_foreign FOREIGN KEY (merchant_id) REFERENCES merchant(id),
+    CONSTRAINT consent_receipt_notice_id_foreign FOREIGN KEY (notice_id) REFERENCES consent_notice(id),
+    CONSTRAINT consent_receipt_subject_id_sequence_unique UNIQUE (subject_id, sequence)
+);
+CREATE TRIGGER consent_receipt_append_only BEFORE DELETE OR UPDATE ON public.consent_receipt FOR EACH ROW EXECUTE FUNCTION consent_append_only();
+
 CREATE TABLE public.customer (
     id uuid NOT NULL,
     merchant_id uuid NOT NULL,
@@ -710,6 +754,14 @@ CREATE SEQUENCE public.plugin_switch_audit_id_seq AS bigint
 -- =================================================================================================
 -- Functions
 -- =================================================================================================
+
+CREATE OR REPLACE FUNCTION public.consent_append_only()
+ RETURNS trigger
+ LANGUAGE plpgsql
+AS $function$
+      begin
+        raise exception '% is append-only: a consent decision is a new receipt, a notice change a new version', tg_table_name;
+      end $function$;
 
 CREATE OR REPLACE FUNCTION public.gateway_event_publish(p_type text, p_merchant_id uuid, p_payload jsonb)
  RETURNS uuid

@@ -257,6 +257,17 @@ export function registerConsentSchema(builder: GatewayBuilder, consent: ConsentS
       args: { key: t.arg.string() },
       resolve: (_root, { key }, ctx) => consent.notices.list(ctx.em, ctx.principal.merchantId, key ?? null),
     }),
+    consentAllows: t.withAuth({ merchant: true }).boolean({
+      description:
+        'Whether the customer allows `purpose` now: ask before each optional use (a marketing message...). Answered from the gateway’s cache, which every consent change clears in every process.',
+      args: { customerRef: t.arg.string({ required: true }), purpose: t.arg.string({ required: true }) },
+      resolve: (_root, args, ctx) =>
+        consent.allows(
+          ctx,
+          { merchantId: ctx.principal.merchantId, customerRef: args.customerRef },
+          args.purpose,
+        ),
+    }),
     consentNotice: t.withAuth(SUBJECT_SIDE).field({
       type: Notice,
       description: 'One version of a notice, current or replaced: what a receipt’s customer was shown.',

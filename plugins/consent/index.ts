@@ -1,4 +1,5 @@
 import { definePlugin, personal, technical } from '../../core/plugin-api.ts';
+import { eraseReceipts, exportReceipts } from './consent.privacy.ts';
 import { registerConsentSchema } from './consent.schema.ts';
 import { ConsentService } from './consent.service.ts';
 import { ConsentCache } from './consent-cache.ts';
@@ -86,6 +87,7 @@ export function consentPluginWith(facts: SubjectFactsReader) {
         services: consent,
         schema: (builder) => registerConsentSchema(builder, consent),
         commands: { 'privacy verify-receipts': verifyReceiptsCommand },
+        hooks: { 'subject.export': exportReceipts(plugin.services), 'subject.erase': eraseReceipts },
         eventTypes: CONSENT_EVENT_TYPES,
         onReady: () => cache.start(),
         onClose: () => cache.close(),

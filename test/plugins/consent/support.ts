@@ -37,7 +37,12 @@ export async function createCustomer(shop: HttpGraphQLClient, customerRef: strin
   return createCustomer.id;
 }
 
-export async function customerSession(t: TestGateway, shop: HttpGraphQLClient, customerRef: string) {
+/** A customer session's client; `t` is the test gateway, or anything that makes a client for a token. */
+export async function customerSession(
+  t: Pick<TestGateway, 'http'>,
+  shop: HttpGraphQLClient,
+  customerRef: string,
+) {
   const { createCustomerSession } = await shop.data<{ createCustomerSession: { token: string } }>(
     'mutation($r: String!) { createCustomerSession(customerRef: $r) { ... on CreatedCustomerSession { token } } }',
     { r: customerRef },
