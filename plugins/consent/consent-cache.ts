@@ -9,6 +9,13 @@ export const CONSENT_CHANNEL = 'gateway_consent_changed';
  */
 const CATCH_UP_INTERVAL_MS = 30_000;
 
+/**
+ * Bounds the memory a process spends on the cache (an entry is a few hundred bytes). Reaching it
+ * starts over empty: simpler than LRU bookkeeping on the hot path, and the refill is one query per
+ * subject asked about.
+ */
+const MAX_ENTRIES = 100_000;
+
 interface Entry {
   readonly subjectId: string | null;
   readonly allowed: ReadonlySet<string>;
@@ -84,6 +91,7 @@ export class ConsentCache {
   }
 
   #remember(key: string, merchantId: string, entry: Entry): void {
+    if (this.#entries.size >= MAX_ENTRIES) this.#clear();
     this.#entries.set(key, entry);
     const index = entry.subjectId ?? `merchant:${merchantId}`;
     const keys = this.#keysBy.get(index) ?? new Set<string>();

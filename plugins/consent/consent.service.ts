@@ -96,13 +96,15 @@ export class ConsentService {
   /** The subject's own decision (customer: `explicit`), or the merchant's on its behalf (`api`). */
   async decide(ctx: ConsentContext, input: DecisionInput): Promise<ReceiptView> {
     const subject = await this.#subject(ctx, input.customerRef);
-    await this.#honourGpc(ctx, subject);
+    const collectionPoint = collectionPointOf(input.collectionPoint);
     const notice = await this.#currentNotice(ctx, subject, input.noticeId);
     const decisions = decisionsFor(notice, input.decisions);
     this.#checkAge(subject.facts, decisions);
+    // After every check: a refused request records nothing, the signal included.
+    await this.#honourGpc(ctx, subject);
     return this.#record(ctx, subject, notice, decisions, {
       method: ctx.principal.kind === 'customer' ? 'explicit' : 'api',
-      collectionPoint: input.collectionPoint,
+      collectionPoint,
       guardian: null,
       guardianVerification: null,
     });
@@ -111,8 +113,9 @@ export class ConsentService {
   /** A guardian's decision for a minor, with who the guardian is and how the merchant verified it. */
   async decideAsGuardian(ctx: MerchantContext, input: GuardianInput): Promise<ReceiptView> {
     const subject = await this.#subject(ctx, input.customerRef);
-    await this.#honourGpc(ctx, subject);
+    const collectionPoint = collectionPointOf(input.collectionPoint);
     const notice = await this.#currentNotice(ctx, subject, input.noticeId);
+    const decisions = decisionsFor(notice, input.decisions);
     const guardian = {
       name: input.guardian.name.trim(),
       relationship: input.guardian.relationship.trim(),
@@ -125,9 +128,10 @@ export class ConsentService {
         'guardian.relationship',
         'how the guardian is related (parent, legal representative...)',
       );
-    return this.#record(ctx, subject, notice, decisionsFor(notice, input.decisions), {
+    await this.#honourGpc(ctx, subject);
+    return this.#record(ctx, subject, notice, decisions, {
       method: 'guardian',
-      collectionPoint: input.collectionPoint,
+      collectionPoint,
       guardian,
       guardianVerification: input.verification,
     });
@@ -142,6 +146,7 @@ export class ConsentService {
     input: { customerRef?: string | null; purposes: readonly string[]; collectionPoint: string },
   ): Promise<ReceiptView[]> {
     const subject = await this.#subject(ctx, input.customerRef);
+    const collectionPoint = collectionPointOf(input.collectionPoint);
     await this.#honourGpc(ctx, subject);
     const subjectId = await this.#services.privacy.keys.findSubjectId(ctx.em, subject);
     if (!subjectId) return [];
@@ -152,7 +157,7 @@ export class ConsentService {
     );
     return this.#recordPerNotice(ctx, subject, targets, 'withdrawn', {
       method: ctx.principal.kind === 'customer' ? 'explicit' : 'api',
-      collectionPoint: input.collectionPoint,
+      collectionPoint,
       conflict: null,
     });
   }
@@ -317,17 +322,12 @@ export class ConsentService {
       conflict?: { purposes: string[]; overrode: string[] } | null;
     },
   ): Promise<ReceiptView> {
-    const collectionPoint = how.collectionPoint.trim();
-    if (collectionPoint.length === 0 || collectionPoint.length > 200)
-      throw new ValidationError(
-        'collectionPoint',
-        'where the decision was collected (a page, a form), 1 to 200 characters',
-      );
+    const { collectionPoint } = how;
     const { principal } = ctx;
     const recordedBy =
       principal.kind === 'customer'
         ? `customer-session:${principal.sessionId}`
-        : `api-key:${'keyId' in principal ? principal.keyId : '?'}`;
+        : `api-key:${'keyId' in principal ? principal.keyId : 'unknown'}`;
     const personal = { jurisdiction: subject.facts.jurisdiction, guardian: how.guardian };
     const receipt = await ctx.em.transactional(async (tx) => {
       const subjectId = await this.#services.privacy.keys.subjectId(tx, subject);
@@ -350,6 +350,17 @@ export class ConsentService {
     this.#cache.forget({ merchantId: subject.merchantId, subjectId: receipt.subjectId });
     return { receipt: receipt.written, personal };
   }
+}
+
+/** Where the decision was collected (a page, a form), as the receipt records it. */
+function collectionPointOf(value: string): string {
+  const point = value.trim();
+  if (point.length === 0 || point.length > 200)
+    throw new ValidationError(
+      'collectionPoint',
+      'where the decision was collected (a page, a form), 1 to 200 characters',
+    );
+  return point;
 }
 
 /** Each purpose of the notice decided once, in the notice's order, with what the notice said of it. */

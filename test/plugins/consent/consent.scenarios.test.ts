@@ -408,3 +408,34 @@ async function receiptIds(subjectId: string): Promise<string[]> {
   );
   return rows.map((r) => r.id);
 }
+
+describe('notices', () => {
+  test('a notice must say, for each purpose, its items, retention and what refusing means', async () => {
+    const { client: shop } = await t.createMerchant();
+    const { publishConsentNotice } = await shop.data<{
+      publishConsentNotice: { __typename: string; field?: string };
+    }>(
+      `mutation { publishConsentNotice(input: { key: "checkout", language: "ko", territories: ["KR"], title: "t", purposes: [
+        { id: "marketing", description: "offers", mandatory: false, items: [], retention: "1 year", refusalConsequence: "none" }
+      ] }) { __typename ... on ValidationError { field } } }`,
+    );
+    expect(publishConsentNotice).toEqual({ __typename: 'ValidationError', field: 'purposes' });
+    const { consentNotices } = await shop.data<{ consentNotices: unknown[] }>('{ consentNotices { id } }');
+    expect(consentNotices).toEqual([]);
+  });
+
+  test('a refused decision records nothing, not even the GPC signal it carried', async () => {
+    const { client: shop } = await t.createMerchant();
+    const notice = await publishNotice(shop, {
+      language: 'en',
+      territories: ['US-CA'],
+      purposes: [{ id: 'sharing', mandatory: false, items: ['email'], sellsOrShares: true }],
+    });
+    await createCustomer(shop, 'sam', 'US-CA');
+    const sam = await customerSession(t, shop, 'sam');
+    await giveConsent(sam, { noticeId: notice.id, decisions: [{ purpose: 'sharing', granted: true }] });
+    const bad = await giveConsent(sam, { noticeId: notice.id, decisions: [] }, GPC);
+    expect(bad).toMatchObject({ __typename: 'ValidationError', field: 'decisions' });
+    expect(await receipts(sam)).toHaveLength(1);
+  });
+});
