@@ -45,6 +45,7 @@ export class ChangeFeed {
   async start(): Promise<void> {
     const { orm, channel, log, name, intervalMs } = this.#options;
     const url = orm.config.get('clientUrl');
+    let started = false;
     if (url) {
       this.#listener = new PgListener({
         url,
@@ -52,12 +53,14 @@ export class ChangeFeed {
         log,
         name: `${name} listener`,
         onNotice: (payload) => this.#notice(payload),
-        // The first connect is followed by the catch-up below; a reconnect may have missed changes.
-        onConnect: (first) => {
-          if (!first) void this.catchUpLogged();
+        // A connect made while starting is followed by the catch-up below. Any later one (a
+        // reconnect, or a first connect that only succeeded on a retry) may have missed changes.
+        onConnect: () => {
+          if (started) void this.catchUpLogged();
         },
       });
       await this.#listener.start();
+      started = true;
     }
     this.#timer = setInterval(() => void this.catchUpLogged(), intervalMs).unref();
     await this.#options.catchUp();

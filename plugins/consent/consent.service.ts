@@ -213,7 +213,7 @@ export class ConsentService {
         throw new ValidationError('customerRef', 'name the customer (customerRef, 1 to 200 characters)');
     }
     const subject = { merchantId: principal.merchantId, customerRef: ref };
-    return { ...subject, facts: await this.#facts(ctx.em, subject) };
+    return { ...subject, facts: await this.#facts(ctx, subject) };
   }
 
   async #stateOf(em: EntityManager, subjectId: string): Promise<ReadonlyMap<string, PurposeState>> {

@@ -1,4 +1,4 @@
-import type { EntityManager } from '@mikro-orm/core';
+import type { RequestContext } from '../../core/plugin-api.ts';
 import { Customer } from '../payments/api.ts';
 
 /** What consent needs to know about a subject to tell which law applies and whether it is a minor. */
@@ -13,21 +13,25 @@ export interface SubjectFacts {
   readonly merchantCountry: string | null;
 }
 
+/** Called with the request's context, whose principal may read the customer (itself, or its merchant). */
 export type SubjectFactsReader = (
-  em: EntityManager,
+  ctx: RequestContext,
   subject: { merchantId: string; customerRef: string },
 ) => Promise<SubjectFacts>;
 
 /**
- * The seam between consent and the customer profile. Today the payments customer has only its
+ * The seam between consent and the customer profile. On main the payments customer has only its
  * `jurisdiction` (in clear); neither a birth date nor the merchant's establishment is stored
- * anywhere, so they are null. When the payments plugin offers the profile facts (birth date and
- * country of residence sealed under the subject's key, the merchant's country), this function
- * asks it instead, and nothing else in consent changes. Until then a gateway built with
- * `consentPluginWith(reader)` can take them from elsewhere (the tests do, for the minor cases).
+ * anywhere, so they are null. When the customer profile lands (branch `profile`:
+ * `services.payments.customers.profileFacts(ctx, customerId)`, with the birth date and country of
+ * residence sealed under the subject's key and the merchant's country), the body becomes: find
+ * the customer's id as below, then return `{ customerId, jurisdiction: countryOfResidence,
+ * birthDate, merchantCountry }` from `profileFacts`; nothing else in consent changes. Until then a
+ * gateway built with `consentPluginWith(reader)` takes them from elsewhere (the tests do, for the
+ * minor cases).
  */
-export const readSubjectFacts: SubjectFactsReader = async (em, { merchantId, customerRef }) => {
-  const customer = await em.findOne(
+export const readSubjectFacts: SubjectFactsReader = async (ctx, { merchantId, customerRef }) => {
+  const customer = await ctx.em.findOne(
     Customer,
     { merchant: merchantId, externalRef: customerRef },
     { fields: ['id', 'jurisdiction'] },

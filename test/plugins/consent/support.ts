@@ -14,8 +14,8 @@ import { paymentsPlugin } from '../../../plugins/payments/index.ts';
 export const birthDates = new Map<string, string>();
 
 export function consentGateway(): Promise<TestGateway> {
-  const consent = consentPluginWith(async (em, subject) => ({
-    ...(await readSubjectFacts(em, subject)),
+  const consent = consentPluginWith(async (ctx, subject) => ({
+    ...(await readSubjectFacts(ctx, subject)),
     birthDate: birthDates.get(subject.customerRef) ?? null,
   }));
   return createTestGateway({ plugins: [eventsPlugin, paymentsPlugin, consent] });
