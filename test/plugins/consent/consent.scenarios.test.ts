@@ -439,3 +439,46 @@ describe('notices', () => {
     expect(await receipts(sam)).toHaveLength(1);
   });
 });
+
+describe('tenancy', () => {
+  test('a merchant sees neither another merchant’s notices nor its customers’ receipts; a session acts only for itself', async () => {
+    const a = await t.createMerchant();
+    const b = await t.createMerchant();
+    const notice = await publishNotice(a.client, {
+      language: 'ko',
+      territories: ['KR'],
+      purposes: KOREAN_PURPOSES,
+    });
+    await createCustomer(a.client, 'jung', 'KR');
+    await createCustomer(a.client, 'han', 'KR');
+    const jung = await customerSession(t, a.client, 'jung');
+    await giveConsent(jung, {
+      noticeId: notice.id,
+      decisions: KOREAN_PURPOSES.map((p) => ({ purpose: p.id, granted: true })),
+    });
+
+    const { consentNotice } = await b.client.data<{ consentNotice: { __typename: string } }>(
+      'query($id: ID!) { consentNotice(id: $id) { __typename } }',
+      { id: notice.id },
+    );
+    expect(consentNotice.__typename).toBe('NotFoundError');
+    expect(await b.client.data('{ consentNotices { id } }')).toEqual({ consentNotices: [] });
+    expect(await receipts(b.client, 'jung')).toEqual([]);
+    expect(await allows(t, b.merchantId, 'jung', 'marketing')).toBe(false);
+    // Through B's notice id space, A's notice cannot be decided on either.
+    const onB = await giveConsent(b.client, {
+      customerRef: 'jung',
+      noticeId: notice.id,
+      decisions: KOREAN_PURPOSES.map((p) => ({ purpose: p.id, granted: true })),
+    });
+    expect(onB.__typename).toBe('NotFoundError');
+
+    const other = await giveConsent(jung, {
+      customerRef: 'han',
+      noticeId: notice.id,
+      decisions: KOREAN_PURPOSES.map((p) => ({ purpose: p.id, granted: true })),
+    });
+    expect(other).toMatchObject({ __typename: 'ValidationError', field: 'customerRef' });
+    expect(await receipts(a.client, 'han')).toEqual([]);
+  });
+});
