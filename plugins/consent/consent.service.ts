@@ -101,7 +101,7 @@ export class ConsentService {
     const decisions = decisionsFor(notice, input.decisions);
     this.#checkAge(subject.facts, decisions);
     // After every check: a refused request records nothing, the signal included.
-    await this.#honourGpc(ctx, subject);
+    await this.#honourGpc(ctx, subject, { notice, purposes: sellsOrSharesGranted(decisions) });
     return this.#record(ctx, subject, notice, decisions, {
       method: ctx.principal.kind === 'customer' ? 'explicit' : 'api',
       collectionPoint,
@@ -128,7 +128,7 @@ export class ConsentService {
         'guardian.relationship',
         'how the guardian is related (parent, legal representative...)',
       );
-    await this.#honourGpc(ctx, subject);
+    await this.#honourGpc(ctx, subject, { notice, purposes: sellsOrSharesGranted(decisions) });
     return this.#record(ctx, subject, notice, decisions, {
       method: 'guardian',
       collectionPoint,
@@ -152,13 +152,12 @@ export class ConsentService {
     if (!subjectId) return [];
     const state = await this.#stateOf(ctx.em, subjectId);
     const named = new Set(input.purposes);
-    const targets = [...state.values()].filter(
-      (s) => s.granted && (named.size === 0 || named.has(s.purpose)),
-    );
+    const targets = [...state.values()]
+      .filter((s) => s.granted && (named.size === 0 || named.has(s.purpose)))
+      .map((s) => ({ purpose: s.purpose, noticeId: s.noticeId, overrides: null }));
     return this.#recordPerNotice(ctx, subject, targets, 'withdrawn', {
       method: ctx.principal.kind === 'customer' ? 'explicit' : 'api',
       collectionPoint,
-      conflict: null,
     });
   }
 
@@ -262,47 +261,67 @@ export class ConsentService {
     }
   }
 
-  /** `Sec-GPC: 1` for a subject under the CPRA: opt out of every sale or sharing granted before. */
-  async #honourGpc(ctx: RequestContext, subject: Subject): Promise<void> {
+  /**
+   * `Sec-GPC: 1` for a subject under the CPRA: opt out of every sale or sharing granted before,
+   * marking the conflict with each opt-in it overrides. `granting` names the sale or sharing
+   * purposes the same request is about to grant (with their notice): the signal is recorded
+   * against them first, so the subject's own grant comes after it and later signals leave it be
+   * (11 CCR 7025(c)(3): the business may ask for consent after the signal).
+   */
+  async #honourGpc(
+    ctx: RequestContext,
+    subject: Subject,
+    granting?: { notice: ConsentNotice; purposes: readonly string[] },
+  ): Promise<void> {
     if (ctx.headers.get('sec-gpc')?.trim() !== '1') return;
     const { jurisdiction, merchantCountry } = subject.facts;
     if (!consentLawsFor(jurisdiction, merchantCountry).some((l) => l.name === 'cpra')) return;
     const subjectId = await this.#services.privacy.keys.findSubjectId(ctx.em, subject);
-    if (!subjectId) return;
-    const targets = gpcTargets(await this.#stateOf(ctx.em, subjectId));
+    const state = subjectId ? await this.#stateOf(ctx.em, subjectId) : new Map<string, PurposeState>();
+    const targets: OptOut[] = gpcTargets(state).map((s) => ({
+      purpose: s.purpose,
+      noticeId: s.noticeId,
+      overrides: s.receiptId,
+    }));
+    for (const purpose of granting?.purposes ?? []) {
+      const now = state.get(purpose);
+      const signalled = now !== undefined && (now.method === 'gpc' || now.reaskedAfterGpc);
+      if (!signalled && !targets.some((t) => t.purpose === purpose))
+        targets.push({ purpose, noticeId: granting!.notice.id, overrides: null });
+    }
     await this.#recordPerNotice(ctx, subject, targets, 'refused', {
       method: 'gpc',
       collectionPoint: 'Sec-GPC request header',
-      conflict: (forNotice) => ({
-        purposes: forNotice.map((t) => t.purpose),
-        overrode: [...new Set(forNotice.map((t) => t.receiptId))],
-      }),
     });
   }
 
+  /** One receipt per notice; a GPC receipt names the opt-ins it overrode as its conflict. */
   async #recordPerNotice(
     ctx: RequestContext,
     subject: Subject,
-    targets: readonly PurposeState[],
+    targets: readonly OptOut[],
     state: 'withdrawn' | 'refused',
-    how: {
-      method: ConsentMethod;
-      collectionPoint: string;
-      conflict: ((targets: readonly PurposeState[]) => { purposes: string[]; overrode: string[] }) | null;
-    },
+    how: { method: ConsentMethod; collectionPoint: string },
   ): Promise<ReceiptView[]> {
     const byNotice = Map.groupBy(targets, (t) => t.noticeId);
     const receipts: ReceiptView[] = [];
     for (const [noticeId, forNotice] of byNotice) {
       const notice = await this.notices.get(ctx.em, subject.merchantId, noticeId);
       const decisions = forNotice.map((t) => ({ ...decisionOf(notice, t.purpose), state }));
+      const overriding = forNotice.filter((t) => t.overrides !== null);
       receipts.push(
         await this.#record(ctx, subject, notice, decisions, {
           method: how.method,
           collectionPoint: how.collectionPoint,
           guardian: null,
           guardianVerification: null,
-          conflict: how.conflict?.(forNotice) ?? null,
+          conflict:
+            how.method === 'gpc' && overriding.length > 0
+              ? {
+                  purposes: overriding.map((t) => t.purpose),
+                  overrode: [...new Set(overriding.map((t) => t.overrides!))],
+                }
+              : null,
         }),
       );
     }
@@ -350,6 +369,17 @@ export class ConsentService {
     this.#cache.forget({ merchantId: subject.merchantId, subjectId: receipt.subjectId });
     return { receipt: receipt.written, personal };
   }
+}
+
+/** A purpose to refuse or withdraw, under the notice it stands under, and the opt-in it overrides. */
+interface OptOut {
+  readonly purpose: string;
+  readonly noticeId: string;
+  readonly overrides: string | null;
+}
+
+function sellsOrSharesGranted(decisions: readonly ReceiptDecision[]): string[] {
+  return decisions.filter((d) => d.sellsOrShares && d.state === 'granted').map((d) => d.purpose);
 }
 
 /** Where the decision was collected (a page, a form), as the receipt records it. */

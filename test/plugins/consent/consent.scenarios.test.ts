@@ -246,6 +246,28 @@ describe('a Californian with an earlier opt-in to sharing sends Sec-GPC: 1', () 
     expect(await receipts(cal)).toHaveLength(3);
   });
 
+  test('an opt-in the customer makes while the signal is on comes after a recorded opt-out, and stands', async () => {
+    const { client: shop, merchantId } = await t.createMerchant();
+    const notice = await publishNotice(shop, { language: 'en', territories: ['US-CA'], purposes: PURPOSES });
+    await createCustomer(shop, 'lee-ca', 'US-CA');
+    const lee = await customerSession(t, shop, 'lee-ca');
+    const grant = await giveConsent(
+      lee,
+      { noticeId: notice.id, decisions: PURPOSES.map((p) => ({ purpose: p.id, granted: true })) },
+      GPC,
+    );
+    expect(grant.method).toBe('explicit');
+    const chain = await receipts(lee);
+    expect(chain.map((r) => [r.method, r.conflict])).toEqual([
+      ['gpc', null],
+      ['explicit', null],
+    ]);
+    expect(chain[0]!.decisions).toMatchObject([{ purpose: 'sharing', state: 'refused' }]);
+    await consentState(lee, GPC);
+    expect(await allows(t, merchantId, 'lee-ca', 'sharing')).toBe(true);
+    expect(await receipts(lee)).toHaveLength(2);
+  });
+
   test('the signal changes nothing for a subject outside California', async () => {
     const { client: shop } = await t.createMerchant();
     const notice = await publishNotice(shop, { language: 'en', territories: ['US'], purposes: PURPOSES });
