@@ -1,8 +1,7 @@
-import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, test } from 'vitest';
 import { SecretBox } from '../../../core/crypto/secret-box.ts';
-import { HttpGraphQLClient } from '../../../core/testing/graphql-clients.ts';
+import { type GatewayProcessConfig, startGatewayProcess } from '../../../core/testing/gateway-process.ts';
 import { createIsolatedDatabase } from '../../../core/testing/isolated-database.ts';
 import { answer, setPluginEnabled } from './support.ts';
 
@@ -16,32 +15,8 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
-function startProcess(config: object): Promise<HttpGraphQLClient> {
-  const child = spawn(process.execPath, [SCRIPT], {
-    env: { ...process.env, GATEWAY_TEST_CONFIG: JSON.stringify(config) },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  cleanups.push(async () => {
-    if (child.exitCode !== null) return;
-    const exited = new Promise((resolve) => child.once('exit', resolve));
-    child.kill('SIGTERM');
-    await exited;
-  });
-  let stderr = '';
-  child.stderr!.on('data', (chunk) => {
-    stderr += String(chunk);
-  });
-  return new Promise((resolve, reject) => {
-    let stdout = '';
-    child.stdout!.on('data', (chunk) => {
-      stdout += String(chunk);
-      if (!stdout.includes('\n')) return;
-      const { url, operatorKey } = JSON.parse(stdout.split('\n')[0]!) as { url: string; operatorKey: string };
-      resolve(new HttpGraphQLClient(url, operatorKey));
-    });
-    child.once('exit', (code) => reject(new Error(`gateway process exited (${code}): ${stderr}`)));
-  });
-}
+const startProcess = async (config: GatewayProcessConfig) =>
+  (await startGatewayProcess(SCRIPT, config, cleanups)).operator;
 
 /** Asks until the answer is `expected` or the limit passes; returns the last answer. */
 async function eventually(ask: () => Promise<unknown>, expected: unknown): Promise<unknown> {

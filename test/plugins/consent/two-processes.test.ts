@@ -1,8 +1,7 @@
-import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, test } from 'vitest';
 import { SecretBox } from '../../../core/crypto/secret-box.ts';
-import { HttpGraphQLClient } from '../../../core/testing/graphql-clients.ts';
+import { type GatewayProcessConfig, startGatewayProcess } from '../../../core/testing/gateway-process.ts';
 import { createIsolatedDatabase } from '../../../core/testing/isolated-database.ts';
 import { createCustomer, customerSession, giveConsent, publishNotice } from './support.ts';
 
@@ -16,32 +15,8 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
-function startProcess(config: object): Promise<HttpGraphQLClient> {
-  const child = spawn(process.execPath, [SCRIPT], {
-    env: { ...process.env, GATEWAY_TEST_CONFIG: JSON.stringify(config) },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  cleanups.push(async () => {
-    if (child.exitCode !== null) return;
-    const exited = new Promise((resolve) => child.once('exit', resolve));
-    child.kill('SIGTERM');
-    await exited;
-  });
-  let stderr = '';
-  child.stderr!.on('data', (chunk) => {
-    stderr += String(chunk);
-  });
-  return new Promise((resolve, reject) => {
-    let stdout = '';
-    child.stdout!.on('data', (chunk) => {
-      stdout += String(chunk);
-      if (!stdout.includes('\n')) return;
-      const { url, operatorKey } = JSON.parse(stdout.split('\n')[0]!) as { url: string; operatorKey: string };
-      resolve(new HttpGraphQLClient(url, operatorKey));
-    });
-    child.once('exit', (code) => reject(new Error(`gateway process exited (${code}): ${stderr}`)));
-  });
-}
+const startProcess = async (config: GatewayProcessConfig) =>
+  (await startGatewayProcess(SCRIPT, config, cleanups)).operator;
 
 describe.skipIf(!serverUrl)('consent across two gateway processes on one PostgreSQL', () => {
   test('an EU customer withdraws analytics through one process; the other’s cached allows turns false', async () => {

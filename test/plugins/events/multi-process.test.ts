@@ -1,8 +1,12 @@
-import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, test } from 'vitest';
 import { SecretBox } from '../../../core/crypto/secret-box.ts';
+import {
+  type GatewayChild as GatewayProcess,
+  type GatewayProcessConfig,
+  startGatewayProcess,
+} from '../../../core/testing/gateway-process.ts';
 import { createWebSocketClient, HttpGraphQLClient } from '../../../core/testing/graphql-clients.ts';
 import { createIsolatedDatabase } from '../../../core/testing/isolated-database.ts';
 import { WebhookReceiver } from './fixtures/webhook-receiver.ts';
@@ -11,47 +15,12 @@ import { collect, SUBSCRIBE_EVENTS, testOptions } from './support.ts';
 const SCRIPT = fileURLToPath(new URL('./fixtures/gateway-process.ts', import.meta.url));
 const serverUrl = process.env.DATABASE_URL;
 
-interface GatewayProcess {
-  url: string;
-  operator: HttpGraphQLClient;
-  child: ChildProcess;
-}
-
 const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
-function startProcess(config: object): Promise<GatewayProcess> {
-  const child = spawn(process.execPath, [SCRIPT], {
-    env: { ...process.env, GATEWAY_TEST_CONFIG: JSON.stringify(config) },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  cleanups.push(
-    () =>
-      new Promise<void>((resolve) => {
-        if (child.exitCode !== null) return resolve();
-        child.once('exit', () => resolve());
-        child.kill('SIGTERM');
-      }),
-  );
-  let stderr = '';
-  child.stderr!.on('data', (chunk) => {
-    stderr += String(chunk);
-  });
-  return new Promise((resolve, reject) => {
-    let stdout = '';
-    child.stdout!.on('data', (chunk) => {
-      stdout += String(chunk);
-      const line = stdout.split('\n')[0];
-      if (stdout.includes('\n') && line) {
-        const { url, operatorKey } = JSON.parse(line) as { url: string; operatorKey: string };
-        resolve({ url, operator: new HttpGraphQLClient(url, operatorKey), child });
-      }
-    });
-    child.once('exit', (code) => reject(new Error(`gateway process exited (${code}): ${stderr}`)));
-  });
-}
+const startProcess = (config: GatewayProcessConfig) => startGatewayProcess(SCRIPT, config, cleanups);
 
 /** Two gateway processes on one fresh database; notifications are the only fast path (polling is a minute). */
 async function twoProcesses(eventBus: Record<string, unknown>, webhooks: Record<string, unknown> = {}) {
