@@ -13,6 +13,8 @@ export interface RequestContext {
   readonly services: GatewayServices;
   /** Headers of the HTTP request or WebSocket upgrade, lower-case. */
   readonly headers: Headers;
+  /** The caller's address (core/http/client-ip.ts), when the request came over the network. */
+  readonly clientIp?: string;
 }
 
 type ContextOf<K extends PrincipalKind> = RequestContext & { readonly principal: PrincipalOf<K> };

@@ -194,10 +194,13 @@ export async function createGateway(config: GatewayConfig): Promise<Gateway> {
       const headers = initial.request?.headers ?? initial.headers ?? new Headers();
       // A WebSocket operation arrives authenticated and counted (core/http/websocket.ts).
       let principal = initial.principal;
+      const ip = initial.req ? clientIp(initial.req, trustedProxies) : undefined;
       if (!principal) {
-        const ip = clientIp(initial.req, trustedProxies);
-        principal = await authenticateFrom(tokenFromAuthorization(headers.get('authorization')), ip);
-        await limits.request(principal, ip);
+        principal = await authenticateFrom(
+          tokenFromAuthorization(headers.get('authorization')),
+          ip ?? 'unknown',
+        );
+        await limits.request(principal, ip ?? 'unknown');
       }
       return {
         requestId,
@@ -206,6 +209,7 @@ export async function createGateway(config: GatewayConfig): Promise<Gateway> {
         log: log.child({ requestId }),
         services,
         headers,
+        ...(ip ? { clientIp: ip } : {}),
       };
     },
   });

@@ -1036,13 +1036,13 @@ CREATE OR REPLACE FUNCTION public.payments_batch_items(p_items jsonb)
  LANGUAGE plpgsql
 AS $function$
 begin
-  return query select i.n, gen_random_uuid(), i.merchant, i.customer, i.method, i.source, i.amount, i.currency,
-    i.description, i.metadata, i."idemScope", i."idemKey", i."idemOperation", i."idemHash",
+  return query select i.n, coalesce(i."paymentId", gen_random_uuid()), i.merchant, i.customer, i.method, i.source,
+    i.amount, i.currency, i.description, i.metadata, i."idemScope", i."idemKey", i."idemOperation", i."idemHash",
     c.found is not null and s.currency is not distinct from i.currency,
     c.found is not null, s.currency::text, ledger_shard(s.shards), p.id, ledger_shard(p.shards)
-  from jsonb_to_recordset(p_items) as i(n integer, merchant uuid, customer uuid, method text, "accountKind" text,
-    source uuid, amount bigint, currency text, description text, metadata jsonb, "idemScope" text, "idemKey" text,
-    "idemOperation" text, "idemHash" text)
+  from jsonb_to_recordset(p_items) as i(n integer, "paymentId" uuid, merchant uuid, customer uuid, method text,
+    "accountKind" text, source uuid, amount bigint, currency text, description text, metadata jsonb,
+    "idemScope" text, "idemKey" text, "idemOperation" text, "idemHash" text)
   -- Lateral lookups with a limit: the planner cannot tell a batch holds a handful of items, and
   -- would otherwise hash-join them against whole tables.
   left join lateral (select true as found from customer c

@@ -23,15 +23,31 @@ export interface AuthorizeVerdict {
   readonly reasons: readonly string[];
 }
 
+/**
+ * What the caller tells about the circumstances of a payment, for fraud checks. Nothing of it
+ * is stored by the payments plugin: a handler that keeps any of it maps it in its own data map.
+ */
+export interface PaymentRiskContext {
+  /** The payer's device, as the merchant's app identifies it. */
+  readonly deviceId: string | null;
+  /** The payer's IP address: the merchant server's customer's if it passed one, else the request's. */
+  readonly ip: string | null;
+  /** Who receives what is bought (a gift card's PIN), when not the payer: a phone (E.164) or an email. */
+  readonly recipient: string | null;
+}
+
 /** What a handler is asked about: the payment as requested, before it exists. */
 export interface BeforeAuthorizeInput {
   readonly ctx: RequestContext;
+  /** The id the payment will have if it is created: a handler may store its answer under it. */
+  readonly paymentId: string;
   readonly merchantId: string;
   readonly customerId: string;
   readonly method: string;
   readonly sourceId: string;
   readonly amount: Money;
   readonly captureMethod: 'automatic' | 'manual';
+  readonly risk: PaymentRiskContext;
 }
 
 /** The answers of every handler combined: the strictest decision, the highest score. */

@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { isUuid, type Money, NotFoundError, ValidationError } from '../../core/plugin-api.ts';
 import type { PaymentMethodRegistry } from './method-registry.ts';
 import type { MetadataEntry } from './payment-intent.entity.ts';
@@ -12,6 +13,15 @@ export interface CreatePaymentCommand {
   captureMethod: CaptureMethod;
   description?: string | null;
   metadata?: readonly MetadataEntry[] | null;
+  /** What the caller tells for fraud checks; the IP defaults to the request's. */
+  risk?: PaymentRiskInput | null;
+}
+
+/** The risk context as a caller gives it (see PaymentRiskContext). */
+export interface PaymentRiskInput {
+  deviceId?: string | null;
+  ip?: string | null;
+  recipient?: string | null;
 }
 
 /** Who receives a payment when it is not the merchant: a wallet being topped up. */
@@ -52,5 +62,26 @@ export function validateCreatePayment(
       throw new ValidationError('metadata', 'metadata keys are 1 to 40 characters, values at most 500');
     }
   }
+  validateRisk(command.risk);
   return method;
+}
+
+// A phone in E.164 form, or an email address: enough to tell a recipient apart, not to verify it.
+const PHONE = /^\+[1-9][0-9]{6,14}$/;
+const EMAIL = /^[^\s@]{1,64}@[^\s@]{1,190}\.[^\s@]{1,63}$/;
+
+function validateRisk(risk: PaymentRiskInput | null | undefined): void {
+  if (!risk) return;
+  if (risk.deviceId != null && (risk.deviceId.length === 0 || risk.deviceId.length > 200)) {
+    throw new ValidationError('risk.deviceId', 'deviceId must be 1 to 200 characters');
+  }
+  if (risk.ip != null && isIP(risk.ip) === 0) {
+    throw new ValidationError('risk.ip', 'ip must be an IPv4 or IPv6 address');
+  }
+  if (risk.recipient != null && !PHONE.test(risk.recipient) && !EMAIL.test(risk.recipient)) {
+    throw new ValidationError(
+      'risk.recipient',
+      'recipient must be a phone in E.164 form (+821012345678) or an email',
+    );
+  }
 }

@@ -29,6 +29,7 @@ import { Migration0007PayFromAccounts } from './migrations/0007-pay-from-account
 import { Migration0009PayFromAccountsInSets } from './migrations/0009-pay-from-accounts-in-sets.ts';
 import { Migration0010PaymentReview } from './migrations/0010-payment-review.ts';
 import { Migration0011AwaitingCaptureIndex } from './migrations/0011-awaiting-capture-index.ts';
+import { Migration0012ChosenPaymentIds } from './migrations/0012-chosen-payment-ids.ts';
 import { PayFromAccountBatcher } from './pay-from-account-batcher.ts';
 import { PaymentService } from './payment.service.ts';
 import { PaymentAccounts } from './payment-accounts.ts';
@@ -80,6 +81,7 @@ export const paymentsPlugin = definePlugin({
     { name: '0009-pay-from-accounts-in-sets', class: Migration0009PayFromAccountsInSets },
     { name: '0010-payment-review', class: Migration0010PaymentReview },
     { name: '0011-awaiting-capture-index', class: Migration0011AwaitingCaptureIndex },
+    { name: '0012-chosen-payment-ids', class: Migration0012ChosenPaymentIds },
   ],
   dataMap: paymentsDataMap,
   setup: (runtime) => {

@@ -26,6 +26,7 @@ export class NewPaymentStarter {
   async start(
     tx: EntityManager,
     merchantId: string,
+    paymentId: string,
     method: PaymentMethod,
     command: CreatePaymentCommand,
     payee?: Payee,
@@ -37,6 +38,7 @@ export class NewPaymentStarter {
     const payeeAccountId =
       payee?.accountId ?? (await this.#accounts.merchantPayable(tx, merchantId, command.amount.currency));
     const payment = tx.create(PaymentIntent, {
+      id: paymentId,
       merchant: merchantId,
       customer,
       method: method.id,

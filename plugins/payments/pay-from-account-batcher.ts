@@ -3,6 +3,8 @@ import { type Logger, query } from '../../core/plugin-api.ts';
 
 /** One payment from a customer's own account, as `payments_pay_from_accounts` takes it. */
 export interface PayFromAccountItem {
+  /** The new payment's id, chosen by the caller (migration 0012); absent: the database picks one. */
+  paymentId?: string;
   merchant: string;
   customer: string;
   method: string;

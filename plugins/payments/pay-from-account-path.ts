@@ -29,6 +29,7 @@ export class PayFromAccountPath {
   async pay(
     ctx: RequestContext,
     merchantId: string,
+    paymentId: string,
     method: PaymentMethod,
     command: CreatePaymentCommand,
     idem: IdempotentRequest | null,
@@ -39,6 +40,7 @@ export class PayFromAccountPath {
     const { amount } = command;
     if (!isUuid(command.sourceId)) throw new NotFoundError(method.displayName, command.sourceId);
     const answer = await this.#batcher.pay({
+      paymentId,
       merchant: merchantId,
       customer: command.customerId,
       method: method.id,

@@ -39,6 +39,7 @@ export class PaymentAuthorizationGate {
   beforeAuthorize(
     ctx: RequestContext,
     merchantId: string,
+    paymentId: string,
     command: CreatePaymentCommand,
   ): Promise<PaymentReview | undefined> | undefined {
     const stepUpFrom = this.#stepUpAtOrAbove.get(command.amount.currency);
@@ -48,25 +49,34 @@ export class PaymentAuthorizationGate {
           (ctx.services.stepUp.require(ctx, STEP_UP_ACTION) as Promise<undefined>)
         : undefined;
     if (!this.#hook.handled) return steppingUp;
-    return this.#ask(ctx, merchantId, command, steppingUp);
+    return this.#ask(ctx, merchantId, paymentId, command, steppingUp);
   }
 
   async #ask(
     ctx: RequestContext,
     merchantId: string,
+    paymentId: string,
     command: CreatePaymentCommand,
     steppingUp: Promise<undefined> | undefined,
   ): Promise<PaymentReview | undefined> {
     // The caller's own proof first: handlers are not asked about a payment that would be refused anyway.
     if (steppingUp) await steppingUp;
+    const { risk } = command;
     const verdict = await this.#hook.run({
       ctx,
+      paymentId,
       merchantId,
       customerId: command.customerId,
       method: command.method,
       sourceId: command.sourceId,
       amount: command.amount,
       captureMethod: command.captureMethod,
+      risk: {
+        deviceId: risk?.deviceId ?? null,
+        // A merchant's server may pass its customer's address; otherwise the caller's own.
+        ip: risk?.ip ?? ctx.clientIp ?? null,
+        recipient: risk?.recipient ?? null,
+      },
     });
     switch (verdict.decision) {
       case 'allow':

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { MerchantContext, Money, OperatorContext, RequestContext } from '../../core/plugin-api.ts';
 import { type AutomaticCaptureReport, AutomaticCaptures } from './automatic-captures.ts';
 import { type CreatePaymentCommand, type Payee, validateCreatePayment } from './create-payment-command.ts';
@@ -91,7 +92,9 @@ export class PaymentService {
     const { merchantId } = ctx.principal;
     const method = validateCreatePayment(this.#deps.methods, command);
     // Before anything is written or any money moves, whichever path the payment takes next.
-    const authorizing = this.#gate.beforeAuthorize(ctx, merchantId, command);
+    // Chosen now, so that a `payment.beforeAuthorize` handler can store its answer under it.
+    const paymentId = randomUUID();
+    const authorizing = this.#gate.beforeAuthorize(ctx, merchantId, paymentId, command);
     const review = authorizing ? await authorizing : undefined;
     // The key is bound to the request as asked: a retry whose verdict differs is the same request.
     const idem = this.#deps.idempotency.request(
@@ -102,10 +105,10 @@ export class PaymentService {
     );
     // Held for review: authorized only, so the one-round-trip path (automatic captures) passes it on.
     const taken: CreatePaymentCommand = review ? { ...command, captureMethod: 'manual' } : command;
-    const paid = await this.#fromAccount.pay(ctx, merchantId, method, taken, idem, payee);
+    const paid = await this.#fromAccount.pay(ctx, merchantId, paymentId, method, taken, idem, payee);
     if (paid) return paid;
     return this.#runner.run(ctx, idem, (tx) =>
-      this.#newPayments.start(tx, merchantId, method, taken, payee, review),
+      this.#newPayments.start(tx, merchantId, paymentId, method, taken, payee, review),
     );
   }
 

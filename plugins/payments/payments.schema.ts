@@ -127,6 +127,23 @@ export function registerPaymentsSchema(
   const MetadataInput = builder.inputType('MetadataInput', {
     fields: (t) => ({ key: t.string({ required: true }), value: t.string({ required: true }) }),
   });
+  const PaymentRiskInput = builder.inputType('PaymentRiskInput', {
+    description:
+      'What the caller tells about a payment for fraud checks (asked by `payment.beforeAuthorize` handlers).',
+    fields: (t) => ({
+      deviceId: t.string({
+        description: 'The payer’s device, as the merchant’s app identifies it (1 to 200 characters).',
+      }),
+      ip: t.string({
+        description:
+          'The payer’s IP address, when a merchant server calls for its customer. Default: the request’s.',
+      }),
+      recipient: t.string({
+        description:
+          'Who receives what is bought (a gift card’s PIN), when not the payer: E.164 phone or email.',
+      }),
+    }),
+  });
   const CreatePaymentInput = builder.inputType('CreatePaymentInput', {
     fields: (t) => ({
       customerId: t.id({ required: true }),
@@ -139,6 +156,7 @@ export function registerPaymentsSchema(
       captureMethod: t.field({ type: CaptureMethod, defaultValue: 'automatic' }),
       description: t.string(),
       metadata: t.field({ type: [MetadataInput] }),
+      risk: t.field({ type: PaymentRiskInput }),
     }),
   });
   const PaymentFilter = builder.inputType('PaymentFilter', {
@@ -219,6 +237,7 @@ export function registerPaymentsSchema(
             captureMethod: input.captureMethod ?? 'automatic',
             description: input.description,
             metadata: input.metadata,
+            risk: input.risk,
           },
           key,
         ),

@@ -17,6 +17,7 @@ const unhandled = {
 } as BeforeAuthorizeRunner;
 const gate = new PaymentAuthorizationGate(new Map([['KRW', 100_000n]]), unhandled);
 const MERCHANT = '00000000-0000-4000-8000-00000000000a';
+const PAYMENT_ID = '00000000-0000-4000-8000-0000000000b1';
 const command = (amount: bigint, currency: string): CreatePaymentCommand => ({
   customerId: '00000000-0000-4000-8000-000000000000',
   method: 'wallet',
@@ -35,14 +36,14 @@ const context = () => {
 test('below the threshold, or in a currency without one, the gate gives nothing to wait for', () => {
   const { require, ctx } = context();
   // Undefined, not a resolved promise: the one-round-trip path neither allocates nor yields here.
-  expect(gate.beforeAuthorize(ctx, MERCHANT, command(99_999n, 'KRW'))).toBeUndefined();
-  expect(gate.beforeAuthorize(ctx, MERCHANT, command(10_000_000n, 'USD'))).toBeUndefined();
+  expect(gate.beforeAuthorize(ctx, MERCHANT, PAYMENT_ID, command(99_999n, 'KRW'))).toBeUndefined();
+  expect(gate.beforeAuthorize(ctx, MERCHANT, PAYMENT_ID, command(10_000_000n, 'USD'))).toBeUndefined();
   expect(require).not.toHaveBeenCalled();
 });
 
 test('at or above the threshold the caller is asked for a step-up for payment.create', async () => {
   const { require, ctx } = context();
-  await gate.beforeAuthorize(ctx, MERCHANT, command(100_000n, 'KRW'));
+  await gate.beforeAuthorize(ctx, MERCHANT, PAYMENT_ID, command(100_000n, 'KRW'));
   expect(require).toHaveBeenCalledWith(ctx, 'payment.create');
 });
 
@@ -59,7 +60,9 @@ test('with a handler, a block rejects with its score and reasons', async () => {
     new Map(),
     answering({ decision: 'block', score: 80, reasons: ['too fast'] }),
   );
-  await expect(blocking.beforeAuthorize(ctx, MERCHANT, command(10n, 'KRW'))).rejects.toMatchObject({
+  await expect(
+    blocking.beforeAuthorize(ctx, MERCHANT, PAYMENT_ID, command(10n, 'KRW')),
+  ).rejects.toMatchObject({
     code: 'PAYMENT_BLOCKED',
     score: 80,
     reasons: ['too fast'],
@@ -72,14 +75,14 @@ test('a challenge over the threshold asks for the step-up once; a review answers
     new Map([['KRW', 100n]]),
     answering({ decision: 'challenge', score: 20, reasons: ['new'] }),
   );
-  expect(await challenging.beforeAuthorize(ctx, MERCHANT, command(100n, 'KRW'))).toBeUndefined();
+  expect(await challenging.beforeAuthorize(ctx, MERCHANT, PAYMENT_ID, command(100n, 'KRW'))).toBeUndefined();
   expect(require).toHaveBeenCalledTimes(1);
 
   const reviewing = new PaymentAuthorizationGate(
     new Map(),
     answering({ decision: 'review', score: 50, reasons: ['odd'] }),
   );
-  expect(await reviewing.beforeAuthorize(ctx, MERCHANT, command(10n, 'KRW'))).toEqual({
+  expect(await reviewing.beforeAuthorize(ctx, MERCHANT, PAYMENT_ID, command(10n, 'KRW'))).toEqual({
     status: 'pending',
     score: 50,
     reasons: ['odd'],
