@@ -2,6 +2,7 @@ import { defineConfig } from './core/config.ts';
 import { carrierBillingPlugin } from './plugins/carrier-billing/index.ts';
 import { consentPlugin } from './plugins/consent/index.ts';
 import { eventsPlugin } from './plugins/events/index.ts';
+import { fraudPlugin } from './plugins/fraud/index.ts';
 import { paymentsPlugin } from './plugins/payments/index.ts';
 import { sandboxCardPlugin } from './plugins/sandbox-card/index.ts';
 import { totpPlugin } from './plugins/totp/index.ts';
@@ -61,5 +62,8 @@ export default defineConfig({
     sandboxCardPlugin,
     carrierBillingPlugin,
     consentPlugin,
+    // Off for every merchant until an operator enables it (setPluginEnabled): a payment of a
+    // merchant without it pays nothing for it.
+    fraudPlugin,
   ],
 });

@@ -246,6 +246,60 @@ CREATE TABLE public.event_log_head (
     CONSTRAINT event_log_head_pkey PRIMARY KEY (id)
 );
 
+CREATE TABLE public.fraud_attempt (
+    id uuid NOT NULL,
+    payment_id uuid NOT NULL,
+    merchant_id uuid NOT NULL,
+    customer_id uuid NOT NULL,
+    method text NOT NULL,
+    amount bigint NOT NULL,
+    currency text NOT NULL,
+    category text NOT NULL,
+    cash_equivalent boolean NOT NULL,
+    device_index text,
+    ip_index text,
+    instrument_index text NOT NULL,
+    recipient_index text,
+    recipient_sealed text,
+    decision text,
+    score smallint,
+    reasons jsonb,
+    matched_rules jsonb,
+    features jsonb,
+    created_at timestamp with time zone NOT NULL,
+    decided_at timestamp with time zone,
+    CONSTRAINT fraud_attempt_pkey PRIMARY KEY (id)
+);
+CREATE INDEX fraud_attempt_customer_index ON public.fraud_attempt USING btree (customer_id, created_at);
+CREATE INDEX fraud_attempt_device_index ON public.fraud_attempt USING btree (device_index, created_at) WHERE (device_index IS NOT NULL);
+CREATE INDEX fraud_attempt_instrument_index ON public.fraud_attempt USING btree (instrument_index, created_at);
+CREATE INDEX fraud_attempt_ip_index ON public.fraud_attempt USING btree (ip_index, created_at) WHERE (ip_index IS NOT NULL);
+CREATE INDEX fraud_attempt_merchant_index ON public.fraud_attempt USING btree (merchant_id, created_at);
+CREATE INDEX fraud_attempt_payment_index ON public.fraud_attempt USING btree (payment_id);
+CREATE INDEX fraud_attempt_recipient_index ON public.fraud_attempt USING btree (recipient_index, created_at) WHERE (recipient_index IS NOT NULL);
+
+CREATE TABLE public.fraud_merchant_profile (
+    merchant_id uuid NOT NULL,
+    category text NOT NULL,
+    updated_at timestamp with time zone NOT NULL,
+    CONSTRAINT fraud_merchant_profile_pkey PRIMARY KEY (merchant_id)
+);
+
+CREATE TABLE public.fraud_rule_version (
+    id uuid NOT NULL,
+    version integer NOT NULL,
+    merchant_id uuid,
+    name text NOT NULL,
+    action text NOT NULL,
+    expression text NOT NULL,
+    reason text NOT NULL,
+    score smallint NOT NULL,
+    enabled boolean NOT NULL,
+    created_at timestamp with time zone NOT NULL,
+    created_by text NOT NULL,
+    CONSTRAINT fraud_rule_version_pkey PRIMARY KEY (id, version)
+);
+
 CREATE TABLE public.gateway_event (
     id uuid NOT NULL,
     insert_order bigint DEFAULT nextval('gateway_event_insert_order_seq'::regclass) NOT NULL,
@@ -762,6 +816,59 @@ AS $function$
       begin
         raise exception '% is append-only: a consent decision is a new receipt, a notice change a new version', tg_table_name;
       end $function$;
+
+CREATE OR REPLACE FUNCTION public.fraud_record_attempt(p jsonb)
+ RETURNS TABLE(category text, cash_equivalent boolean, kind text, win text, n bigint, total text, same_amount bigint, customers bigint, devices bigint, recipients bigint, cash bigint, customer_since timestamp with time zone, rules_version bigint, recorded_at timestamp with time zone)
+ LANGUAGE plpgsql
+AS $function$
+declare
+  v_key text;
+  v_customer uuid := (p ->> 'customerId')::uuid;
+  v_device text := p ->> 'device';
+  v_ip text := p ->> 'ip';
+  v_instrument text := p ->> 'instrument';
+  v_recipient text := p ->> 'recipient';
+  v_amount bigint := (p ->> 'amount')::bigint;
+  v_currency text := p ->> 'currency';
+  v_category text := coalesce(p ->> 'category', (select f.category from fraud_merchant_profile f
+    where f.merchant_id = (p ->> 'merchantId')::uuid), 'other');
+  v_cash boolean := v_category in (select jsonb_array_elements_text(p -> 'cashCategories'));
+  v_now timestamptz;
+begin
+  for v_key in select distinct k from unnest(array['c' || v_customer, 'd' || v_device, 'i' || v_ip,
+      'n' || v_instrument, 'r' || v_recipient]) k where k is not null order by k loop
+    perform pg_advisory_xact_lock(hashtextextended('fraud:' || v_key, 0));
+  end loop;
+  -- After the locks: an earlier attempt sharing a key has committed, and this clock is not behind it.
+  v_now := clock_timestamp();
+  insert into fraud_attempt (id, payment_id, merchant_id, customer_id, method, amount, currency, category,
+      cash_equivalent, device_index, ip_index, instrument_index, recipient_index, recipient_sealed, created_at)
+    values ((p ->> 'id')::uuid, (p ->> 'paymentId')::uuid, (p ->> 'merchantId')::uuid, v_customer, p ->> 'method',
+      v_amount, v_currency, v_category, v_cash, v_device, v_ip, v_instrument,
+      v_recipient, p ->> 'recipientSealed', v_now);
+  return query
+  with hits as (
+    select 'customer' as kind, h.* from fraud_attempt h
+      where h.customer_id = v_customer and h.created_at > v_now - interval '7 days'
+    union all select 'device', h.* from fraud_attempt h
+      where v_device is not null and h.device_index = v_device and h.created_at > v_now - interval '7 days'
+    union all select 'ip', h.* from fraud_attempt h
+      where v_ip is not null and h.ip_index = v_ip and h.created_at > v_now - interval '7 days'
+    union all select 'instrument', h.* from fraud_attempt h
+      where h.instrument_index = v_instrument and h.created_at > v_now - interval '7 days'
+    union all select 'recipient', h.* from fraud_attempt h
+      where v_recipient is not null and h.recipient_index = v_recipient and h.created_at > v_now - interval '7 days'
+  ), windows (win, since) as (values ('10m', v_now - interval '10 minutes'), ('1h', v_now - interval '1 hour'),
+      ('24h', v_now - interval '24 hours'), ('7d', v_now - interval '7 days'))
+  select v_category, v_cash, h.kind, w.win, count(*), coalesce(sum(h.amount) filter (where h.currency = v_currency), 0)::text,
+    count(*) filter (where h.amount = v_amount and h.currency = v_currency),
+    count(distinct h.customer_id), count(distinct h.device_index), count(distinct h.recipient_index),
+    count(*) filter (where h.cash_equivalent),
+    (select c.created_at from customer c where c.id = v_customer),
+    (select count(*) from fraud_rule_version), v_now
+  from hits h join windows w on h.created_at > w.since
+  group by h.kind, w.win;
+end $function$;
 
 CREATE OR REPLACE FUNCTION public.gateway_event_publish(p_type text, p_merchant_id uuid, p_payload jsonb)
  RETURNS uuid

@@ -3,6 +3,12 @@
  * the payment-method contract, the simulated network a sandbox method is built on, the typed
  * errors its mutations return and the ledger's read API. Nothing else of this folder is public.
  */
+export type {
+  AuthorizeDecision,
+  AuthorizeVerdict,
+  BeforeAuthorizeInput,
+  PaymentRiskContext,
+} from './before-authorize.ts';
 export { Customer } from './customer.entity.ts';
 export type { AccountBalance } from './ledger/ledger.service.ts';
 export type { StatementLine, StatementPage } from './ledger/ledger-statement.ts';

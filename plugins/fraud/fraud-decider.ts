@@ -1,0 +1,124 @@
+import { randomUUID } from 'node:crypto';
+import type { EntityManager } from '@mikro-orm/core';
+import { query, type RequestContext } from '../../core/plugin-api.ts';
+import { type AuthorizeVerdict, type BeforeAuthorizeInput, Customer } from '../payments/api.ts';
+import type { FraudRuleService } from './fraud-rule.service.ts';
+import { decide } from './fraud-rules.ts';
+import type { PgFeatureStore } from './pg-feature-store.ts';
+import { type AttemptFacts, riskFeatures, storedFeatures } from './risk-features.ts';
+
+/**
+ * Keyed indexes of device, IP, instrument and recipient are gateway-wide, not per merchant:
+ * a cash-out ring uses the same phones and redeemers at every gift-card shop. No merchant sees
+ * another's values, only counts that include them.
+ */
+const GATEWAY_WIDE = 'gateway';
+
+/**
+ * The fraud plugin's answer to `payment.beforeAuthorize`: records the attempt and computes its
+ * velocity features (one statement, PgFeatureStore), runs the rules in Radar's order, stores the
+ * decision with the attempt and emits `fraud.decided` (a second statement, with the event).
+ */
+export class FraudDecider {
+  readonly #store: PgFeatureStore;
+  readonly #rules: FraudRuleService;
+
+  constructor(store: PgFeatureStore, rules: FraudRuleService) {
+    this.#store = store;
+    this.#rules = rules;
+  }
+
+  async decide(input: BeforeAuthorizeInput): Promise<AuthorizeVerdict> {
+    const { ctx } = input;
+    const facts = await this.#facts(input);
+    const recorded = await this.#store.record(facts);
+    const features = riskFeatures(facts, recorded);
+    const rules = await this.#rules.compiled(ctx.em, recorded.rulesVersion);
+    const verdict = decide(rules, input.merchantId, features);
+    await ctx.em.fork().transactional(async (tx) => {
+      await query(
+        tx,
+        `update fraud_attempt set decision = ?, score = ?, reasons = ?::jsonb, matched_rules = ?::jsonb,
+           features = ?::jsonb, decided_at = clock_timestamp() where id = ?`,
+        [
+          verdict.decision,
+          verdict.score,
+          JSON.stringify(verdict.reasons),
+          JSON.stringify(verdict.matched),
+          JSON.stringify(storedFeatures(features)),
+          facts.id,
+        ],
+      );
+      await ctx.services.events.publish(tx, {
+        type: 'fraud.decided',
+        merchantId: input.merchantId,
+        payload: {
+          attemptId: facts.id,
+          paymentId: input.paymentId,
+          customerId: input.customerId,
+          decision: verdict.decision,
+          score: verdict.score,
+          reasons: [...verdict.reasons],
+          rules: [...verdict.matched],
+        },
+      });
+    });
+    if (verdict.decision !== 'allow') {
+      ctx.log.info(
+        { attemptId: facts.id, decision: verdict.decision, score: verdict.score },
+        'fraud decision',
+      );
+    }
+    return { decision: verdict.decision, score: verdict.score, reasons: verdict.reasons };
+  }
+
+  async #facts(input: BeforeAuthorizeInput): Promise<AttemptFacts> {
+    const { ctx, risk } = input;
+    const { em } = ctx;
+    const index = ctx.services.privacy.blindIndex;
+    const id = randomUUID();
+    const [device, ip, instrument, recipient] = await Promise.all([
+      risk.deviceId === null ? null : index.of(em, 'fraud-device', GATEWAY_WIDE, risk.deviceId),
+      risk.ip === null ? null : index.of(em, 'fraud-ip', GATEWAY_WIDE, risk.ip),
+      index.of(em, 'fraud-instrument', GATEWAY_WIDE, `${input.method}\u0000${input.sourceId}`),
+      risk.recipient === null
+        ? null
+        : index.of(em, 'fraud-recipient', GATEWAY_WIDE, risk.recipient.toLowerCase()),
+    ]);
+    return {
+      id,
+      paymentId: input.paymentId,
+      merchantId: input.merchantId,
+      customerId: input.customerId,
+      method: input.method,
+      amount: input.amount.amount,
+      currency: input.amount.currency,
+      // The merchant's, as the store has it (PgFeatureStore reads the profile in the same statement).
+      category: null,
+      device,
+      ip,
+      instrument,
+      recipient,
+      recipientSealed: risk.recipient === null ? null : await sealRecipient(ctx, input, id, risk.recipient),
+    };
+  }
+}
+
+/** The recipient under the payer's own key: shredding the payer's key erases it with the rest. */
+async function sealRecipient(
+  ctx: RequestContext,
+  input: BeforeAuthorizeInput,
+  attemptId: string,
+  recipient: string,
+): Promise<string | null> {
+  const customer = await ctx.em.findOne(Customer, { id: input.customerId, merchant: input.merchantId });
+  // No such customer: the payment fails next, and nothing about a stranger is kept.
+  if (!customer) return null;
+  const { keys } = ctx.services.privacy;
+  const em: EntityManager = ctx.em;
+  const subjectId = await keys.subjectId(em, {
+    merchantId: input.merchantId,
+    customerRef: customer.externalRef,
+  });
+  return keys.seal(em, subjectId, recipient, `FraudAttempt.recipientSealed:${attemptId}`);
+}

@@ -1,0 +1,10 @@
+import type { FraudDecider } from './fraud-decider.ts';
+import type { FraudProfiles } from './fraud-profiles.ts';
+import type { FraudRuleService } from './fraud-rule.service.ts';
+
+/** `services.fraud`: the decision on a payment, its rules, the merchants' categories. */
+export interface FraudServices {
+  readonly decider: FraudDecider;
+  readonly rules: FraudRuleService;
+  readonly profiles: FraudProfiles;
+}

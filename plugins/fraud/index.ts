@@ -1,0 +1,52 @@
+import { z } from 'zod';
+import { definePlugin } from '../../core/plugin-api.ts';
+import { registerFraudSchema } from './fraud.schema.ts';
+import { FraudAttemptSchema } from './fraud-attempt.entity.ts';
+import { fraudDataMap } from './fraud-data-map.ts';
+import { FraudDecider } from './fraud-decider.ts';
+import { FRAUD_EVENT_TYPES } from './fraud-event-types.ts';
+import { FraudMerchantProfileSchema, MERCHANT_CATEGORIES } from './fraud-merchant-profile.entity.ts';
+import { FraudProfiles } from './fraud-profiles.ts';
+import { FraudRuleService } from './fraud-rule.service.ts';
+import { FraudRuleVersionSchema } from './fraud-rule-version.entity.ts';
+import type { FraudServices } from './fraud-services.ts';
+import { Migration0001FraudTables } from './migrations/0001-fraud-tables.ts';
+import { PgFeatureStore } from './pg-feature-store.ts';
+import './global-types.ts';
+
+const fraudOptions = z.strictObject({
+  /** Categories as good as cash: what cash-out rings buy (gift cards, prepaid, game currency). */
+  cashEquivalentCategories: z.array(z.enum(MERCHANT_CATEGORIES)).default(['gift_card', 'prepaid', 'game']),
+});
+
+/**
+ * A decision before money moves: velocity features in PostgreSQL, rules in CEL, in Radar's
+ * order. Off for every merchant until an operator enables it (`setPluginEnabled`): installing it
+ * costs a payment nothing until then.
+ */
+export const fraudPlugin = definePlugin({
+  name: 'fraud',
+  version: '1.0.0',
+  description: 'Fraud decisions before authorization: velocity features, CEL rules, cash-out detection',
+  requires: ['payments', 'events'],
+  options: fraudOptions,
+  entities: [FraudAttemptSchema, FraudMerchantProfileSchema, FraudRuleVersionSchema],
+  migrations: [{ name: '0001-fraud-tables', class: Migration0001FraudTables }],
+  dataMap: fraudDataMap,
+  enablement: { perMerchant: true, default: 'off' },
+  setup: (plugin) => {
+    const rules = new FraudRuleService();
+    // Its own entity manager, outside any request's transaction: each record commits at once.
+    const store = new PgFeatureStore(plugin.orm.em.fork(), plugin.options.cashEquivalentCategories);
+    const decider = new FraudDecider(store, rules);
+    const profiles = new FraudProfiles();
+    const services: FraudServices = { decider, rules, profiles };
+    return {
+      services,
+      schema: (builder) => registerFraudSchema(builder, rules, profiles),
+      hooks: { 'payment.beforeAuthorize': (input) => decider.decide(input) },
+      eventTypes: FRAUD_EVENT_TYPES,
+      onReady: () => rules.seedBuiltIns(plugin.orm.em.fork()),
+    };
+  },
+});
