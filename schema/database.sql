@@ -258,7 +258,7 @@ CREATE TABLE public.fraud_attempt (
     cash_equivalent boolean NOT NULL,
     device_index text,
     ip_index text,
-    instrument_index text NOT NULL,
+    instrument_index text,
     recipient_index text,
     recipient_sealed text,
     decision text,
@@ -272,7 +272,7 @@ CREATE TABLE public.fraud_attempt (
 );
 CREATE INDEX fraud_attempt_customer_index ON public.fraud_attempt USING btree (customer_id, created_at);
 CREATE INDEX fraud_attempt_device_index ON public.fraud_attempt USING btree (device_index, created_at) WHERE (device_index IS NOT NULL);
-CREATE INDEX fraud_attempt_instrument_index ON public.fraud_attempt USING btree (instrument_index, created_at);
+CREATE INDEX fraud_attempt_instrument_index ON public.fraud_attempt USING btree (instrument_index, created_at) WHERE (instrument_index IS NOT NULL);
 CREATE INDEX fraud_attempt_ip_index ON public.fraud_attempt USING btree (ip_index, created_at) WHERE (ip_index IS NOT NULL);
 CREATE INDEX fraud_attempt_merchant_index ON public.fraud_attempt USING btree (merchant_id, created_at);
 CREATE INDEX fraud_attempt_payment_index ON public.fraud_attempt USING btree (payment_id);

@@ -22,7 +22,8 @@ const FraudAttemptSchema = defineEntity({
     cashEquivalent: p.boolean(),
     deviceIndex: p.text().nullable(),
     ipIndex: p.text().nullable(),
-    instrumentIndex: p.text(),
+    /** Null once the payer's data is erased, like the other indexes. */
+    instrumentIndex: p.text().nullable(),
     recipientIndex: p.text().nullable(),
     recipientSealed: p.text().nullable(),
     decision: p.text().nullable(),
@@ -41,7 +42,11 @@ const FraudAttemptSchema = defineEntity({
       where: 'device_index is not null',
     },
     { name: 'fraud_attempt_ip_index', properties: ['ipIndex', 'createdAt'], where: 'ip_index is not null' },
-    { name: 'fraud_attempt_instrument_index', properties: ['instrumentIndex', 'createdAt'] },
+    {
+      name: 'fraud_attempt_instrument_index',
+      properties: ['instrumentIndex', 'createdAt'],
+      where: 'instrument_index is not null',
+    },
     {
       name: 'fraud_attempt_recipient_index',
       properties: ['recipientIndex', 'createdAt'],

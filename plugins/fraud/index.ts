@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { definePlugin } from '../../core/plugin-api.ts';
+import { eraseDecisions, exportDecisions } from './fraud.privacy.ts';
 import { registerFraudSchema } from './fraud.schema.ts';
 import { FraudAttemptSchema } from './fraud-attempt.entity.ts';
 import { fraudDataMap } from './fraud-data-map.ts';
@@ -44,7 +45,11 @@ export const fraudPlugin = definePlugin({
     return {
       services,
       schema: (builder) => registerFraudSchema(builder, rules, profiles),
-      hooks: { 'payment.beforeAuthorize': (input) => decider.decide(input) },
+      hooks: {
+        'payment.beforeAuthorize': (input) => decider.decide(input),
+        'subject.export': exportDecisions,
+        'subject.erase': eraseDecisions,
+      },
       eventTypes: FRAUD_EVENT_TYPES,
       onReady: () => rules.seedBuiltIns(plugin.orm.em.fork()),
     };

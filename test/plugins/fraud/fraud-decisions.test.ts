@@ -177,3 +177,42 @@ describe('tenancy and enablement', () => {
     expect(category.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
   });
 });
+
+describe('the subject’s rights', () => {
+  test('an access export lists the decisions with their reasons; erasure unlinks, the decisions stay', async () => {
+    const ref = 'subject-of-decisions';
+    const buyer = await customer(shop.client, ref);
+    await pay(
+      shop.client,
+      card(buyer, 9_000, { deviceId: 'erasable-phone', recipient: 'friend@example.com' }),
+    );
+    const { privacy } = t.gateway.services;
+    const subject = { merchantId: shop.merchantId, customerRef: ref };
+    const sections = await privacy.exportSubject(t.gateway.database.em.fork(), subject);
+    const section = sections.find((s) => s.name === 'fraud.decisions')!;
+    const records = [];
+    for await (const record of section.records) records.push(record);
+    expect(records).toEqual([
+      expect.objectContaining({ decision: 'allow', score: 0, reasons: [], amount: '9000' }),
+    ]);
+
+    const erasure = await privacy.eraseSubject(t.gateway.database.em.fork(), subject);
+    expect(erasure.find((e) => e.plugin === 'fraud')).toMatchObject({
+      erased: expect.arrayContaining(['deviceIndex', 'recipientSealed']),
+      kept: [expect.objectContaining({ what: expect.stringContaining('fraud decisions') })],
+    });
+    const [row] = await rows(
+      'select device_index, ip_index, instrument_index, recipient_index, recipient_sealed, features, decision from fraud_attempt where customer_id = ?',
+      [buyer],
+    );
+    expect(row).toEqual({
+      device_index: null,
+      ip_index: null,
+      instrument_index: null,
+      recipient_index: null,
+      recipient_sealed: null,
+      features: null,
+      decision: 'allow',
+    });
+  });
+});

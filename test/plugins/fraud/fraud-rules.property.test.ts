@@ -1,6 +1,11 @@
 import fc from 'fast-check';
 import { expect, test } from 'vitest';
-import { type CompiledRule, decide, RULE_ACTIONS, type RuleAction } from '../../../plugins/fraud/fraud-rules.ts';
+import {
+  type CompiledRule,
+  decide,
+  RULE_ACTIONS,
+  type RuleAction,
+} from '../../../plugins/fraud/fraud-rules.ts';
 import type { RiskFeatures } from '../../../plugins/fraud/risk-features.ts';
 
 /** Radar's order over any set of rules, whatever matches (the conditions are stubbed). */
@@ -15,7 +20,15 @@ const ruleArb = fc.record({
   ownMerchant: fc.constantFrom(null, MERCHANT, 'm-2'),
 });
 
-const compiled = (rules: fc.RecordValue<typeof ruleArb>[]): CompiledRule[] =>
+type ArbRule = {
+  action: RuleAction;
+  score: number;
+  matches: boolean;
+  enabled: boolean;
+  ownMerchant: string | null;
+};
+
+const compiled = (rules: ArbRule[]): CompiledRule[] =>
   rules.map((r, i) => ({
     rule: {
       id: `r${i}`,
@@ -65,7 +78,10 @@ test('adding a matching block rule never makes a decision without an allow match
   fc.assert(
     fc.property(fc.array(ruleArb, { maxLength: 10 }), fc.integer({ min: 0, max: 100 }), (rules, score) => {
       const before = decide(compiled(rules), MERCHANT, features);
-      const blocked = [...rules, { action: 'block' as const, score, matches: true, enabled: true, ownMerchant: null }];
+      const blocked = [
+        ...rules,
+        { action: 'block' as const, score, matches: true, enabled: true, ownMerchant: null },
+      ];
       const after = decide(compiled(blocked), MERCHANT, features);
       if (before.matched.some((m) => m.action === 'allow')) return;
       expect(after.decision).toBe('block');
