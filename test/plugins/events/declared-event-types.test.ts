@@ -2,11 +2,14 @@ import { afterAll, beforeAll, expect, test } from 'vitest';
 import { createTestGateway, type TestGateway } from '../../../core/testing/create-test-gateway.ts';
 import { carrierBillingPlugin } from '../../../plugins/carrier-billing/index.ts';
 import { eventsPlugin } from '../../../plugins/events/index.ts';
+import { fraudPlugin } from '../../../plugins/fraud/index.ts';
 import { paymentsPlugin } from '../../../plugins/payments/index.ts';
 import { PAYMENT_STATUSES } from '../../../plugins/payments/payment-status.ts';
 import { sandboxCardPlugin } from '../../../plugins/sandbox-card/index.ts';
 import { totpPlugin } from '../../../plugins/totp/index.ts';
 import { walletPlugin } from '../../../plugins/wallet/index.ts';
+import { fakeFactor } from '../../core/enablement/fixtures/fake-factor.plugin.ts';
+import { setPluginEnabled } from '../../core/enablement/support.ts';
 
 // The partner guide promises every event type with its payload's JSON Schema. The gateway with
 // the plugins of yoga.config.ts makes payments, refunds and payouts; every type it emits must be
@@ -22,8 +25,12 @@ beforeAll(async () => {
       walletPlugin,
       sandboxCardPlugin,
       carrierBillingPlugin,
+      fraudPlugin,
+      fakeFactor,
     ],
   });
+  // Enabling a plugin for a merchant is a step-up action.
+  await t.operator.data('mutation { proveFakeFactor { expiresAt } }');
 });
 afterAll(() => t?.close());
 
@@ -39,6 +46,8 @@ async function card(client: TestGateway['operator'], number: string): Promise<st
 
 async function makeEveryKindOfEvent(): Promise<void> {
   const shop = await t.createMerchant('Event types shop');
+  // The fraud plugin decides on every payment of this merchant (fraud.decided).
+  await setPluginEnabled(t.operator, shop.merchantId, 'fraud', true);
   const m = shop.client;
   const { createCustomer } = await m.data<{ createCustomer: { id: string } }>(
     'mutation { createCustomer(input: { externalRef: "types-1", jurisdiction: "KR" }) { ... on Customer { id } } }',
@@ -126,6 +135,7 @@ test('every event the gateway emitted is a declared type, and its payload fits t
     'refund.succeeded',
     'payout.created',
     'payout.paid',
+    'fraud.decided',
   ]) {
     expect(seen, type).toContain(type);
   }
