@@ -1,5 +1,4 @@
 import { CelScalar, celEnv, isCelError, mapType, parse, plan } from '@bufbuild/cel';
-import type { Expr } from '@bufbuild/cel-spec/cel/expr/syntax_pb.js';
 import { KEY_KINDS, type RiskFeatures, riskFeatures } from './risk-features.ts';
 
 /**
@@ -25,6 +24,9 @@ const VARIABLES = {
 } as const;
 
 const env = celEnv({ variables: VARIABLES });
+
+/** A node of a parsed expression (the CEL syntax tree's `Expr`). */
+type Expr = ReturnType<typeof parse>['expr'];
 
 /** A compiled rule condition: true when the rule matches. */
 export type RuleCondition = (features: RiskFeatures) => boolean;
