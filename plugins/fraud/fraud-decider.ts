@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import type { EntityManager } from '@mikro-orm/core';
 import { query, type RequestContext } from '../../core/plugin-api.ts';
 import { type AuthorizeVerdict, type BeforeAuthorizeInput, Customer } from '../payments/api.ts';
 import type { FraudRuleService } from './fraud-rule.service.ts';
@@ -115,7 +114,7 @@ async function sealRecipient(
   // No such customer: the payment fails next, and nothing about a stranger is kept.
   if (!customer) return null;
   const { keys } = ctx.services.privacy;
-  const em: EntityManager = ctx.em;
+  const { em } = ctx;
   const subjectId = await keys.subjectId(em, {
     merchantId: input.merchantId,
     customerRef: customer.externalRef,

@@ -44,7 +44,7 @@ describe('decisions', () => {
   });
 
   test('the same gift card amount again and again is held for a person (built-in rule)', async () => {
-    const buyer = await customer(shop.client);
+    const buyer = await customer(shop.client, 'repeat-buyer');
     for (let i = 0; i < 3; i++)
       expect(await pay(shop.client, card(buyer, 50_000))).toMatchObject({ status: 'captured' });
     const fourth = await pay(shop.client, card(buyer, 50_000));
@@ -58,6 +58,17 @@ describe('decisions', () => {
         reasons: ['the same amount bought 4 or more times today at a gift card or game merchant'],
       },
     });
+    // The payer reads the decision's main reasons on their own payment (GDPR Art. 22, PIPA Art. 37-2).
+    const { createCustomerSession } = await shop.client.data<{ createCustomerSession: { token: string } }>(
+      'mutation { createCustomerSession(customerRef: "repeat-buyer") { ... on CreatedCustomerSession { token } } }',
+    );
+    const { payment } = await shop.client
+      .withToken(createCustomerSession.token)
+      .data<{ payment: { fraudDecision: { decision: string; reasons: string[] } } }>(
+        'query($id: ID!) { payment(id: $id) { ... on Payment { fraudDecision { decision reasons } } } }',
+        { id: fourth.id },
+      );
+    expect(payment.fraudDecision).toEqual({ decision: 'review', reasons: fourth.fraudDecision!.reasons });
   });
 
   test('a burst of small gift card purchases asks for a step-up, which a fresh proof passes', async () => {
