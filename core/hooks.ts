@@ -29,6 +29,11 @@ export interface HookRunner<K extends HookName, Result> {
   readonly name: K;
   /** False when no installed plugin handles the hook: callers may skip building its input. */
   readonly handled: boolean;
+  /**
+   * False when no handler would run for this merchant: none is installed, or every handler's
+   * plugin is switched off for it. A hot path can then skip the hook without yielding.
+   */
+  handledFor(merchantId: string): boolean;
   run(input: HookInput<K>): Promise<Result>;
 }
 
@@ -68,6 +73,9 @@ export class HookBus {
       name,
       get handled() {
         return handlers().length > 0;
+      },
+      handledFor(merchantId) {
+        return handlers().some(({ plugin: by }) => isEnabled(by, merchantId));
       },
       async run(input) {
         const merchantId = declaration.merchantOf?.(input);

@@ -34,7 +34,8 @@ export class PaymentAuthorizationGate {
   /**
    * Settles with the review to hold the payment for (undefined: go on as asked), or rejects
    * with why not. Undefined itself when there is nothing to wait for, so that the hot path
-   * neither allocates nor yields here when no plugin handles the hook.
+   * neither allocates nor yields here when no plugin handles the hook for this merchant (a
+   * fraud plugin installed but off for it costs nothing).
    */
   beforeAuthorize(
     ctx: RequestContext,
@@ -48,7 +49,8 @@ export class PaymentAuthorizationGate {
         ? // Resolves with nothing: no review to hold the payment for.
           (ctx.services.stepUp.require(ctx, STEP_UP_ACTION) as Promise<undefined>)
         : undefined;
-    if (!this.#hook.handled) return steppingUp;
+    // No handler would run for this merchant (none installed, or each one's plugin off for it).
+    if (!this.#hook.handledFor(merchantId)) return steppingUp;
     return this.#ask(ctx, merchantId, paymentId, command, steppingUp);
   }
 

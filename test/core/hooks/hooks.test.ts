@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import type { HookSpec } from '../../../core/global-types.ts';
+import { HookBus } from '../../../core/hooks.ts';
 import { definePlugin } from '../../../core/plugin.ts';
 import { createTestGateway, type TestGateway } from '../../../core/testing/create-test-gateway.ts';
 
@@ -81,4 +82,19 @@ test('a hook is declared once', async () => {
   await expect(createTestGateway({ plugins: [ballot, again] })).rejects.toThrow(
     /ballot-again.*already declared by plugin "ballot"/s,
   );
+});
+
+test('handledFor is false for a merchant every handler’s plugin is switched off for', () => {
+  const off = new Set(['early@m-off']);
+  const bus = new HookBus((plugin, merchantId) => !off.has(`${plugin}@${merchantId}`));
+  const runner = bus.declare('ballot', 'test.vote', {
+    merchantOf: (input) => input.merchantId,
+    combine: (answers) => answers.length,
+  });
+  expect(runner.handledFor('m-on')).toBe(false);
+  bus.handle('early', { 'test.vote': () => ({ vote: 1, note: '' }) });
+  expect(runner.handledFor('m-on')).toBe(true);
+  expect(runner.handledFor('m-off')).toBe(false);
+  bus.handle('late', { 'test.vote': () => ({ vote: 1, note: '' }) });
+  expect(runner.handledFor('m-off')).toBe(true);
 });

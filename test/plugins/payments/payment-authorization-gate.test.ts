@@ -11,6 +11,7 @@ import {
 const unhandled = {
   name: 'payment.beforeAuthorize',
   handled: false,
+  handledFor: () => false,
   run: () => {
     throw new Error('run although no plugin handles the hook');
   },
@@ -51,6 +52,7 @@ const answering = (verdict: Omit<CombinedVerdict, 'by'>) =>
   ({
     name: 'payment.beforeAuthorize',
     handled: true,
+    handledFor: () => true,
     run: vi.fn(() => Promise.resolve({ ...verdict, by: [] })),
   }) as unknown as BeforeAuthorizeRunner;
 
