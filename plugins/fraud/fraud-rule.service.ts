@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/core';
 import {
   isUuid,
+  type Logger,
   Merchant,
   NotFoundError,
   type OperatorContext,
@@ -60,7 +61,12 @@ const LATEST = `select distinct on (id) * from fraud_rule_version order by id, v
  * decision's statement reads that number, so a save applies at once in every process.
  */
 export class FraudRuleService {
+  readonly #log: Logger;
   #cache: { versions: number; rules: Promise<readonly CompiledRule[]> } | undefined;
+
+  constructor(log: Logger) {
+    this.#log = log;
+  }
 
   /** Stores the built-in rules as version 1, leaving any later version alone. */
   async seedBuiltIns(em: EntityManager): Promise<void> {
@@ -69,13 +75,29 @@ export class FraudRuleService {
 
   compiled(em: EntityManager, versions: number): Promise<readonly CompiledRule[]> {
     if (this.#cache?.versions !== versions) {
-      const rules = query<Row>(em, `${LATEST}`).then((rows) => rows.map((row) => compileRule(toRule(row))));
+      const rules = query<Row>(em, LATEST).then((rows) => rows.flatMap((row) => this.#compile(toRule(row))));
       this.#cache = { versions, rules };
       rules.catch(() => {
         if (this.#cache?.rules === rules) this.#cache = undefined;
       });
     }
     return this.#cache.rules;
+  }
+
+  /**
+   * Every stored version was checked on save; one that no longer compiles (a new CEL library
+   * reading it differently) is left out and logged, rather than failing every payment.
+   */
+  #compile(rule: FraudRuleVersion): CompiledRule[] {
+    try {
+      return [compileRule(rule)];
+    } catch (error) {
+      this.#log.error(
+        { ruleId: rule.id, version: rule.version, err: error },
+        'fraud rule does not compile: skipped',
+      );
+      return [];
+    }
   }
 
   async list(ctx: OperatorContext, merchantId: string | null): Promise<FraudRuleVersion[]> {

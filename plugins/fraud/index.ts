@@ -36,7 +36,7 @@ export const fraudPlugin = definePlugin({
   dataMap: fraudDataMap,
   enablement: { perMerchant: true, default: 'off' },
   setup: (plugin) => {
-    const rules = new FraudRuleService();
+    const rules = new FraudRuleService(plugin.log);
     // Its own entity manager, outside any request's transaction: each record commits at once.
     const store = new PgFeatureStore(plugin.orm.em.fork(), plugin.options.cashEquivalentCategories);
     const decider = new FraudDecider(store, rules);

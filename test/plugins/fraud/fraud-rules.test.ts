@@ -1,4 +1,6 @@
+import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, expect, test } from 'vitest';
+import { query } from '../../../core/db/sql.ts';
 import type { TestGateway } from '../../../core/testing/create-test-gateway.ts';
 import { bootFraudGateway, card, customer, fraudMerchant, pay } from './support.ts';
 
@@ -138,4 +140,18 @@ test('a backtest runs a condition on the features past attempts were decided on'
     e: 'nope',
   });
   expect(invalid.backtestFraudRule.__typename).toBe('FraudRuleInvalidError');
+});
+
+test('a stored version that no longer compiles is skipped and logged, not a failure of every payment', async () => {
+  await query(
+    t.gateway.database.orm.em.fork(),
+    `insert into fraud_rule_version (id, version, merchant_id, name, action, expression, reason, score, enabled,
+       created_at, created_by) values (?, 1, null, 'legacy', 'block', 'amount >', 'legacy', 90, true, now(), 'test')`,
+    [randomUUID()],
+  );
+  const shop = await fraudMerchant(t, 'physical_goods', 'Legacy rules');
+  expect(await pay(shop.client, card(await customer(shop.client), 1_000))).toMatchObject({
+    status: 'captured',
+  });
+  expect(t.logs.some((line) => line.includes('fraud rule does not compile'))).toBe(true);
 });
