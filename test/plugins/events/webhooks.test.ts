@@ -192,7 +192,8 @@ test('a partner endpoint gets only the events of merchants that granted it; anot
 
 test('a delivery that keeps failing is given up after the retry window, with its attempts recorded', async () => {
   const short = await bootEventsGateway({
-    webhooks: { retryForMs: 600, retryBaseDelayMs: 50, retryMaxDelayMs: 100 },
+    // A window of a few retry delays, long enough that a slow first attempt (a loaded machine) is not all of it.
+    webhooks: { retryForMs: 2000, retryBaseDelayMs: 50, retryMaxDelayMs: 100 },
   });
   try {
     const { merchantId, key } = await short.createMerchant();
