@@ -4,6 +4,12 @@ import { CustomerSchema } from './customer.entity.ts';
 import { registerCustomerSchema } from './customer.schema.ts';
 import { CustomerService } from './customer.service.ts';
 import { registerEventSubjectsSchema } from './event-subjects.schema.ts';
+import { FeeAccrualSchema } from './fees/fee-accrual.entity.ts';
+import { FeePosting } from './fees/fee-posting.ts';
+import { FeePricingService } from './fees/fee-pricing.service.ts';
+import { registerFeesSchema } from './fees/fees.schema.ts';
+import { FeePricingSchema } from './fees/fee-pricing.entity.ts';
+import { FeePricingChangeSchema } from './fees/fee-pricing-change.entity.ts';
 import { IdempotencyService } from './idempotency.service.ts';
 import { IdempotencyRecordSchema } from './idempotency-record.entity.ts';
 import { JournalEntrySchema } from './ledger/journal-entry.entity.ts';
@@ -30,6 +36,7 @@ import { Migration0009PayFromAccountsInSets } from './migrations/0009-pay-from-a
 import { Migration0010PaymentReview } from './migrations/0010-payment-review.ts';
 import { Migration0011AwaitingCaptureIndex } from './migrations/0011-awaiting-capture-index.ts';
 import { Migration0012ChosenPaymentIds } from './migrations/0012-chosen-payment-ids.ts';
+import { Migration0013Fees } from './migrations/0013-fees.ts';
 import { PayFromAccountBatcher } from './pay-from-account-batcher.ts';
 import { PaymentService } from './payment.service.ts';
 import { PaymentAccounts } from './payment-accounts.ts';
@@ -68,6 +75,9 @@ export const paymentsPlugin = definePlugin({
     UsageMeterSchema,
     UsageRecordSchema,
     PayoutSchema,
+    FeePricingSchema,
+    FeePricingChangeSchema,
+    FeeAccrualSchema,
   ],
   migrations: [
     { name: '0001-ledger-tables', class: Migration0001LedgerTables },
@@ -82,6 +92,7 @@ export const paymentsPlugin = definePlugin({
     { name: '0010-payment-review', class: Migration0010PaymentReview },
     { name: '0011-awaiting-capture-index', class: Migration0011AwaitingCaptureIndex },
     { name: '0012-chosen-payment-ids', class: Migration0012ChosenPaymentIds },
+    { name: '0013-fees', class: Migration0013Fees },
   ],
   dataMap: paymentsDataMap,
   setup: (runtime) => {
@@ -95,7 +106,7 @@ export const paymentsPlugin = definePlugin({
       // A request still running after this long has crashed: its key stops counting as in flight.
       leaseSeconds: Math.max(60, (methodTimeoutMs / 1000) * 4),
     });
-    const transitions = new PaymentTransitions(ledger, {
+    const transitions = new PaymentTransitions(ledger, new FeePosting(options.merchantBalanceStripes), {
       authorizationHoldHours: options.authorizationHoldHours,
       retryBaseSeconds: options.janitor.retryBaseSeconds,
       retryMaxSeconds: options.janitor.retryMaxSeconds,
@@ -126,6 +137,7 @@ export const paymentsPlugin = definePlugin({
     const metering = new MeteringService({ ledger, accounts, methods, idempotency });
     const settlement = new SettlementService(ledger, accounts);
     const customers = new CustomerService();
+    const feePricings = new FeePricingService(methods);
     const services: PaymentsServices = {
       methods,
       intents,
@@ -138,6 +150,7 @@ export const paymentsPlugin = definePlugin({
       janitor,
       metering,
       settlement,
+      feePricings,
     };
     return {
       services,
@@ -147,6 +160,7 @@ export const paymentsPlugin = definePlugin({
         registerPaymentReviewSchema(builder, intents);
         registerMeteringSchema(builder, metering);
         registerSettlementSchema(builder, settlement);
+        registerFeesSchema(builder, feePricings);
         registerLedgerSchema(builder);
         if ('events' in runtime.services) registerEventSubjectsSchema(builder);
       },

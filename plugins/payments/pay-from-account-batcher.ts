@@ -30,13 +30,13 @@ type WithoutPayment<O extends string, D extends string | null> = {
 };
 
 /**
- * What `payments_pay_from_accounts` (migration 0009) answers for one item: `captured` with the new
- * payment; `replay` with the key's stored result as JSON; `busy` when the key needs the general
- * path; refusals that wrote nothing, with the wallet's currency (`wrong_currency`) or its
- * available amount (`insufficient_funds`).
+ * What `payments_pay_from_accounts` (migrations 0009, 0013) answers for one item: `captured` with
+ * the new payment and its fee in millionths of a minor unit; `replay` with the key's stored result
+ * as JSON; `busy` when the key needs the general path; refusals that wrote nothing, with the
+ * wallet's currency (`wrong_currency`) or its available amount (`insufficient_funds`).
  */
 export type PayFromAccountAnswer =
-  | { outcome: 'captured'; detail: null; payment_id: string; created_ms: string | number }
+  | { outcome: 'captured'; detail: string; payment_id: string; created_ms: string | number }
   | WithoutPayment<'replay' | 'wrong_currency' | 'insufficient_funds', string>
   | WithoutPayment<'busy', string | null>
   | WithoutPayment<'no_customer' | 'no_source', null>;

@@ -71,6 +71,8 @@ export class PayFromAccountPath {
           authorizedAmount: amount.amount,
           capturedAmount: amount.amount,
           refundedAmount: 0n,
+          feeMicros: BigInt(answer.detail),
+          feeReturnedMicros: 0n,
           description: command.description ?? null,
           metadata: [...(command.metadata ?? [])],
           review: null,

@@ -3,6 +3,7 @@ import { defineEntity, p } from '@mikro-orm/core';
 import { Merchant } from '../../core/plugin-api.ts';
 import { Customer } from './customer.entity.ts';
 import { LedgerAccount } from './ledger/ledger-account.entity.ts';
+import { FEE_REFUND_POLICIES } from './fees/fee-pricing.entity.ts';
 import { LedgerHold } from './ledger/ledger-hold.entity.ts';
 import type { PaymentReview } from './payment-review.ts';
 import { ACTION_TYPES, CAPTURE_METHODS, PAYMENT_STATUSES } from './payment-status.ts';
@@ -53,6 +54,12 @@ const PaymentIntentSchema = defineEntity({
     metadata: p.json<MetadataEntry[]>(),
     /** Set when a `payment.beforeAuthorize` handler held the payment for a person's review. */
     review: p.json<PaymentReview>().nullable(),
+    /** The fee charged on what was captured, in millionths of a minor unit (exact; posted via FeeAccrual). */
+    feeMicros: p.bigint().default(0),
+    /** The part of the fee refunds gave back, in millionths of a minor unit. */
+    feeReturnedMicros: p.bigint().default(0),
+    /** What a refund does to the fee, as the pricing said when the fee was charged; null while none was. */
+    feeOnRefund: p.enum(FEE_REFUND_POLICIES).nullable(),
     createdAt: p.datetime().onCreate(() => new Date()),
     updatedAt: p
       .datetime()

@@ -1,5 +1,6 @@
 import type { EntityManager } from '@mikro-orm/core';
 import { type GatewayError, money } from '../../core/plugin-api.ts';
+import type { FeePosting } from './fees/fee-posting.ts';
 import type { LedgerService } from './ledger/ledger.service.ts';
 import { InsufficientFundsError } from './ledger/ledger-errors.ts';
 import { LedgerHold } from './ledger/ledger-hold.entity.ts';
@@ -35,10 +36,12 @@ const truncate = (text: string, length: number) =>
  */
 export class PaymentTransitions {
   readonly #ledger: LedgerService;
+  readonly #fees: FeePosting;
   readonly #options: TransitionOptions;
 
-  constructor(ledger: LedgerService, options: TransitionOptions) {
+  constructor(ledger: LedgerService, fees: FeePosting, options: TransitionOptions) {
     this.#ledger = ledger;
+    this.#fees = fees;
     this.#options = options;
   }
 
@@ -213,6 +216,7 @@ export class PaymentTransitions {
       payment.description,
     );
     payment.capturedAmount += op.amount;
+    await this.#fees.charge(em, payment);
     const remaining = payment.authorizedAmount - payment.capturedAmount;
     if (remaining > 0n && !op.releasesRemainder) {
       const holdId = await this.#ledger.hold(em, {
@@ -261,6 +265,7 @@ export class PaymentTransitions {
       payment.description,
     );
     payment.refundedAmount += op.amount;
+    await this.#fees.giveBack(em, payment);
     this.move(
       payment,
       payment.refundedAmount === payment.capturedAmount ? 'refunded' : 'partially_refunded',

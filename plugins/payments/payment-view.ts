@@ -18,6 +18,8 @@ export type PaymentView = Pick<
   | 'authorizedAmount'
   | 'capturedAmount'
   | 'refundedAmount'
+  | 'feeMicros'
+  | 'feeReturnedMicros'
   | 'description'
   | 'metadata'
   | 'review'

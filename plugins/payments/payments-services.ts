@@ -1,4 +1,5 @@
 import type { CustomerService } from './customer.service.ts';
+import type { FeePricingService } from './fees/fee-pricing.service.ts';
 import type { IdempotencyService } from './idempotency.service.ts';
 import type { LedgerService } from './ledger/ledger.service.ts';
 import type { LedgerStatements } from './ledger/ledger-statement.ts';
@@ -25,4 +26,6 @@ export interface PaymentsServices {
   janitor: PaymentJanitor;
   metering: MeteringService;
   settlement: SettlementService;
+  /** Gateway fees: pricings per merchant (and the default) and their audit. */
+  feePricings: FeePricingService;
 }

@@ -1,5 +1,6 @@
 import { type ResolveCursorConnectionArgs, resolveCursorConnection } from '@pothos/plugin-relay';
 import {
+  formatMicrosAsMinorDecimal,
   type GatewayBuilder,
   money,
   moneyFromInput,
@@ -93,6 +94,11 @@ export function registerPaymentsSchema(
       authorizedAmount: t.field({ type: Money, resolve: (p) => money(p.authorizedAmount, p.currency) }),
       capturedAmount: t.field({ type: Money, resolve: (p) => money(p.capturedAmount, p.currency) }),
       refundedAmount: t.field({ type: Money, resolve: (p) => money(p.refundedAmount, p.currency) }),
+      fee: t.string({
+        description:
+          'The gateway’s fee on what was captured, net of what refunds gave back: minor units, exact decimal ("0.15" KRW). Below one minor unit it accrues and is posted once whole; see docs/payments.md.',
+        resolve: (p) => formatMicrosAsMinorDecimal(p.feeMicros - p.feeReturnedMicros),
+      }),
       description: t.exposeString('description', { nullable: true }),
       metadata: t.field({ type: [MetadataEntry], resolve: (p) => p.metadata }),
       declineReason: t.exposeString('declineReason', { nullable: true }),

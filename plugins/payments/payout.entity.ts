@@ -14,7 +14,10 @@ const PayoutSchema = defineEntity({
       .onCreate(() => randomUUID()),
     merchant: () => p.manyToOne(Merchant),
     currency: p.string().length(3),
+    /** What the merchant is paid: net of refunds and of fees. */
     amount: p.bigint(),
+    /** Whole minor units of gateway fees the period's lines took (net of fees refunds gave back). */
+    fees: p.bigint().default(0),
     /** Everything the merchant earned before this instant and was not paid out yet. */
     periodEnd: p.datetime(),
     /** How many ledger lines (payments, refunds, ...) it nets. */

@@ -16,12 +16,22 @@ export function registerSettlementSchema(builder: GatewayBuilder, settlement: Se
 
   builder.objectType(Payout, {
     name: 'Payout',
-    description: 'One transfer to a merchant for everything it earned (net of refunds) before `periodEnd`.',
+    description: 'One transfer to a merchant for everything it earned (net of refunds and fees) before `periodEnd`.',
     authScopes: { $any: { operator: true, merchant: true } },
     fields: (t) => ({
       id: t.exposeID('id'),
       merchantId: t.id({ resolve: (p) => p.merchant.id }),
-      amount: t.field({ type: Money, resolve: (p) => money(p.amount, p.currency) }),
+      amount: t.field({
+        type: Money,
+        description: 'What the merchant is paid: net of refunds and of `fees`.',
+        resolve: (p) => money(p.amount, p.currency),
+      }),
+      fees: t.field({
+        type: Money,
+        description:
+          'The gateway’s fees the period’s lines took, in whole minor units (net of fees refunds gave back); a fee below one minor unit is in the payout that its accrual completes.',
+        resolve: (p) => money(p.fees, p.currency),
+      }),
       periodEnd: t.expose('periodEnd', { type: 'DateTime' }),
       lineCount: t.exposeInt('lineCount', {
         description: 'Ledger lines (payments, refunds, charges) it nets.',

@@ -17,7 +17,8 @@ import { Payout } from './payout.entity.ts';
 class NothingToPay extends Error {}
 
 /**
- * Settlement: everything a merchant earned before the end of a period, net of refunds, becomes
+ * Settlement: everything a merchant earned before the end of a period, net of refunds and of the
+ * gateway's fees (posted on its payable account with each payment), becomes
  * one payout (one journal entry, one bank transfer), however many micropayments it sums. A
  * merchant who owes more than it earned is carried to the next period; no line is counted twice.
  */
@@ -62,13 +63,18 @@ export class SettlementService {
         const id = randomUUID();
         // Marks the lines in the same statement that reads them: a line committed meanwhile is
         // either in this payout or left for the next one, never both, never neither.
-        const lines = await query<{ amount: string }>(
+        const [lines] = await query<{ net: string | null; fees: string | null; count: number }>(
           tx,
-          `update journal_line set payout_id = ? where account_id = ? and payout_id is null and created_at < ?
-            returning amount::text as amount`,
+          `with marked as (
+              update journal_line set payout_id = ? where account_id = ? and payout_id is null and created_at < ?
+                returning entry_id, amount)
+            select sum(m.amount)::text as net, sum(m.amount) filter (where e.kind in ('fee', 'fee_return'))::text as fees,
+              count(*)::int as count
+            from marked m join journal_entry e on e.id = m.entry_id`,
           [id, account.id, periodEnd],
         );
-        const earned = -lines.reduce((sum, line) => sum + big(line.amount), 0n);
+        // Credit lines (what the merchant earned) are negative; fee lines debit it.
+        const earned = -big(lines?.net ?? '0');
         if (earned <= 0n) throw new NothingToPay();
         const entryId = await this.#ledger.transfer(tx, {
           debitAccountId: account.id,
@@ -87,8 +93,9 @@ export class SettlementService {
           merchant: account.merchant_id,
           currency: account.currency,
           amount: earned,
+          fees: big(lines?.fees ?? '0'),
           periodEnd,
-          lineCount: lines.length,
+          lineCount: lines?.count ?? 0,
           status: 'pending',
           entry: tx.getReference(JournalEntry, entryId),
           bankReference: null,

@@ -82,6 +82,35 @@ const CHECKS: { check: string; sql: string }[] = [
                where l.entry_id = h.posted_entry_id and l.amount > 0) > h.amount)`,
   },
   {
+    // Payments record their fees exactly; the ledger holds the whole minor units posted and
+    // fee_accrual the carried remainder: per merchant and currency they must add up to the millionth.
+    check: 'fees charged equal fees posted plus carried',
+    sql: `with charged as (
+        select merchant_id, currency, sum(fee_micros - fee_returned_micros) as micros
+        from payment_intent where fee_micros > 0 group by merchant_id, currency),
+      posted as (
+        select a.merchant_id, a.currency, sum(l.amount) * 1000000 as micros
+        from journal_line l join journal_entry e on e.id = l.entry_id and e.kind in ('fee', 'fee_return')
+        join ledger_account a on a.id = l.account_id and a.kind = 'merchant_payable'
+        group by a.merchant_id, a.currency),
+      carried as (
+        select merchant_id, currency, sum(accrued_micros) as micros from fee_accrual group by merchant_id, currency)
+      select 'merchant ' || k.merchant_id || ' ' || k.currency || ' charged ' || coalesce(c.micros, 0)
+        || ' fee micros, posted ' || coalesce(p.micros, 0) || ' and carries ' || coalesce(r.micros, 0) as detail
+      from (select merchant_id, currency from charged union select merchant_id, currency from posted
+            union select merchant_id, currency from carried) k
+      left join charged c on c.merchant_id = k.merchant_id and c.currency = k.currency
+      left join posted p on p.merchant_id = k.merchant_id and p.currency = k.currency
+      left join carried r on r.merchant_id = k.merchant_id and r.currency = k.currency
+      where coalesce(c.micros, 0) <> coalesce(p.micros, 0) + coalesce(r.micros, 0)`,
+  },
+  {
+    check: 'fee entries move between a payable and a fees account',
+    sql: `select 'entry ' || e.id || ' (' || e.kind || ') touches a ' || a.kind || ' account' as detail
+      from journal_entry e join journal_line l on l.entry_id = e.id join ledger_account a on a.id = l.account_id
+      where e.kind in ('fee', 'fee_return') and a.kind not in ('merchant_payable', 'fees')`,
+  },
+  {
     check: 'every account has its balance stripes',
     sql: `select 'account ' || a.id || ' has ' || count(b.shard) || ' of ' || a.shards || ' stripes' as detail
       from ledger_account a left join ledger_balance b on b.account_id = a.id
