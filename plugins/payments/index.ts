@@ -135,7 +135,7 @@ export const paymentsPlugin = definePlugin({
     });
     const janitor = new PaymentJanitor(intents, idempotency, runtime, methodTimeoutMs);
     const metering = new MeteringService({ ledger, accounts, methods, idempotency });
-    const settlement = new SettlementService(ledger, accounts);
+    const settlement = new SettlementService(ledger, accounts, options.merchantBalanceStripes);
     const customers = new CustomerService();
     const feePricings = new FeePricingService(methods);
     const services: PaymentsServices = {

@@ -26,9 +26,12 @@ export class SettlementService {
   readonly #ledger: LedgerService;
   readonly #accounts: PaymentAccounts;
 
-  constructor(ledger: LedgerService, accounts: PaymentAccounts) {
+  readonly #stripes: number;
+
+  constructor(ledger: LedgerService, accounts: PaymentAccounts, merchantBalanceStripes: number) {
     this.#ledger = ledger;
     this.#accounts = accounts;
+    this.#stripes = merchantBalanceStripes;
   }
 
   /** One payout per merchant and currency with a positive balance earned before `periodEnd`. */
@@ -61,17 +64,26 @@ export class SettlementService {
         });
         if (existing) return existing;
         const id = randomUUID();
+        // The fee remainders of the merchant's stripes, gathered: what they make in whole units is
+        // posted now and paid out net in this payout, so less than one minor unit is carried.
+        // As text, an array literal passed back as is: the drivers differ on array parameters.
+        const [sweep] = await query<{ entries: string }>(
+          tx,
+          'select payments_fee_sweep(?::uuid, ?, ?::uuid, ?::smallint)::text as entries',
+          [account.merchant_id, account.currency, account.id, this.#stripes],
+        );
         // Marks the lines in the same statement that reads them: a line committed meanwhile is
         // either in this payout or left for the next one, never both, never neither.
         const [lines] = await query<{ net: string | null; fees: string | null; count: number }>(
           tx,
           `with marked as (
-              update journal_line set payout_id = ? where account_id = ? and payout_id is null and created_at < ?
+              update journal_line set payout_id = ? where account_id = ? and payout_id is null
+                and (created_at < ? or entry_id = any(?::uuid[]))
                 returning entry_id, amount)
             select sum(m.amount)::text as net, sum(m.amount) filter (where e.kind in ('fee', 'fee_return'))::text as fees,
               count(*)::int as count
             from marked m join journal_entry e on e.id = m.entry_id`,
-          [id, account.id, periodEnd],
+          [id, account.id, periodEnd, sweep?.entries ?? '{}'],
         );
         // Credit lines (what the merchant earned) are negative; fee lines debit it.
         const earned = -big(lines?.net ?? '0');

@@ -76,7 +76,7 @@ const FEES_ACCOUNT = `create function payments_fees_account(p_currency text, p_s
  */
 const FEE_MOVES = `create function payments_fee_moves(p_merchants uuid[], p_currencies text[], p_payees uuid[],
     p_payee_shards smallint[], p_fees uuid[], p_fees_shards smallint[], p_micros bigint[])
-  returns void language plpgsql as $$
+  returns uuid[] language plpgsql as $$
   declare
     v_moves record;
   begin
@@ -103,9 +103,9 @@ const FEE_MOVES = `create function payments_fee_moves(p_merchants uuid[], p_curr
         where a.merchant_id = u.merchant and a.currency = u.currency and a.shard = u.payee_shard)
     select array_agg(u.merchant) as merchants, array_agg(u.currency) as currencies, array_agg(u.payee) as payees,
         array_agg(u.payee_shard) as payee_shards, array_agg(u.fees) as fees, array_agg(u.fees_shard) as fees_shards,
-        array_agg(u.units) as units
+        array_agg(u.units) as units, array_agg(gen_random_uuid()) as entries
       into v_moves from u where u.units <> 0;
-    if v_moves.units is null then return; end if;
+    if v_moves.units is null then return '{}'; end if;
     perform ledger_move(m.account, m.shard, m.debits, m.credits, 0, 0)
       from (select k.account, k.shard, sum(k.debits)::bigint as debits, sum(k.credits)::bigint as credits
             from unnest(v_moves.payees, v_moves.payee_shards, v_moves.fees, v_moves.fees_shards, v_moves.units)
@@ -113,17 +113,41 @@ const FEE_MOVES = `create function payments_fee_moves(p_merchants uuid[], p_curr
             cross join lateral (values (x.payee, x.payee_shard, greatest(x.units, 0), greatest(-x.units, 0)),
               (x.fees, x.fees_shard, greatest(-x.units, 0), greatest(x.units, 0))) k(account, shard, debits, credits)
             group by k.account, k.shard order by k.account, k.shard) m;
-    perform ledger_record_entries(array_agg(gen_random_uuid()), array_agg(x.payee), array_agg(x.fees),
+    perform ledger_record_entries(array_agg(x.entry), array_agg(x.payee), array_agg(x.fees),
         array_agg(x.units), array_agg(x.currency), 'fee', array_agg('fees:' || x.merchant), array_agg(null::text))
-      from unnest(v_moves.merchants, v_moves.currencies, v_moves.payees, v_moves.fees, v_moves.units)
-        as x(merchant, currency, payee, fees, units)
+      from unnest(v_moves.entries, v_moves.merchants, v_moves.currencies, v_moves.payees, v_moves.fees,
+        v_moves.units) as x(entry, merchant, currency, payee, fees, units)
       where x.units > 0 having count(*) > 0;
-    perform ledger_record_entries(array_agg(gen_random_uuid()), array_agg(x.fees), array_agg(x.payee),
+    perform ledger_record_entries(array_agg(x.entry), array_agg(x.fees), array_agg(x.payee),
         array_agg(-x.units), array_agg(x.currency), 'fee_return', array_agg('fees:' || x.merchant),
         array_agg(null::text))
-      from unnest(v_moves.merchants, v_moves.currencies, v_moves.payees, v_moves.fees, v_moves.units)
-        as x(merchant, currency, payee, fees, units)
+      from unnest(v_moves.entries, v_moves.merchants, v_moves.currencies, v_moves.payees, v_moves.fees,
+        v_moves.units) as x(entry, merchant, currency, payee, fees, units)
       where x.units < 0 having count(*) > 0;
+    return v_moves.entries;
+  end $$;`;
+
+/**
+ * Gathers a merchant's remainders from all its stripes into stripe 0 and posts the whole minor
+ * units they make together: a merchant then carries less than one minor unit in all. Settlement
+ * runs it before it reads a period's lines; returns the entry it wrote, if any.
+ */
+const FEE_SWEEP = `create function payments_fee_sweep(p_merchant uuid, p_currency text, p_payee uuid, p_stripes smallint)
+  returns uuid[] language plpgsql as $$
+  declare
+    v_total bigint;
+    v_fees uuid;
+  begin
+    -- Every payable stripe, in order, before the accrual rows whose writers hold them.
+    perform 1 from ledger_balance b where b.account_id = p_payee order by b.shard for update;
+    select sum(a.accrued_micros)::bigint into v_total from fee_accrual a
+      where a.merchant_id = p_merchant and a.currency = p_currency;
+    if coalesce(v_total, 0) = 0 then return '{}'; end if;
+    update fee_accrual a set accrued_micros = 0
+      where a.merchant_id = p_merchant and a.currency = p_currency and a.accrued_micros > 0;
+    v_fees := payments_fees_account(p_currency, p_stripes);
+    return payments_fee_moves(array[p_merchant], array[p_currency], array[p_payee], array[0::smallint],
+      array[v_fees], array[ledger_account_shard(v_fees, p_currency)], array[v_total]);
   end $$;`;
 
 /** One merchant's fee (or fee given back) on its payable account: the general path's way in. */
@@ -316,6 +340,7 @@ export class Migration0013Fees extends Migration {
     this.addSql(FEES_ACCOUNT);
     this.addSql(FEE_MOVES);
     this.addSql(FEE_MOVE);
+    this.addSql(FEE_SWEEP);
     this.addSql(BATCH_ITEM);
     this.addSql(BATCH_ITEMS);
     this.addSql(PAY_FROM_ACCOUNTS);
