@@ -34,7 +34,11 @@ CREATE TYPE public.payments_batch_item AS (
     source_currency text,
     source_shard smallint,
     payee uuid,
-    payee_shard smallint
+    payee_shard smallint,
+    fee_micros bigint,
+    fee_on_refund text,
+    fees_account uuid,
+    fees_shard smallint
 );
 
 -- =================================================================================================
@@ -245,6 +249,48 @@ CREATE TABLE public.event_log_head (
     purged_through bigint NOT NULL,
     CONSTRAINT event_log_head_pkey PRIMARY KEY (id)
 );
+
+CREATE TABLE public.fee_accrual (
+    merchant_id uuid NOT NULL,
+    currency character varying(3) NOT NULL,
+    shard smallint NOT NULL,
+    accrued_micros bigint NOT NULL,
+    CONSTRAINT fee_accrual_pkey PRIMARY KEY (merchant_id, currency, shard),
+    CONSTRAINT fee_accrual_accrued_micros_check CHECK (((accrued_micros >= 0) AND (accrued_micros < 1000000)))
+);
+
+CREATE TABLE public.fee_pricing (
+    id uuid NOT NULL,
+    merchant_id uuid,
+    currency character varying(3) NOT NULL,
+    method character varying(60) NOT NULL,
+    fixed_minor bigint NOT NULL,
+    basis_points integer NOT NULL,
+    min_minor bigint,
+    max_minor bigint,
+    on_refund text NOT NULL,
+    updated_at timestamp with time zone NOT NULL,
+    CONSTRAINT fee_pricing_pkey PRIMARY KEY (id),
+    CONSTRAINT fee_pricing_amounts_check CHECK (((fixed_minor >= 0) AND (basis_points >= 0) AND (basis_points <= 10000) AND (min_minor >= 0) AND (max_minor >= 0) AND (max_minor >= min_minor))),
+    CONSTRAINT fee_pricing_merchant_id_foreign FOREIGN KEY (merchant_id) REFERENCES merchant(id) ON DELETE CASCADE,
+    CONSTRAINT fee_pricing_on_refund_check CHECK ((on_refund = ANY (ARRAY['return'::text, 'keep'::text])))
+);
+CREATE UNIQUE INDEX fee_pricing_default_currency_method_unique ON public.fee_pricing USING btree (currency, method) WHERE (merchant_id IS NULL);
+CREATE UNIQUE INDEX fee_pricing_merchant_currency_method_unique ON public.fee_pricing USING btree (merchant_id, currency, method) WHERE (merchant_id IS NOT NULL);
+
+CREATE TABLE public.fee_pricing_change (
+    id bigint DEFAULT nextval('fee_pricing_change_id_seq'::regclass) NOT NULL,
+    merchant_id uuid,
+    currency character varying(3) NOT NULL,
+    method character varying(60) NOT NULL,
+    before jsonb,
+    after jsonb,
+    reason character varying(500) NOT NULL,
+    actor_key_id uuid NOT NULL,
+    changed_at timestamp with time zone NOT NULL,
+    CONSTRAINT fee_pricing_change_pkey PRIMARY KEY (id)
+);
+CREATE INDEX fee_pricing_change_merchant_id_id_index ON public.fee_pricing_change USING btree (merchant_id, id);
 
 CREATE TABLE public.fraud_attempt (
     id uuid NOT NULL,
@@ -464,11 +510,15 @@ CREATE TABLE public.payment_intent (
     created_at timestamp with time zone NOT NULL,
     updated_at timestamp with time zone NOT NULL,
     review jsonb,
+    fee_micros bigint DEFAULT '0'::bigint NOT NULL,
+    fee_returned_micros bigint DEFAULT '0'::bigint NOT NULL,
+    fee_on_refund text,
     CONSTRAINT payment_intent_pkey PRIMARY KEY (id),
     CONSTRAINT payment_intent_action_type_check CHECK ((action_type = ANY (ARRAY['otp'::text, 'three_ds'::text]))),
     CONSTRAINT payment_intent_amounts_check CHECK (((amount > 0) AND (authorized_amount >= 0) AND (authorized_amount <= amount) AND (captured_amount >= 0) AND (captured_amount <= authorized_amount) AND (refunded_amount >= 0) AND (refunded_amount <= captured_amount))),
     CONSTRAINT payment_intent_capture_method_check CHECK ((capture_method = ANY (ARRAY['automatic'::text, 'manual'::text]))),
     CONSTRAINT payment_intent_customer_id_foreign FOREIGN KEY (customer_id) REFERENCES customer(id),
+    CONSTRAINT payment_intent_fee_on_refund_check CHECK ((fee_on_refund = ANY (ARRAY['return'::text, 'keep'::text]))),
     CONSTRAINT payment_intent_funding_account_id_foreign FOREIGN KEY (funding_account_id) REFERENCES ledger_account(id),
     CONSTRAINT payment_intent_hold_id_foreign FOREIGN KEY (hold_id) REFERENCES ledger_hold(id) ON DELETE SET NULL,
     CONSTRAINT payment_intent_status_check CHECK ((status = ANY (ARRAY['created'::text, 'requires_action'::text, 'processing'::text, 'authorized'::text, 'partially_captured'::text, 'captured'::text, 'partially_refunded'::text, 'refunded'::text, 'voided'::text, 'declined'::text, 'failed'::text, 'expired'::text, 'unknown'::text])))
@@ -524,6 +574,7 @@ CREATE TABLE public.payout (
     bank_reference character varying(100),
     created_at timestamp with time zone NOT NULL,
     paid_at timestamp with time zone,
+    fees bigint DEFAULT '0'::bigint NOT NULL,
     CONSTRAINT payout_pkey PRIMARY KEY (id),
     CONSTRAINT payout_amount_check CHECK ((amount > 0)),
     CONSTRAINT payout_entry_id_foreign FOREIGN KEY (entry_id) REFERENCES journal_entry(id),
@@ -786,6 +837,10 @@ CREATE TABLE public.webhook_endpoint (
 -- =================================================================================================
 -- Sequences
 -- =================================================================================================
+
+CREATE SEQUENCE public.fee_pricing_change_id_seq AS bigint
+    START WITH 1 INCREMENT BY 1 MINVALUE 1 MAXVALUE 9223372036854775807 CACHE 1
+    OWNED BY public.fee_pricing_change.id;
 
 CREATE SEQUENCE public.gateway_event_insert_order_seq AS bigint
     START WITH 1 INCREMENT BY 1 MINVALUE 1 MAXVALUE 9223372036854775807 CACHE 1
@@ -1146,7 +1201,9 @@ begin
   return query select i.n, coalesce(i."paymentId", gen_random_uuid()), i.merchant, i.customer, i.method, i.source,
     i.amount, i.currency, i.description, i.metadata, i."idemScope", i."idemKey", i."idemOperation", i."idemHash",
     c.found is not null and s.currency is not distinct from i.currency,
-    c.found is not null, s.currency::text, ledger_shard(s.shards), p.id, ledger_shard(p.shards)
+    c.found is not null, s.currency::text, ledger_shard(s.shards), p.id, ledger_shard(p.shards),
+    payments_fee_micros(i.amount, f.fixed_minor, f.basis_points, f.min_minor, f.max_minor), f.on_refund,
+    fa.id, ledger_shard(fa.shards)
   from jsonb_to_recordset(p_items) as i(n integer, "paymentId" uuid, merchant uuid, customer uuid, method text,
     "accountKind" text, source uuid, amount bigint, currency text, description text, metadata jsonb,
     "idemScope" text, "idemKey" text, "idemOperation" text, "idemHash" text)
@@ -1158,7 +1215,11 @@ begin
     where s.id = i.source and s.kind = i."accountKind" and s.customer_id = i.customer and s.merchant_id = i.merchant
     limit 1) s on true
   left join lateral (select p.id, p.shards from ledger_account p
-    where p.key = 'merchant_payable/' || i.merchant || '/' || i.currency limit 1) p on true;
+    where p.key = 'merchant_payable/' || i.merchant || '/' || i.currency limit 1) p on true
+  left join lateral (select f.fixed_minor, f.basis_points, f.min_minor, f.max_minor, f.on_refund from fee_pricing f
+    where f.currency = i.currency and f.method = i.method and (f.merchant_id = i.merchant or f.merchant_id is null)
+    order by f.merchant_id nulls last limit 1) f on true
+  left join lateral (select a.id, a.shards from ledger_account a where a.key = 'fees/' || i.currency limit 1) fa on true;
 end $function$;
 
 CREATE OR REPLACE FUNCTION public.payments_created_events()
@@ -1187,6 +1248,123 @@ AS $function$
     'declineReason', p.decline_reason)
 $function$;
 
+CREATE OR REPLACE FUNCTION public.payments_fee_micros(p_amount bigint, p_fixed bigint, p_basis_points integer, p_min bigint, p_max bigint)
+ RETURNS bigint
+ LANGUAGE sql
+ IMMUTABLE PARALLEL SAFE
+AS $function$
+  select coalesce(least(greatest(p_fixed::numeric * 1000000 + p_amount::numeric * p_basis_points * 100,
+    coalesce(p_min, 0)::numeric * 1000000), p_max::numeric * 1000000, p_amount::numeric * 1000000), 0)::bigint
+$function$;
+
+CREATE OR REPLACE FUNCTION public.payments_fee_move(p_merchant uuid, p_currency text, p_payee uuid, p_micros bigint, p_stripes smallint)
+ RETURNS void
+ LANGUAGE plpgsql
+AS $function$
+  declare v_fees uuid := payments_fees_account(p_currency, p_stripes);
+  begin
+    perform payments_fee_moves(array[p_merchant], array[p_currency], array[p_payee],
+      array[ledger_account_shard(p_payee, p_currency)], array[v_fees], array[ledger_account_shard(v_fees, p_currency)],
+      array[p_micros]);
+  end $function$;
+
+CREATE OR REPLACE FUNCTION public.payments_fee_moves(p_merchants uuid[], p_currencies text[], p_payees uuid[], p_payee_shards smallint[], p_fees uuid[], p_fees_shards smallint[], p_micros bigint[])
+ RETURNS uuid[]
+ LANGUAGE plpgsql
+AS $function$
+  declare
+    v_moves record;
+  begin
+    perform 1 from ledger_balance b
+      join (select distinct k.account, k.shard from unnest(p_payees, p_payee_shards, p_fees, p_fees_shards)
+              as x(payee, payee_shard, fees, fees_shard)
+            cross join lateral (values (x.payee, x.payee_shard), (x.fees, x.fees_shard)) k(account, shard)) k
+        on b.account_id = k.account and b.shard = k.shard
+      order by b.account_id, b.shard
+      for update of b;
+    insert into fee_accrual (merchant_id, currency, shard, accrued_micros)
+      select x.merchant, x.currency, x.shard, 0 from unnest(p_merchants, p_currencies, p_payee_shards)
+        as x(merchant, currency, shard)
+      order by 1, 2, 3
+      on conflict do nothing;
+    with t as (
+      select x.*, a.accrued_micros + x.micros as total
+      from unnest(p_merchants, p_currencies, p_payees, p_payee_shards, p_fees, p_fees_shards, p_micros)
+        as x(merchant, currency, payee, payee_shard, fees, fees_shard, micros)
+      join fee_accrual a on a.merchant_id = x.merchant and a.currency = x.currency and a.shard = x.payee_shard),
+    u as (select t.*, floor(t.total::numeric / 1000000)::bigint as units from t),
+    carried as (
+      update fee_accrual a set accrued_micros = u.total - u.units * 1000000 from u
+        where a.merchant_id = u.merchant and a.currency = u.currency and a.shard = u.payee_shard)
+    select array_agg(u.merchant) as merchants, array_agg(u.currency) as currencies, array_agg(u.payee) as payees,
+        array_agg(u.payee_shard) as payee_shards, array_agg(u.fees) as fees, array_agg(u.fees_shard) as fees_shards,
+        array_agg(u.units) as units, array_agg(gen_random_uuid()) as entries
+      into v_moves from u where u.units <> 0;
+    if v_moves.units is null then return '{}'; end if;
+    perform ledger_move(m.account, m.shard, m.debits, m.credits, 0, 0)
+      from (select k.account, k.shard, sum(k.debits)::bigint as debits, sum(k.credits)::bigint as credits
+            from unnest(v_moves.payees, v_moves.payee_shards, v_moves.fees, v_moves.fees_shards, v_moves.units)
+              as x(payee, payee_shard, fees, fees_shard, units)
+            cross join lateral (values (x.payee, x.payee_shard, greatest(x.units, 0), greatest(-x.units, 0)),
+              (x.fees, x.fees_shard, greatest(-x.units, 0), greatest(x.units, 0))) k(account, shard, debits, credits)
+            group by k.account, k.shard order by k.account, k.shard) m;
+    perform ledger_record_entries(array_agg(x.entry), array_agg(x.payee), array_agg(x.fees),
+        array_agg(x.units), array_agg(x.currency), 'fee', array_agg('fees:' || x.merchant), array_agg(null::text))
+      from unnest(v_moves.entries, v_moves.merchants, v_moves.currencies, v_moves.payees, v_moves.fees,
+        v_moves.units) as x(entry, merchant, currency, payee, fees, units)
+      where x.units > 0 having count(*) > 0;
+    perform ledger_record_entries(array_agg(x.entry), array_agg(x.fees), array_agg(x.payee),
+        array_agg(-x.units), array_agg(x.currency), 'fee_return', array_agg('fees:' || x.merchant),
+        array_agg(null::text))
+      from unnest(v_moves.entries, v_moves.merchants, v_moves.currencies, v_moves.payees, v_moves.fees,
+        v_moves.units) as x(entry, merchant, currency, payee, fees, units)
+      where x.units < 0 having count(*) > 0;
+    return v_moves.entries;
+  end $function$;
+
+CREATE OR REPLACE FUNCTION public.payments_fee_sweep(p_merchant uuid, p_currency text, p_payee uuid, p_stripes smallint)
+ RETURNS uuid[]
+ LANGUAGE plpgsql
+AS $function$
+  declare
+    v_total bigint;
+    v_fees uuid;
+  begin
+    -- Every payable stripe, in order, before the accrual rows whose writers hold them.
+    perform 1 from ledger_balance b where b.account_id = p_payee order by b.shard for update;
+    select sum(a.accrued_micros)::bigint into v_total from fee_accrual a
+      where a.merchant_id = p_merchant and a.currency = p_currency;
+    if coalesce(v_total, 0) = 0 then return '{}'; end if;
+    update fee_accrual a set accrued_micros = 0
+      where a.merchant_id = p_merchant and a.currency = p_currency and a.accrued_micros > 0;
+    v_fees := payments_fees_account(p_currency, p_stripes);
+    return payments_fee_moves(array[p_merchant], array[p_currency], array[p_payee], array[0::smallint],
+      array[v_fees], array[ledger_account_shard(v_fees, p_currency)], array[v_total]);
+  end $function$;
+
+CREATE OR REPLACE FUNCTION public.payments_fees_account(p_currency text, p_stripes smallint)
+ RETURNS uuid
+ LANGUAGE plpgsql
+AS $function$
+  declare v_id uuid;
+  begin
+    select a.id into v_id from ledger_account a where a.key = 'fees/' || p_currency;
+    if found then return v_id; end if;
+    insert into ledger_account (id, key, kind, currency, normal, allow_negative, shards, merchant_id, customer_id,
+        created_at)
+      values (('ffffffff' || substr(gen_random_uuid()::text, 9))::uuid, 'fees/' || p_currency, 'fees', p_currency,
+        'credit', true, p_stripes, null, null, now())
+      on conflict (key) do nothing
+      returning id into v_id;
+    if v_id is null then
+      select a.id into v_id from ledger_account a where a.key = 'fees/' || p_currency;
+      return v_id;
+    end if;
+    insert into ledger_balance (account_id, shard, rule, debits_posted, credits_posted, debits_pending, credits_pending)
+      select v_id, g, 'none', 0, 0, 0, 0 from generate_series(0, p_stripes - 1) g;
+    return v_id;
+  end $function$;
+
 CREATE OR REPLACE FUNCTION public.payments_pay_from_accounts(p_items jsonb, p_idem_ttl_seconds double precision, p_payee_stripes smallint)
  RETURNS TABLE(n integer, outcome text, detail text, payment_id uuid, created_ms bigint)
  LANGUAGE plpgsql
@@ -1204,11 +1382,15 @@ declare
   r payments_batch_item;
   v_available bigint;
 begin
-  if exists (select 1 from unnest(v_items) s where s.valid and s.payee is null) then
-    -- A merchant's first payment in a currency opens its payable account.
+  if exists (select 1 from unnest(v_items) s
+      where s.valid and (s.payee is null or (s.fee_micros > 0 and s.fees_account is null))) then
+    -- A merchant's first payment in a currency opens its payable account; the first fee, the fees account.
     perform ledger_open_account('merchant_payable/' || b.merchant || '/' || b.currency, 'merchant_payable',
         b.currency, 'credit', true, p_payee_stripes, b.merchant, null)
       from (select distinct s.merchant, s.currency from unnest(v_items) s where s.valid and s.payee is null) b;
+    perform payments_fees_account(b.currency, p_payee_stripes)
+      from (select distinct s.currency from unnest(v_items) s
+            where s.valid and s.fee_micros > 0 and s.fees_account is null) b;
     v_items := array(select s from payments_batch_items(p_items) s);
   end if;
   if exists (select 1 from unnest(v_items) s where s.valid and s.amount <= 0) then
@@ -1223,7 +1405,8 @@ begin
 
   perform 1 from ledger_balance b
     join (select distinct k.account, k.shard from unnest(v_items) s
-            cross join lateral (values (s.source, s.source_shard), (s.payee, s.payee_shard)) k(account, shard)
+            cross join lateral (values (s.source, s.source_shard), (s.payee, s.payee_shard),
+              (case when s.fee_micros > 0 then s.fees_account end, s.fees_shard)) k(account, shard)
             where s.valid) k
       on b.account_id = k.account and b.shard = k.shard
     order by b.account_id, b.shard
@@ -1296,11 +1479,21 @@ begin
     from unnest(v_paid) s;
   insert into payment_intent (id, merchant_id, customer_id, method, source_id, purpose, funding_account_id,
       payee_account_id, currency, amount, authorized_amount, captured_amount, refunded_amount, capture_method,
-      status, method_reference, description, metadata, created_at, updated_at)
+      status, method_reference, description, metadata, fee_micros, fee_on_refund, created_at, updated_at)
     select s.payment_id, s.merchant, s.customer, s.method, s.source::text, 'payment', s.source, s.payee, s.currency,
-      s.amount, s.amount, s.amount, 0, 'automatic', 'captured', s.source::text, s.description, s.metadata, v_now, v_now
+      s.amount, s.amount, s.amount, 0, 'automatic', 'captured', s.source::text, s.description, s.metadata,
+      s.fee_micros, case when s.fee_micros > 0 then s.fee_on_refund end, v_now, v_now
     from unnest(v_paid) s order by s.n;
-  return query select s.n, 'captured', null::text, s.payment_id, v_created_ms from unnest(v_paid) s;
+  if exists (select 1 from unnest(v_paid) s where s.fee_micros > 0) then
+    -- The batch's fees, summed per merchant stripe: one accrual update and at most one entry each.
+    perform payments_fee_moves(array_agg(f.merchant), array_agg(f.currency), array_agg(f.payee),
+        array_agg(f.payee_shard), array_agg(f.fees_account), array_agg(f.fees_shard), array_agg(f.micros))
+      from (select s.merchant, s.currency, s.payee, s.payee_shard, s.fees_account, s.fees_shard,
+              sum(s.fee_micros)::bigint as micros
+            from unnest(v_paid) s where s.fee_micros > 0
+            group by s.merchant, s.currency, s.payee, s.payee_shard, s.fees_account, s.fees_shard) f;
+  end if;
+  return query select s.n, 'captured', s.fee_micros::text, s.payment_id, v_created_ms from unnest(v_paid) s;
 end $function$;
 
 CREATE OR REPLACE FUNCTION public.payments_payment_event()

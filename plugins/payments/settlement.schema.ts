@@ -16,7 +16,8 @@ export function registerSettlementSchema(builder: GatewayBuilder, settlement: Se
 
   builder.objectType(Payout, {
     name: 'Payout',
-    description: 'One transfer to a merchant for everything it earned (net of refunds and fees) before `periodEnd`.',
+    description:
+      'One transfer to a merchant for everything it earned (net of refunds and fees) before `periodEnd`.',
     authScopes: { $any: { operator: true, merchant: true } },
     fields: (t) => ({
       id: t.exposeID('id'),

@@ -10,7 +10,12 @@ const FeeAccrualSchema = defineEntity({
     /** Fees charged and not yet posted, in millionths of a minor unit: always less than one minor unit. */
     accruedMicros: p.bigint(),
   },
-  checks: [{ name: 'fee_accrual_accrued_micros_check', expression: 'accrued_micros >= 0 and accrued_micros < 1000000' }],
+  checks: [
+    {
+      name: 'fee_accrual_accrued_micros_check',
+      expression: 'accrued_micros >= 0 and accrued_micros < 1000000',
+    },
+  ],
 });
 
 /**

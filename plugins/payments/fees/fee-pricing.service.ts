@@ -10,7 +10,7 @@ import {
   ValidationError,
 } from '../../../core/plugin-api.ts';
 import type { PaymentMethodRegistry } from '../method-registry.ts';
-import { type FeeRefundPolicy, FeePricing, MAX_BASIS_POINTS } from './fee-pricing.entity.ts';
+import { FeePricing, type FeeRefundPolicy, MAX_BASIS_POINTS } from './fee-pricing.entity.ts';
 import { FeePricingChange, type PricingTerms } from './fee-pricing-change.entity.ts';
 
 /** Which pricing: a merchant's, or the gateway's default (`merchantId` null), for a currency and method. */
@@ -128,7 +128,9 @@ export class FeePricingService {
       if (merchant.length === 0) throw new NotFoundError('Merchant', key.merchantId);
     } else {
       // Defaults have no row to lock: a transaction-scoped advisory lock per currency and method.
-      await query(tx, 'select pg_advisory_xact_lock(hashtext(?))', [`fee_pricing/${key.currency}/${key.method}`]);
+      await query(tx, 'select pg_advisory_xact_lock(hashtext(?))', [
+        `fee_pricing/${key.currency}/${key.method}`,
+      ]);
     }
     return tx.findOne(
       FeePricing,
@@ -180,7 +182,10 @@ export class FeePricingService {
       if (amount.amount < 0n) throw new ValidationError(field, `${field} cannot be negative`);
     }
     if (!Number.isInteger(input.basisPoints) || input.basisPoints < 0 || input.basisPoints > MAX_BASIS_POINTS)
-      throw new ValidationError('basisPoints', `basis points are a whole number from 0 to ${MAX_BASIS_POINTS}`);
+      throw new ValidationError(
+        'basisPoints',
+        `basis points are a whole number from 0 to ${MAX_BASIS_POINTS}`,
+      );
     if (input.minimum && input.maximum && input.maximum.amount < input.minimum.amount)
       throw new ValidationError('maximum', 'the maximum is below the minimum');
   }

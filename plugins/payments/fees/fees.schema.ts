@@ -1,9 +1,9 @@
 import { resolveOffsetConnection } from '@pothos/plugin-relay';
 import {
   type GatewayBuilder,
+  money,
   moneyFromInput,
   moneyRefs,
-  money,
   NotFoundError,
   ValidationError,
 } from '../../../core/plugin-api.ts';
@@ -101,7 +101,8 @@ export function registerFeesSchema(builder: GatewayBuilder, pricings: FeePricing
     }),
     feePricingChanges: t.withAuth(OPERATOR_OR_MERCHANT).connection({
       type: FeePricingChange,
-      description: 'The pricing audit, newest first: a merchant sees the changes to its own and to the defaults.',
+      description:
+        'The pricing audit, newest first: a merchant sees the changes to its own and to the defaults.',
       args: { merchantId: t.arg.id() },
       resolve: (_root, args, ctx) =>
         resolveOffsetConnection({ args }, (page) =>

@@ -195,7 +195,6 @@ begin
   left join lateral (select a.id, a.shards from ledger_account a where a.key = 'fees/' || i.currency limit 1) fa on true;
 end $$;`;
 
-
 /**
  * 0009's batch, which now opens the fees account with the payable one, locks its stripe with the
  * others (in the same order), records each payment's fee and moves the batch's fees. A captured
@@ -331,7 +330,6 @@ begin
   end if;
   return query select s.n, 'captured', s.fee_micros::text, s.payment_id, v_created_ms from unnest(v_paid) s;
 end $$;`;
-
 
 export class Migration0013Fees extends Migration {
   override async up(): Promise<void> {

@@ -1,6 +1,6 @@
+import { big, query } from '../../../core/plugin-api.ts';
 import type { TestGateway } from '../../../core/testing/create-test-gateway.ts';
 import type { HttpGraphQLClient } from '../../../core/testing/graphql-clients.ts';
-import { big, query } from '../../../core/plugin-api.ts';
 
 export const SET_PRICING = `mutation($input: SetFeePricingInput!) {
   setFeePricing(input: $input) { __typename ... on Error { message } ... on ValidationError { field } }
@@ -42,15 +42,16 @@ export async function setPricing(operator: HttpGraphQLClient, pricing: Pricing):
  */
 export async function feeState(t: TestGateway, merchantId: string, currency = 'KRW') {
   const em = t.gateway.database.em.fork();
-  const [row] = await query<{ posted: string; carried: string; payable: string }>(
+  const [row] = await query<{ posted: string; carried: string; payable: string | null }>(
     em,
     `select
         (select coalesce(sum(l.amount), 0) from journal_line l join journal_entry e on e.id = l.entry_id
           and e.kind in ('fee', 'fee_return') where l.account_id = a.id)::text as posted,
         (select coalesce(sum(accrued_micros), 0) from fee_accrual where merchant_id = ? and currency = ?)::text as carried,
         (select sum(credits_posted - debits_posted) from ledger_balance where account_id = a.id)::text as payable
-      from ledger_account a where a.key = 'merchant_payable/' || ? || '/' || ?`,
+      from (select 1) one
+      left join ledger_account a on a.key = 'merchant_payable/' || ? || '/' || ?`,
     [merchantId, currency, merchantId, currency],
   );
-  return { posted: big(row!.posted), carriedMicros: big(row!.carried), payable: big(row!.payable) };
+  return { posted: big(row!.posted), carriedMicros: big(row!.carried), payable: big(row!.payable ?? '0') };
 }

@@ -3,6 +3,7 @@ import type { TestGateway } from '../../../core/testing/create-test-gateway.ts';
 import type { HttpGraphQLClient } from '../../../core/testing/graphql-clients.ts';
 import { walletPlugin } from '../../../plugins/wallet/index.ts';
 import { createFakeAcquirer } from './fake-acquirer.ts';
+import { feeState, SET_PRICING, setPricing } from './fees-support.ts';
 import {
   bootPayments,
   CAPTURE,
@@ -13,7 +14,6 @@ import {
   mutate,
   REFUND,
 } from './support.ts';
-import { feeState, SET_PRICING, setPricing } from './fees-support.ts';
 
 const FEE = 'query($id: ID!) { payment(id: $id) { ... on Payment { fee status } } }';
 const SETTLE = `mutation($end: DateTime!) {
@@ -61,7 +61,9 @@ describe('fees', () => {
     const end = new Date();
     await tick();
     const { runSettlement } = await t.operator.data<{
-      runSettlement: { payouts: { merchantId: string; amount: { amount: string }; fees: { amount: string } }[] };
+      runSettlement: {
+        payouts: { merchantId: string; amount: { amount: string }; fees: { amount: string } }[];
+      };
     }>(SETTLE, { end: end.toISOString() });
     expect(runSettlement.payouts.filter((p) => p.merchantId === merchantId)).toEqual([
       { merchantId, amount: { amount: '197' }, fees: { amount: '3' } },
@@ -97,11 +99,18 @@ describe('fees', () => {
     await mutate(client, CAPTURE, { id: created.id, amount: { amount: '100', currency: 'KRW' } });
     // 1 + 2.5 % of 100 = 3.5
     expect(await feeOf(client, created.id)).toBe('3.5');
-    await mutate(client, CAPTURE, { id: created.id, amount: { amount: '300', currency: 'KRW' }, release: true });
+    await mutate(client, CAPTURE, {
+      id: created.id,
+      amount: { amount: '300', currency: 'KRW' },
+      release: true,
+    });
     // 1 + 2.5 % of 400 = 11: the second capture charges the 7.5 more
     expect(await feeOf(client, created.id)).toBe('11');
     expect(await feeState(t, merchantId)).toEqual({ posted: 11n, carriedMicros: 0n, payable: 389n });
-    const refunded = await mutate(client, REFUND, { id: created.id, amount: { amount: '100', currency: 'KRW' } });
+    const refunded = await mutate(client, REFUND, {
+      id: created.id,
+      amount: { amount: '100', currency: 'KRW' },
+    });
     expect(refunded).toMatchObject({ status: 'partially_refunded' });
     expect(await feeOf(client, created.id)).toBe('8.25');
     // 2.75 back: 3 whole won return and 0.25 is carried as owed.
@@ -138,14 +147,26 @@ describe('fees', () => {
   }, 60_000);
 
   test('the default pricing applies to merchants without their own; a merchant’s own wins', async () => {
-    await setPricing(t.operator, { merchantId: null, method: 'wallet', fixed: '1', basisPoints: 0, currency: 'USD' });
+    await setPricing(t.operator, {
+      merchantId: null,
+      method: 'wallet',
+      fixed: '1',
+      basisPoints: 0,
+      currency: 'USD',
+    });
     const { merchantId, client } = await t.createMerchant('Default shop');
-    const { feePricings } = await client.data<{ feePricings: { merchantId: string | null; currency: string }[] }>(
-      '{ feePricings { merchantId currency method fixed { amount } } }',
-    );
+    const { feePricings } = await client.data<{
+      feePricings: { merchantId: string | null; currency: string }[];
+    }>('{ feePricings { merchantId currency method fixed { amount } } }');
     expect(feePricings).toContainEqual(expect.objectContaining({ merchantId: null, currency: 'USD' }));
     const { client: rival } = await t.createMerchant('Rival shop');
-    await setPricing(t.operator, { merchantId, method: 'wallet', fixed: '0', basisPoints: 10, currency: 'USD' });
+    await setPricing(t.operator, {
+      merchantId,
+      method: 'wallet',
+      fixed: '0',
+      basisPoints: 10,
+      currency: 'USD',
+    });
     const rivals = await rival.data<{ feePricings: { merchantId: string | null }[] }>(
       '{ feePricings { merchantId } }',
     );
@@ -182,7 +203,9 @@ describe('fees', () => {
     expect(await invalid({ basisPoints: 10_001 })).toMatchObject({ field: 'basisPoints' });
     expect(await invalid({ method: 'nope' })).toMatchObject({ field: 'method' });
     expect(await invalid({ reason: ' ' })).toMatchObject({ field: 'reason' });
-    expect(await invalid({ minimum: { amount: '5', currency: 'KRW' }, maximum: { amount: '4', currency: 'KRW' } })).toMatchObject({ field: 'maximum' });
+    expect(
+      await invalid({ minimum: { amount: '5', currency: 'KRW' }, maximum: { amount: '4', currency: 'KRW' } }),
+    ).toMatchObject({ field: 'maximum' });
     expect(await invalid({ minimum: { amount: '5', currency: 'USD' } })).toMatchObject({ field: 'minimum' });
     expect(await invalid({ merchantId: '00000000-0000-4000-8000-000000000000' })).toMatchObject({
       __typename: 'NotFoundError',
@@ -198,7 +221,12 @@ describe('fees', () => {
     const { feePricingChanges } = await client.data<{
       feePricingChanges: {
         edges: {
-          node: { before: { fixedMinor: string } | null; after: { fixedMinor: string } | null; reason: string; changedBy: string | null };
+          node: {
+            before: { fixedMinor: string } | null;
+            after: { fixedMinor: string } | null;
+            reason: string;
+            changedBy: string | null;
+          };
         }[];
       };
     }>(
