@@ -463,6 +463,28 @@ CREATE TABLE public.merchant (
     CONSTRAINT merchant_pkey PRIMARY KEY (id)
 );
 
+CREATE TABLE public.merchant_settings (
+    merchant_id uuid NOT NULL,
+    step_up_at_or_above jsonb,
+    default_capture_method text,
+    authorization_hold_hours integer,
+    version bigint NOT NULL,
+    CONSTRAINT merchant_settings_pkey PRIMARY KEY (merchant_id),
+    CONSTRAINT merchant_settings_default_capture_method_check CHECK ((default_capture_method = ANY (ARRAY['automatic'::text, 'manual'::text])))
+);
+
+CREATE TABLE public.merchant_settings_change (
+    id bigint DEFAULT nextval('merchant_settings_change_id_seq'::regclass) NOT NULL,
+    merchant_id uuid NOT NULL,
+    before jsonb NOT NULL,
+    after jsonb NOT NULL,
+    reason character varying(500) NOT NULL,
+    actor_key_id uuid NOT NULL,
+    changed_at timestamp with time zone NOT NULL,
+    CONSTRAINT merchant_settings_change_pkey PRIMARY KEY (id)
+);
+CREATE INDEX merchant_settings_change_merchant_id_id_index ON public.merchant_settings_change USING btree (merchant_id, id);
+
 CREATE TABLE public.partner (
     id uuid NOT NULL,
     name character varying(200) NOT NULL,
@@ -849,6 +871,10 @@ CREATE SEQUENCE public.gateway_event_insert_order_seq AS bigint
 CREATE SEQUENCE public.journal_line_id_seq AS bigint
     START WITH 1 INCREMENT BY 1 MINVALUE 1 MAXVALUE 9223372036854775807 CACHE 1
     OWNED BY public.journal_line.id;
+
+CREATE SEQUENCE public.merchant_settings_change_id_seq AS bigint
+    START WITH 1 INCREMENT BY 1 MINVALUE 1 MAXVALUE 9223372036854775807 CACHE 1
+    OWNED BY public.merchant_settings_change.id;
 
 CREATE SEQUENCE public.plugin_switch_audit_id_seq AS bigint
     START WITH 1 INCREMENT BY 1 MINVALUE 1 MAXVALUE 9223372036854775807 CACHE 1

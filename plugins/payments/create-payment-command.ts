@@ -24,6 +24,11 @@ export interface PaymentRiskInput {
   recipient?: string | null;
 }
 
+/** A payment as asked: without a capture method, the merchant's default (its settings) applies. */
+export type CreatePaymentRequest = Omit<CreatePaymentCommand, 'captureMethod'> & {
+  captureMethod?: CaptureMethod | null;
+};
+
 /** Who receives a payment when it is not the merchant: a wallet being topped up. */
 export interface Payee {
   accountId: string;

@@ -37,6 +37,7 @@ import { Migration0010PaymentReview } from './migrations/0010-payment-review.ts'
 import { Migration0011AwaitingCaptureIndex } from './migrations/0011-awaiting-capture-index.ts';
 import { Migration0012ChosenPaymentIds } from './migrations/0012-chosen-payment-ids.ts';
 import { Migration0013Fees } from './migrations/0013-fees.ts';
+import { Migration0014MerchantSettings } from './migrations/0014-merchant-settings.ts';
 import { PayFromAccountBatcher } from './pay-from-account-batcher.ts';
 import { PaymentService } from './payment.service.ts';
 import { PaymentAccounts } from './payment-accounts.ts';
@@ -50,6 +51,11 @@ import { registerPaymentsSchema } from './payments.schema.ts';
 import { paymentsDataMap } from './payments-data-map.ts';
 import { paymentsOptions } from './payments-options.ts';
 import { PayoutSchema } from './payout.entity.ts';
+import { MerchantSettingsSchema } from './settings/merchant-settings.entity.ts';
+import { registerMerchantSettingsSchema } from './settings/merchant-settings.schema.ts';
+import { MerchantSettingsService } from './settings/merchant-settings.service.ts';
+import { MerchantSettingsBoard } from './settings/merchant-settings-board.ts';
+import { MerchantSettingsChangeSchema } from './settings/merchant-settings-change.entity.ts';
 import { registerSettlementSchema } from './settlement.schema.ts';
 import { SettlementService } from './settlement.service.ts';
 import { UsageMeterSchema } from './usage-meter.entity.ts';
@@ -78,6 +84,8 @@ export const paymentsPlugin = definePlugin({
     FeePricingSchema,
     FeePricingChangeSchema,
     FeeAccrualSchema,
+    MerchantSettingsSchema,
+    MerchantSettingsChangeSchema,
   ],
   migrations: [
     { name: '0001-ledger-tables', class: Migration0001LedgerTables },
@@ -93,6 +101,7 @@ export const paymentsPlugin = definePlugin({
     { name: '0011-awaiting-capture-index', class: Migration0011AwaitingCaptureIndex },
     { name: '0012-chosen-payment-ids', class: Migration0012ChosenPaymentIds },
     { name: '0013-fees', class: Migration0013Fees },
+    { name: '0014-merchant-settings', class: Migration0014MerchantSettings },
   ],
   dataMap: paymentsDataMap,
   setup: (runtime) => {
@@ -106,8 +115,16 @@ export const paymentsPlugin = definePlugin({
       // A request still running after this long has crashed: its key stops counting as in flight.
       leaseSeconds: Math.max(60, (methodTimeoutMs / 1000) * 4),
     });
-    const transitions = new PaymentTransitions(ledger, new FeePosting(options.merchantBalanceStripes), {
+    // Merchants' settings over the gateway's options, the same in every process.
+    const settingsBoard = new MerchantSettingsBoard({
+      stepUpAtOrAbove: new Map(
+        Object.entries(options.stepUpAtOrAbove).map(([currency, minor]) => [currency, BigInt(minor)]),
+      ),
       authorizationHoldHours: options.authorizationHoldHours,
+    });
+    const settings = new MerchantSettingsService(settingsBoard, runtime.orm, runtime.log);
+    const transitions = new PaymentTransitions(ledger, new FeePosting(options.merchantBalanceStripes), {
+      authorizationHoldHours: (merchantId) => settingsBoard.authorizationHoldHours(merchantId),
       retryBaseSeconds: options.janitor.retryBaseSeconds,
       retryMaxSeconds: options.janitor.retryMaxSeconds,
     });
@@ -129,9 +146,7 @@ export const paymentsPlugin = definePlugin({
         // A handler of a plugin switched off for the paying merchant is not asked.
         merchantOf: (input) => input.merchantId,
       }),
-      stepUpAtOrAbove: new Map(
-        Object.entries(options.stepUpAtOrAbove).map(([currency, minor]) => [currency, BigInt(minor)]),
-      ),
+      settings: settingsBoard,
     });
     const janitor = new PaymentJanitor(intents, idempotency, runtime, methodTimeoutMs);
     const metering = new MeteringService({ ledger, accounts, methods, idempotency });
@@ -151,12 +166,14 @@ export const paymentsPlugin = definePlugin({
       metering,
       settlement,
       feePricings,
+      settings,
     };
     return {
       services,
       schema: (builder) => {
         registerCustomerSchema(builder, customers);
-        registerPaymentsSchema(builder, intents, janitor);
+        const { CaptureMethod } = registerPaymentsSchema(builder, intents, janitor);
+        registerMerchantSettingsSchema(builder, settings, feePricings, CaptureMethod);
         registerPaymentReviewSchema(builder, intents);
         registerMeteringSchema(builder, metering);
         registerSettlementSchema(builder, settlement);
@@ -167,8 +184,14 @@ export const paymentsPlugin = definePlugin({
       commands: { 'ledger verify': verifyLedgerCommand },
       // Written by the payments triggers when the events plugin is installed.
       eventTypes: PAYMENT_EVENT_TYPES,
-      onReady: () => janitor.start(options.janitor.intervalSeconds),
-      onClose: () => janitor.stop(),
+      onReady: async () => {
+        await settings.start();
+        janitor.start(options.janitor.intervalSeconds);
+      },
+      onClose: async () => {
+        janitor.stop();
+        await settings.close();
+      },
     };
   },
 });

@@ -3,6 +3,7 @@ import type { CombinedVerdict } from './before-authorize.ts';
 import type { CreatePaymentCommand } from './create-payment-command.ts';
 import { PaymentBlockedError } from './payment-errors.ts';
 import type { PaymentReview } from './payment-review.ts';
+import type { MerchantSettingsBoard } from './settings/merchant-settings-board.ts';
 
 export type BeforeAuthorizeRunner = HookRunner<'payment.beforeAuthorize', CombinedVerdict>;
 
@@ -15,19 +16,19 @@ const STEP_UP_ACTION = 'payment.create';
  * PayFromAccountBatcher. Nothing is written before it, so a refusal here leaves the
  * Idempotency-Key free, like any refusal that recorded nothing, and a retry asks again.
  *
- * First the step-up from a configured amount per currency; then the `payment.beforeAuthorize`
- * handlers' combined verdict: `allow` goes on; `block` throws PaymentBlockedError; `challenge`
- * asks for the same step-up, and refuses a caller without any factor; `review` answers the
- * review to store, and the payment is taken as a manual capture, so that the one-round-trip
- * path (automatic captures only) does not take it.
+ * First the step-up from the merchant's amount per currency (its settings, else the gateway's);
+ * then the `payment.beforeAuthorize` handlers' combined verdict: `allow` goes on; `block` throws
+ * PaymentBlockedError; `challenge` asks for the same step-up, and refuses a caller without any
+ * factor; `review` answers the review to store, and the payment is taken as a manual capture, so
+ * that the one-round-trip path (automatic captures only) does not take it.
  */
 export class PaymentAuthorizationGate {
-  /** Minor units by currency from which a payment needs the caller's step-up. */
-  readonly #stepUpAtOrAbove: ReadonlyMap<string, bigint>;
+  /** Minor units by merchant and currency from which a payment needs the caller's step-up. */
+  readonly #settings: Pick<MerchantSettingsBoard, 'stepUpAtOrAbove'>;
   readonly #hook: BeforeAuthorizeRunner;
 
-  constructor(stepUpAtOrAbove: ReadonlyMap<string, bigint>, hook: BeforeAuthorizeRunner) {
-    this.#stepUpAtOrAbove = stepUpAtOrAbove;
+  constructor(settings: Pick<MerchantSettingsBoard, 'stepUpAtOrAbove'>, hook: BeforeAuthorizeRunner) {
+    this.#settings = settings;
     this.#hook = hook;
   }
 
@@ -43,7 +44,7 @@ export class PaymentAuthorizationGate {
     paymentId: string,
     command: CreatePaymentCommand,
   ): Promise<PaymentReview | undefined> | undefined {
-    const stepUpFrom = this.#stepUpAtOrAbove.get(command.amount.currency);
+    const stepUpFrom = this.#settings.stepUpAtOrAbove(merchantId, command.amount.currency);
     const steppingUp =
       stepUpFrom !== undefined && command.amount.amount >= stepUpFrom
         ? // Resolves with nothing: no review to hold the payment for.

@@ -13,7 +13,8 @@ import { assertTransition } from './payment-state-machine.ts';
 import type { PaymentStatus } from './payment-status.ts';
 
 export interface TransitionOptions {
-  authorizationHoldHours: number;
+  /** How long a merchant's authorization holds (its settings, else the gateway's). */
+  authorizationHoldHours: (merchantId: string) => number;
   retryBaseSeconds: number;
   retryMaxSeconds: number;
 }
@@ -174,7 +175,7 @@ export class PaymentTransitions {
         payment.authorizedAmount = payment.amount;
         payment.methodReference = outcome.reference;
         payment.authorizationExpiresAt = new Date(
-          Date.now() + this.#options.authorizationHoldHours * 3_600_000,
+          Date.now() + this.#options.authorizationHoldHours(payment.merchant.id) * 3_600_000,
         );
         payment.actionType = null;
         payment.actionHint = null;

@@ -1,7 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import type { MerchantContext, Money, OperatorContext, RequestContext } from '../../core/plugin-api.ts';
 import { type AutomaticCaptureReport, AutomaticCaptures } from './automatic-captures.ts';
-import { type CreatePaymentCommand, type Payee, validateCreatePayment } from './create-payment-command.ts';
+import {
+  type CreatePaymentCommand,
+  type CreatePaymentRequest,
+  type Payee,
+  validateCreatePayment,
+} from './create-payment-command.ts';
 import { ExternalOutcomeRecorder } from './external-outcome-recorder.ts';
 import { FollowUpOperations } from './follow-up-operations.ts';
 import { FollowUpStarter } from './follow-up-starter.ts';
@@ -22,6 +27,7 @@ import { readOperations, readPayment } from './payment-reader.ts';
 import { PaymentReviewDecider } from './payment-review-decider.ts';
 import type { PaymentTransitions } from './payment-transitions.ts';
 import type { PaymentView } from './payment-view.ts';
+import type { MerchantSettingsBoard } from './settings/merchant-settings-board.ts';
 
 export interface PaymentServiceDeps {
   methods: PaymentMethodRegistry;
@@ -31,8 +37,8 @@ export interface PaymentServiceDeps {
   transitions: PaymentTransitions;
   methodTimeoutMs: number;
   payFromAccount: PayFromAccountBatcher;
-  /** Minor units by currency from which a payment needs the caller's step-up. */
-  stepUpAtOrAbove: ReadonlyMap<string, bigint>;
+  /** Merchants' settings: step-up thresholds, default capture method. */
+  settings: MerchantSettingsBoard;
   /** The `payment.beforeAuthorize` hook, asked about every new payment. */
   beforeAuthorize: BeforeAuthorizeRunner;
 }
@@ -58,7 +64,7 @@ export class PaymentService {
   constructor(deps: PaymentServiceDeps) {
     const { methods, ledger, idempotency, transitions, methodTimeoutMs } = deps;
     this.#deps = deps;
-    this.#gate = new PaymentAuthorizationGate(deps.stepUpAtOrAbove, deps.beforeAuthorize);
+    this.#gate = new PaymentAuthorizationGate(deps.settings, deps.beforeAuthorize);
     this.#fromAccount = new PayFromAccountPath(deps.payFromAccount);
     this.#newPayments = new NewPaymentStarter(deps.accounts, methodTimeoutMs);
     // An approval learned after the call (a late answer, the janitor) starts its capture as a follow-up.
@@ -85,11 +91,15 @@ export class PaymentService {
 
   async createPayment(
     ctx: MerchantContext,
-    command: CreatePaymentCommand,
+    request: CreatePaymentRequest,
     idempotencyKey?: string | null,
     payee?: Payee,
   ): Promise<PaymentView> {
     const { merchantId } = ctx.principal;
+    const command: CreatePaymentCommand = {
+      ...request,
+      captureMethod: request.captureMethod ?? this.#deps.settings.defaultCaptureMethod(merchantId),
+    };
     const method = validateCreatePayment(this.#deps.methods, command);
     // Before anything is written or any money moves, whichever path the payment takes next.
     // Chosen now, so that a `payment.beforeAuthorize` handler can store its answer under it.
@@ -100,7 +110,7 @@ export class PaymentService {
     const idem = this.#deps.idempotency.request(
       ctx,
       payee ? 'topUp' : 'createPayment',
-      { ...command, payee: payee?.accountId },
+      { ...request, payee: payee?.accountId },
       idempotencyKey,
     );
     // Held for review: authorized only, so the one-round-trip path (automatic captures) passes it on.

@@ -147,6 +147,22 @@ export const paymentsDataMap: DataMap = {
     shard: technical('spread a hot row'),
     accruedMicros: paymentRecord('the gateway’s fees'),
   },
+  MerchantSettings: {
+    merchantId: technical('scope to a tenant'),
+    stepUpAtOrAbove: technical('configure payments'),
+    defaultCaptureMethod: technical('configure payments'),
+    authorizationHoldHours: technical('configure payments'),
+    version: technical('apply the newest change'),
+  },
+  MerchantSettingsChange: {
+    id: technical('order the audit'),
+    merchantId: technical('scope to a tenant'),
+    before: technical('audit'),
+    after: technical('audit'),
+    reason: technical('audit'),
+    actorKeyId: technical('audit'),
+    changedAt: technical('audit'),
+  },
   LedgerAccount: {
     id: technical('identify the account'),
     key: technical('find the account'),

@@ -9,6 +9,7 @@ import type { PayFromAccountBatcher } from './pay-from-account-batcher.ts';
 import type { PaymentService } from './payment.service.ts';
 import type { PaymentAccounts } from './payment-accounts.ts';
 import type { PaymentJanitor } from './payment-janitor.ts';
+import type { MerchantSettingsService } from './settings/merchant-settings.service.ts';
 import type { SettlementService } from './settlement.service.ts';
 
 /** What the payments plugin offers other plugins (`services.payments`). */
@@ -28,4 +29,6 @@ export interface PaymentsServices {
   settlement: SettlementService;
   /** Gateway fees: pricings per merchant (and the default) and their audit. */
   feePricings: FeePricingService;
+  /** Merchants' payment settings, held in every process (`settings.board`) and set by operators. */
+  settings: MerchantSettingsService;
 }

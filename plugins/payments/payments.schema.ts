@@ -35,7 +35,7 @@ export function registerPaymentsSchema(
   builder: GatewayBuilder,
   payments: PaymentService,
   janitor: PaymentJanitor,
-): void {
+) {
   const { Money, MoneyInput } = moneyRefs(builder);
   registerPaymentErrorTypes(builder);
 
@@ -159,7 +159,11 @@ export function registerPaymentsSchema(
         description: 'The method’s reference to what pays: a wallet id, a card token, a verified phone.',
       }),
       amount: t.field({ type: MoneyInput, required: true }),
-      captureMethod: t.field({ type: CaptureMethod, defaultValue: 'automatic' }),
+      captureMethod: t.field({
+        type: CaptureMethod,
+        description:
+          'Omitted: the merchant’s default (`merchantSettings`), `automatic` unless an operator set another.',
+      }),
       description: t.string(),
       metadata: t.field({ type: [MetadataInput] }),
       risk: t.field({ type: PaymentRiskInput }),
@@ -240,7 +244,7 @@ export function registerPaymentsSchema(
             method: input.method,
             sourceId: input.sourceId,
             amount: moneyFromInput(input.amount, 'amount'),
-            captureMethod: input.captureMethod ?? 'automatic',
+            captureMethod: input.captureMethod ?? null,
             description: input.description,
             metadata: input.metadata,
             risk: input.risk,
@@ -315,4 +319,5 @@ export function registerPaymentsSchema(
       resolve: () => janitor.run(),
     }),
   }));
+  return { CaptureMethod };
 }

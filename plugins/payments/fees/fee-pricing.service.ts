@@ -7,6 +7,7 @@ import {
   NotFoundError,
   type OperatorContext,
   query,
+  type RequestContext,
   ValidationError,
 } from '../../../core/plugin-api.ts';
 import type { PaymentMethodRegistry } from '../method-registry.ts';
@@ -54,7 +55,8 @@ export class FeePricingService {
   }
 
   /** Operators: every pricing, or one merchant's and the defaults; a merchant: its own and the defaults. */
-  async list(ctx: AuthenticatedContext, merchantId: string | null): Promise<FeePricing[]> {
+  async list(ctx: RequestContext, merchantId: string | null): Promise<FeePricing[]> {
+    if (ctx.principal.kind !== 'operator' && ctx.principal.kind !== 'merchant') return [];
     const own = ctx.principal.kind === 'merchant' ? ctx.principal.merchantId : merchantId;
     if (own !== null && !isUuid(own)) return [];
     const where = own === null ? {} : { $or: [{ merchant: own }, { merchant: null }] };

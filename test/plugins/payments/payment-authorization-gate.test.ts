@@ -6,6 +6,7 @@ import {
   type BeforeAuthorizeRunner,
   PaymentAuthorizationGate,
 } from '../../../plugins/payments/payment-authorization-gate.ts';
+import { MerchantSettingsBoard } from '../../../plugins/payments/settings/merchant-settings-board.ts';
 
 // No plugin handles payment.beforeAuthorize: the gate must never run it.
 const unhandled = {
@@ -16,7 +17,11 @@ const unhandled = {
     throw new Error('run although no plugin handles the hook');
   },
 } as BeforeAuthorizeRunner;
-const gate = new PaymentAuthorizationGate(new Map([['KRW', 100_000n]]), unhandled);
+/** The gateway's thresholds, as a board without any merchant's own. */
+const thresholds = (entries: [string, bigint][]) =>
+  new MerchantSettingsBoard({ stepUpAtOrAbove: new Map(entries), authorizationHoldHours: 168 });
+
+const gate = new PaymentAuthorizationGate(thresholds([['KRW', 100_000n]]), unhandled);
 const MERCHANT = '00000000-0000-4000-8000-00000000000a';
 const PAYMENT_ID = '00000000-0000-4000-8000-0000000000b1';
 const command = (amount: bigint, currency: string): CreatePaymentCommand => ({
@@ -59,7 +64,7 @@ const answering = (verdict: Omit<CombinedVerdict, 'by'>) =>
 test('with a handler, a block rejects with its score and reasons', async () => {
   const { ctx } = context();
   const blocking = new PaymentAuthorizationGate(
-    new Map(),
+    thresholds([]),
     answering({ decision: 'block', score: 80, reasons: ['too fast'] }),
   );
   await expect(
@@ -74,14 +79,14 @@ test('with a handler, a block rejects with its score and reasons', async () => {
 test('a challenge over the threshold asks for the step-up once; a review answers what to hold', async () => {
   const { require, ctx } = context();
   const challenging = new PaymentAuthorizationGate(
-    new Map([['KRW', 100n]]),
+    thresholds([['KRW', 100n]]),
     answering({ decision: 'challenge', score: 20, reasons: ['new'] }),
   );
   expect(await challenging.beforeAuthorize(ctx, MERCHANT, PAYMENT_ID, command(100n, 'KRW'))).toBeUndefined();
   expect(require).toHaveBeenCalledTimes(1);
 
   const reviewing = new PaymentAuthorizationGate(
-    new Map(),
+    thresholds([]),
     answering({ decision: 'review', score: 50, reasons: ['odd'] }),
   );
   expect(await reviewing.beforeAuthorize(ctx, MERCHANT, PAYMENT_ID, command(10n, 'KRW'))).toEqual({
