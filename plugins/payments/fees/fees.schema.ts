@@ -125,10 +125,10 @@ export function registerFeesSchema(builder: GatewayBuilder, pricings: FeePricing
   });
 
   builder.mutationFields((t) => ({
-    setFeePricing: t.withAuth({ operator: true }).field({
+    setFeePricing: t.withAuth({ $all: { operator: true, stepUp: 'fee_pricing.set' } }).field({
       type: FeePricing,
       description:
-        'Sets a merchant’s pricing (or the default) for a currency and method; applies to the next payment in every process. Audited.',
+        'Sets a merchant’s pricing (or the default) for a currency and method; applies to the next payment in every process. Audited; needs a fresh step-up.',
       authScopes: { operator: true },
       args: { input: t.arg({ type: SetFeePricingInput, required: true }) },
       errors: { types: [ValidationError, NotFoundError] },
@@ -144,10 +144,10 @@ export function registerFeesSchema(builder: GatewayBuilder, pricings: FeePricing
           reason: input.reason,
         }),
     }),
-    removeFeePricing: t.withAuth({ operator: true }).field({
+    removeFeePricing: t.withAuth({ $all: { operator: true, stepUp: 'fee_pricing.set' } }).field({
       type: FeePricing,
       description:
-        'Removes a pricing: the merchant’s payments fall back to the default, the default’s to no fee. Audited.',
+        'Removes a pricing: the merchant’s payments fall back to the default, the default’s to no fee. Audited; needs a fresh step-up.',
       authScopes: { operator: true },
       args: {
         merchantId: t.arg.id(),

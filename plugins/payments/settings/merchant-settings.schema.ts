@@ -136,9 +136,10 @@ export function registerMerchantSettingsSchema(
   });
 
   builder.mutationField('setMerchantSettings', (t) =>
-    t.withAuth({ operator: true }).field({
+    t.withAuth({ $all: { operator: true, stepUp: 'merchant_settings.set' } }).field({
       type: Settings,
-      description: 'Changes a merchant’s settings, at once in every gateway process. Audited.',
+      description:
+        'Changes a merchant’s settings, at once in every gateway process. Audited; needs a fresh step-up.',
       args: { input: t.arg({ type: SetMerchantSettingsInput, required: true }) },
       errors: { types: [ValidationError, NotFoundError] },
       resolve: async (_root, { input }, ctx) => ({
