@@ -17,12 +17,14 @@ import { fundedWallet, graphql, inParallel, merchantWithKey } from './setup-help
  * Environment: DATABASE_URL (default postgres://postgres@127.0.0.1:5432/test; a fresh database
  * is created on that server and dropped), BENCH_SECONDS (10), BENCH_CONNECTIONS (50),
  * BENCH_WALLETS (1000), BENCH_POOL_SIZE (20, the gateway's connection pool), BENCH_GATEWAY_NODE_ARGS
- * (extra node flags for the gateway process, e.g. `--cpu-prof`).
+ * (extra node flags for the gateway process, e.g. `--cpu-prof`), BENCH_FEE_BASIS_POINTS (unset: no
+ * fee; else the bench merchant's wallet pricing, e.g. 150 for 1.5 %, which the batch computes in its SQL).
  */
 const serverUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const seconds = Number(process.env.BENCH_SECONDS ?? 10);
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 50);
 const walletCount = Number(process.env.BENCH_WALLETS ?? 1000);
+const feeBasisPoints = process.env.BENCH_FEE_BASIS_POINTS;
 
 /** The batched baseline: about what the gateway's two wallet batches in flight carry. */
 const RAW_BATCH = 10;
@@ -38,7 +40,26 @@ interface Wallet {
 }
 
 async function setUp(url: string, operatorKey: string) {
-  const { key } = await merchantWithKey(url, operatorKey, 'Bench shop');
+  const { key, merchantId } = await merchantWithKey(url, operatorKey, 'Bench shop');
+  if (feeBasisPoints !== undefined) {
+    const { setFeePricing } = await graphql<{ setFeePricing: { __typename: string } }>(
+      url,
+      operatorKey,
+      `mutation($input: SetFeePricingInput!) { setFeePricing(input: $input) { __typename } }`,
+      {
+        input: {
+          merchantId,
+          method: 'wallet',
+          fixed: { amount: '0', currency: 'KRW' },
+          basisPoints: Number(feeBasisPoints),
+          onRefund: 'return',
+          reason: 'bench',
+        },
+      },
+    );
+    if (setFeePricing.__typename !== 'FeePricing')
+      throw new Error(`setFeePricing: ${setFeePricing.__typename}`);
+  }
   const wallets = await inParallel(
     walletCount,
     20,
@@ -238,6 +259,7 @@ async function main() {
     const result = {
       command: 'npm run bench',
       at: new Date().toISOString(),
+      feeBasisPoints: feeBasisPoints === undefined ? null : Number(feeBasisPoints),
       connections,
       seconds,
       wallets: walletCount,
