@@ -186,6 +186,30 @@ describe('fees', () => {
     expect(rivals.feePricings.every((p) => p.merchantId === null)).toBe(true);
   });
 
+  test('an amount whose fee the ledger cannot hold is refused before the method is called, and nothing moves', async () => {
+    const { merchantId, client } = await t.createMerchant('Huge shop');
+    await setPricing(t.operator, { merchantId, method: 'wallet', fixed: '0', basisPoints: 150 });
+    await setPricing(t.operator, { merchantId, method: 'test-card', fixed: '0', basisPoints: 150 });
+    const huge = '1000000000000000'; // 10^15 minor units: its fee (1.5 %) in millionths passes 2^63
+    const holder = await fundedWallet(client, BigInt(huge));
+    for (const [method, sourceId] of [
+      ['wallet', holder.walletId],
+      ['test-card', 'approve'],
+    ] as const) {
+      const answer = await client.request(CREATE_PAYMENT, {
+        input: { customerId: holder.customerId, method, sourceId, amount: { amount: huge, currency: 'KRW' } },
+      });
+      // Before the method is called: a card authorized for an amount whose fee cannot be
+      // recorded would be left authorized, its capture failing.
+      expect(answer.data?.createPayment, method).toMatchObject({
+        __typename: 'ValidationError',
+        field: 'amount',
+      });
+    }
+    expect(await feeState(t, merchantId)).toMatchObject({ posted: 0n, carriedMicros: 0n });
+    expect(network.calls.filter((c) => c.amount === BigInt(huge))).toEqual([]);
+  });
+
   test('operators only, validated, audited', async () => {
     const { merchantId, client } = await t.createMerchant('Audit shop');
     const asMerchant = await client.request(SET_PRICING, {
