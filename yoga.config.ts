@@ -1,9 +1,12 @@
 import { defineConfig } from './core/config.ts';
 import { carrierBillingPlugin } from './plugins/carrier-billing/index.ts';
 import { consentPlugin } from './plugins/consent/index.ts';
+import { cpraPlugin } from './plugins/cpra/index.ts';
 import { eventsPlugin } from './plugins/events/index.ts';
 import { fraudPlugin } from './plugins/fraud/index.ts';
+import { gdprPlugin } from './plugins/gdpr/index.ts';
 import { paymentsPlugin } from './plugins/payments/index.ts';
+import { pipaPlugin } from './plugins/pipa/index.ts';
 import { sandboxCardPlugin } from './plugins/sandbox-card/index.ts';
 import { totpPlugin } from './plugins/totp/index.ts';
 import { walletPlugin } from './plugins/wallet/index.ts';
@@ -62,6 +65,11 @@ export default defineConfig({
     sandboxCardPlugin,
     carrierBillingPlugin,
     consentPlugin,
+    // Regulation packs: typed data consent and operators read; no hook on the payment path, no
+    // table, so they cost a payment nothing. On for every merchant unless an operator turns one off.
+    gdprPlugin,
+    cpraPlugin,
+    pipaPlugin,
     // Off for every merchant until an operator enables it (setPluginEnabled): a payment of a
     // merchant without it pays nothing for it.
     fraudPlugin,

@@ -44,6 +44,7 @@ import { kernelPlugins } from './kernel-plugins.ts';
 import { createLogger, type Logger } from './logging.ts';
 import type { PluginCommand, PluginSetup } from './plugin.ts';
 import type { PluginRuntime } from './plugin-runtime.ts';
+import { RegulationRegistry } from './privacy/regulations.ts';
 import { type ResolvedPlugin, resolvePlugins } from './registry.ts';
 import { requestScope } from './request-scope.ts';
 
@@ -91,6 +92,7 @@ export async function createGateway(config: GatewayConfig): Promise<Gateway> {
   const setups: { name: string; setup: PluginSetup<unknown> }[] = [];
   const commands = new Map<string, PluginCommand & { plugin: string }>();
   const eventTypes = new EventTypeRegistry();
+  const regulations = new RegulationRegistry();
   let builtSchema: GraphQLSchema | undefined;
   for (const { definition, options } of plugins) {
     const { name } = definition;
@@ -102,6 +104,7 @@ export async function createGateway(config: GatewayConfig): Promise<Gateway> {
       services,
       secrets,
       eventTypes: () => eventTypes.list(),
+      regulationPacks: () => regulations.list(),
       schema: () => {
         if (!builtSchema) throw new Error(`plugin "${name}" asked for the schema before it was built`);
         return builtSchema;
@@ -113,6 +116,7 @@ export async function createGateway(config: GatewayConfig): Promise<Gateway> {
     if (setup.hooks) hooks.handle(name, setup.hooks);
     if (setup.authScopes) scopeLoaders.push(setup.authScopes);
     eventTypes.add(name, setup.eventTypes);
+    regulations.add(name, setup.regulation, definition.enablement?.perMerchant === true);
     for (const [command, spec] of Object.entries(setup.commands ?? {})) {
       const taken = commands.get(command);
       if (taken) {

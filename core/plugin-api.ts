@@ -107,5 +107,24 @@ export {
   EEA_COUNTRIES,
   type LawScope,
 } from './privacy/jurisdiction.ts';
+export type {
+  AutomatedDecisionRule,
+  BreachClock,
+  BreachRecipient,
+  ChildRule,
+  Cited,
+  ConsentModel,
+  DeclaredRegulationPack,
+  GpcRule,
+  Period,
+  RecordType,
+  RegulationPack,
+  RegulationRules,
+  RequestDeadline,
+  RequestKind,
+  RetentionHold,
+  SensitiveCategories,
+} from './privacy/regulation-pack.ts';
+export { type ApplyingPack, RegulationPackDisabled, type Regulations } from './privacy/regulations.ts';
 export type { DataSubject, RetainedRecord, SubjectErasure, SubjectSection } from './privacy/subject-hooks.ts';
 export { isUuid } from './uuid.ts';

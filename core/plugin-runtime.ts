@@ -5,6 +5,7 @@ import type { DeclaredEventType } from './event-types.ts';
 import type { GatewayServices } from './global-types.ts';
 import type { HookDeclaration, HookName, HookRunner } from './hooks.ts';
 import type { Logger } from './logging.ts';
+import type { DeclaredRegulationPack } from './privacy/regulation-pack.ts';
 
 /** What a plugin's `setup` is handed: its own validated options and the kernel's shared parts. */
 export interface PluginRuntime<Options = unknown> {
@@ -20,6 +21,8 @@ export interface PluginRuntime<Options = unknown> {
   /** Declares a hook this plugin runs; plugins that require this one may handle it. */
   /** The event types every plugin declared; complete once every plugin is set up. */
   eventTypes(): readonly DeclaredEventType[];
+  /** The regulation packs every plugin contributed; complete once every plugin is set up. */
+  regulationPacks(): readonly DeclaredRegulationPack[];
   /**
    * The gateway's built schema, for work outside a request that runs a document through it (a
    * webhook's payload query). Throws before the schema is built: call it from `onReady` on.

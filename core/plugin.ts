@@ -6,6 +6,7 @@ import type { EventTypeDeclaration } from './event-types.ts';
 import type { GatewayServices } from './global-types.ts';
 import type { HookHandlers } from './hooks.ts';
 import type { PluginRuntime } from './plugin-runtime.ts';
+import type { RegulationPack } from './privacy/regulation-pack.ts';
 
 /** A MikroORM migration, named so that it is recorded as `<plugin>/<name>`. */
 export type PluginMigration = MigrationObject;
@@ -55,6 +56,8 @@ export interface PluginSetup<Services> {
   commands?: Readonly<Record<string, PluginCommand>>;
   /** Every event type the plugin emits, with its payload's schema (listed by `eventTypes`). */
   eventTypes?: readonly EventTypeDeclaration[];
+  /** The law this plugin encodes (a regulation pack: `plugins/gdpr`); the plugin must be switched per merchant. */
+  regulation?: RegulationPack;
   /** Runs once the database is migrated and the server is about to accept traffic. */
   onReady?(): Promise<void> | void;
   onClose?(): Promise<void> | void;

@@ -4,8 +4,10 @@ import { BlindIndex } from './blind-index.ts';
 import { Migration0001SubjectKeys } from './migrations/0001-subject-keys.ts';
 import { registerPrivacySchema } from './privacy.schema.ts';
 import { type PluginErasure, PrivacyService } from './privacy.service.ts';
+import { registerPrivacyRulesSchema } from './privacy-rules.schema.ts';
 import { PrivacyIndexKeySchema, PrivacySubjectSchema } from './privacy-subject.entity.ts';
 import { recordOfProcessing } from './record-of-processing.ts';
+import { Regulations } from './regulations.ts';
 import { ropaCommand } from './ropa-command.ts';
 import type { SubjectSection } from './subject-hooks.ts';
 import { SubjectKeys } from './subject-keys.ts';
@@ -63,9 +65,16 @@ export function privacyPlugin(installed: readonly InstalledPlugin[]) {
       const blindIndex = new BlindIndex(plugin.secrets);
       const keys = new SubjectKeys(plugin.secrets, blindIndex);
       const record = recordOfProcessing([privacy, ...installed].map(({ definition }) => definition));
+      // Enablement is set up after privacy: the switch is read when a pack is asked for, not now.
+      const regulations = new Regulations(plugin.regulationPacks, (name, merchantId) =>
+        plugin.services.enablement.isEnabled(name, merchantId),
+      );
       return {
-        services: new PrivacyService(exportRunner, eraseRunner, keys, blindIndex),
-        schema: (builder) => registerPrivacySchema(builder, record),
+        services: new PrivacyService(exportRunner, eraseRunner, keys, blindIndex, regulations),
+        schema: (builder) => {
+          registerPrivacySchema(builder, record);
+          registerPrivacyRulesSchema(builder, regulations);
+        },
         commands: { 'privacy ropa': ropaCommand(record) },
       };
     },

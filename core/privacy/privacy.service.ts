@@ -1,6 +1,7 @@
 import type { EntityManager } from '@mikro-orm/core';
 import type { HookRunner } from '../hooks.ts';
 import type { BlindIndex } from './blind-index.ts';
+import type { Regulations } from './regulations.ts';
 import type { DataSubject, SubjectErasure, SubjectSection } from './subject-hooks.ts';
 import type { SubjectKeys } from './subject-keys.ts';
 
@@ -20,17 +21,21 @@ export class PrivacyService {
   readonly keys: SubjectKeys;
   /** Keyed hashes to find a row by a personal value without storing the value. */
   readonly blindIndex: BlindIndex;
+  /** The regulation packs: which laws apply to a subject, and their rules. */
+  readonly regulations: Regulations;
 
   constructor(
     exportRunner: HookRunner<'subject.export', readonly SubjectSection[]>,
     eraseRunner: HookRunner<'subject.erase', readonly PluginErasure[]>,
     keys: SubjectKeys,
     blindIndex: BlindIndex,
+    regulations: Regulations,
   ) {
     this.#export = exportRunner;
     this.#erase = eraseRunner;
     this.keys = keys;
     this.blindIndex = blindIndex;
+    this.regulations = regulations;
   }
 
   /** Every plugin's sections, in plugin dependency order; records are read as the caller iterates. */

@@ -16,3 +16,37 @@ export class GuardianConsentRequired extends GatewayError {
     this.article = article;
   }
 }
+
+/** A notice asks for two consents as one where an applicable pack wants a separate consent per purpose. */
+export class BundledConsent extends GatewayError {
+  readonly law: string;
+  readonly article: string;
+  readonly purpose: string;
+
+  constructor(law: string, article: string, purpose: string, why: string) {
+    super(
+      'BUNDLED_CONSENT',
+      `Purpose "${purpose}": ${why}; ${article} wants each purpose consented separately`,
+    );
+    this.law = law;
+    this.article = article;
+    this.purpose = purpose;
+  }
+}
+
+/** A minor's opt-in to sale or sharing must be the minor's own action, not the merchant's on its behalf. */
+export class MinorOptInRequired extends GatewayError {
+  readonly law: string;
+  readonly minimumAge: number;
+  readonly article: string;
+
+  constructor(law: string, minimumAge: number, article: string) {
+    super(
+      'MINOR_OPT_IN_REQUIRED',
+      `Under ${minimumAge} only the subject’s own opt-in allows sale or sharing (${article}): ask the customer in a session`,
+    );
+    this.law = law;
+    this.minimumAge = minimumAge;
+    this.article = article;
+  }
+}

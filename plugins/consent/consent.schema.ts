@@ -1,10 +1,11 @@
 import {
   type GatewayBuilder,
   NotFoundError,
+  RegulationPackDisabled,
   registerErrorType,
   ValidationError,
 } from '../../core/plugin-api.ts';
-import { GuardianConsentRequired } from './consent.errors.ts';
+import { BundledConsent, GuardianConsentRequired, MinorOptInRequired } from './consent.errors.ts';
 import type { ConsentContext, ConsentService, ReceiptView } from './consent.service.ts';
 import { ConsentNotice } from './consent-notice.entity.ts';
 import {
@@ -31,6 +32,22 @@ export function registerConsentSchema(builder: GatewayBuilder, consent: ConsentS
       law: t.exposeString('law'),
       minimumAge: t.exposeInt('minimumAge', { description: 'Below this age a guardian consents.' }),
       article: t.exposeString('article'),
+    }),
+  });
+  registerErrorType(builder, MinorOptInRequired, {
+    description: 'A minor’s opt-in to sale or sharing must come from the minor’s own session.',
+    fields: (t) => ({
+      law: t.exposeString('law'),
+      minimumAge: t.exposeInt('minimumAge', { description: 'Below this age only the subject opts in.' }),
+      article: t.exposeString('article'),
+    }),
+  });
+  registerErrorType(builder, BundledConsent, {
+    description: 'The notice asks for two consents as one where the law wants each purpose separately.',
+    fields: (t) => ({
+      law: t.exposeString('law'),
+      article: t.exposeString('article'),
+      purpose: t.exposeString('purpose', { description: 'The purpose that bundles.' }),
     }),
   });
   const Method = builder.enumType('ConsentMethod', {
@@ -306,7 +323,7 @@ export function registerConsentSchema(builder: GatewayBuilder, consent: ConsentS
       type: Notice,
       description: 'Publishes a new version of a notice; the previous ones stay readable.',
       args: { input: t.arg({ type: PublishInput, required: true }) },
-      errors: { types: [ValidationError] },
+      errors: { types: [ValidationError, BundledConsent, RegulationPackDisabled] },
       resolve: (_root, { input }, ctx) =>
         consent.notices.publish(ctx, {
           ...input,
@@ -318,7 +335,15 @@ export function registerConsentSchema(builder: GatewayBuilder, consent: ConsentS
       description:
         'Records the customer’s decision on each purpose of a notice (grants and refusals), as one receipt.',
       args: { input: t.arg({ type: GiveInput, required: true }) },
-      errors: { types: [ValidationError, NotFoundError, GuardianConsentRequired] },
+      errors: {
+        types: [
+          ValidationError,
+          NotFoundError,
+          GuardianConsentRequired,
+          MinorOptInRequired,
+          RegulationPackDisabled,
+        ],
+      },
       resolve: (_root, { input }, ctx) =>
         consent.decide(asSubjectSide(ctx), { ...input, noticeId: String(input.noticeId) }),
     }),
@@ -327,7 +352,7 @@ export function registerConsentSchema(builder: GatewayBuilder, consent: ConsentS
       description:
         'Records a guardian’s decision for a minor, with who the guardian is and how you verified it.',
       args: { input: t.arg({ type: GuardianConsentInput, required: true }) },
-      errors: { types: [ValidationError, NotFoundError] },
+      errors: { types: [ValidationError, NotFoundError, RegulationPackDisabled] },
       resolve: (_root, { input }, ctx) =>
         consent.decideAsGuardian(ctx, {
           ...input,

@@ -8,7 +8,8 @@ import {
   type RequestContext,
   ValidationError,
 } from '../../core/plugin-api.ts';
-import { GuardianConsentRequired } from './consent.errors.ts';
+import { ageOn } from './age.ts';
+import { GuardianConsentRequired, MinorOptInRequired } from './consent.errors.ts';
 import type { ConsentCache } from './consent-cache.ts';
 import type { ConsentNotice } from './consent-notice.entity.ts';
 import { ConsentReceipt } from './consent-receipt.entity.ts';
@@ -20,7 +21,6 @@ import {
   type PurposeState,
   type ReceiptDecision,
 } from './consent-state.ts';
-import { ageOn, consentLawsFor } from './law-table.ts';
 import { appliesTo, type NoticeService } from './notice.service.ts';
 import {
   appendReceipt,
@@ -99,11 +99,12 @@ export class ConsentService {
     const collectionPoint = collectionPointOf(input.collectionPoint);
     const notice = await this.#currentNotice(ctx, subject, input.noticeId);
     const decisions = decisionsFor(notice, input.decisions);
-    this.#checkAge(subject.facts, decisions);
+    const method = ctx.principal.kind === 'customer' ? 'explicit' : 'api';
+    this.#checkAge(subject, decisions, method);
     // After every check: a refused request records nothing, the signal included.
     await this.#honourGpc(ctx, subject, { notice, purposes: sellsOrSharesGranted(decisions) });
     return this.#record(ctx, subject, notice, decisions, {
-      method: ctx.principal.kind === 'customer' ? 'explicit' : 'api',
+      method,
       collectionPoint,
       guardian: null,
       guardianVerification: null,
@@ -128,6 +129,8 @@ export class ConsentService {
         'guardian.relationship',
         'how the guardian is related (parent, legal representative...)',
       );
+    // A pack switched off for the merchant refuses here too: no rules, no consent recorded under them.
+    this.#services.privacy.regulations.enforced(subject.merchantId, subject.facts);
     await this.#honourGpc(ctx, subject, { notice, purposes: sellsOrSharesGranted(decisions) });
     return this.#record(ctx, subject, notice, decisions, {
       method: 'guardian',
@@ -248,16 +251,27 @@ export class ConsentService {
     return notice;
   }
 
-  /** Refuses a minor's own consent where an applicable law wants a guardian's. */
-  #checkAge(facts: SubjectFacts, decisions: readonly ReceiptDecision[]): void {
-    if (!facts.birthDate) return;
-    const age = ageOn(facts.birthDate, new Date());
-    for (const law of consentLawsFor(facts.jurisdiction, facts.merchantCountry)) {
-      const { below, covers, article } = law.guardian;
+  /**
+   * Refuses what the applicable packs' children rules forbid: a minor's own consent where a
+   * guardian must give it, and the merchant opting a minor into sale or sharing where only the
+   * minor's own action may (CPRA s.1798.120(c)). Guardian rules first: they are the stricter.
+   * Throws RegulationPackDisabled when a pack that applies is switched off for the merchant.
+   */
+  #checkAge(subject: Subject, decisions: readonly ReceiptDecision[], method: ConsentMethod): void {
+    const packs = this.#services.privacy.regulations.enforced(subject.merchantId, subject.facts);
+    const { birthDate } = subject.facts;
+    if (!birthDate) return;
+    const age = ageOn(birthDate, new Date());
+    const rules = packs
+      .flatMap((pack) => pack.rules.children.map((rule) => ({ law: pack.name, ...rule })))
+      .sort((a, b) => Number(b.consentBy === 'guardian') - Number(a.consentBy === 'guardian'));
+    for (const { law, below, covers, consentBy, article } of rules) {
       const needs = decisions.some(
         (d) => d.state === 'granted' && (covers === 'every-purpose' || d.sellsOrShares),
       );
-      if (age < below && needs) throw new GuardianConsentRequired(law.name, below, article);
+      if (age >= below || !needs) continue;
+      if (consentBy === 'guardian') throw new GuardianConsentRequired(law, below, article);
+      if (method !== 'explicit') throw new MinorOptInRequired(law, below, article);
     }
   }
 
@@ -274,8 +288,8 @@ export class ConsentService {
     granting?: { notice: ConsentNotice; purposes: readonly string[] },
   ): Promise<void> {
     if (ctx.headers.get('sec-gpc')?.trim() !== '1') return;
-    const { jurisdiction, merchantCountry } = subject.facts;
-    if (!consentLawsFor(jurisdiction, merchantCountry).some((l) => l.name === 'cpra')) return;
+    const packs = this.#services.privacy.regulations.enabledFor(subject.merchantId, subject.facts);
+    if (!packs.some((pack) => pack.rules.gpc !== null)) return;
     const subjectId = await this.#services.privacy.keys.findSubjectId(ctx.em, subject);
     const state = subjectId ? await this.#stateOf(ctx.em, subjectId) : new Map<string, PurposeState>();
     const targets: OptOut[] = gpcTargets(state).map((s) => ({

@@ -76,7 +76,7 @@ export function consentPluginWith(facts: SubjectFactsReader) {
       },
     },
     setup: (plugin) => {
-      const notices = new NoticeService();
+      const notices = new NoticeService(plugin.services.privacy.regulations);
       let service: ConsentService | undefined;
       const cache = new ConsentCache(plugin.orm, plugin.log, (subject) =>
         service!.loadAllowed(plugin.orm.em.fork(), subject),

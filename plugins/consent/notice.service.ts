@@ -6,9 +6,12 @@ import {
   type MerchantContext,
   NotFoundError,
   query,
+  type Regulations,
   ValidationError,
 } from '../../core/plugin-api.ts';
+import { BundledConsent } from './consent.errors.ts';
 import { ConsentNotice } from './consent-notice.entity.ts';
+import { bundledPurpose } from './notice-bundling.ts';
 import { contentHash, type NoticeContent, noticeContent } from './notice-content.ts';
 
 export interface PublishNoticeInput {
@@ -24,6 +27,12 @@ const LANGUAGE = /^[a-z]{2,3}(-[A-Z]{2})?$/;
 
 /** Versioned notices: publishing makes a new version; none is ever changed, so all stay readable. */
 export class NoticeService {
+  readonly #regulations: Regulations;
+
+  constructor(regulations: Regulations) {
+    this.#regulations = regulations;
+  }
+
   async publish(ctx: MerchantContext, input: PublishNoticeInput): Promise<ConsentNotice> {
     const { merchantId } = ctx.principal;
     if (!KEY.test(input.key))
@@ -42,6 +51,7 @@ export class NoticeService {
         `${issue.path.join('.')}: ${issue.message}`,
       );
     }
+    this.#checkPacks(merchantId, territories, parsed.data);
     return ctx.em.transactional(async (tx) => {
       // One publisher at a time per notice and language: the next version number is theirs.
       await query(tx, 'select pg_advisory_xact_lock(hashtext(?))', [
@@ -72,6 +82,20 @@ export class NoticeService {
       await tx.flush();
       return notice;
     });
+  }
+
+  /**
+   * The packs of the notice's territories refuse what their law forbids a notice to ask: two
+   * consents as one, where a pack wants each purpose decided separately (PIPA Art. 22(1), GDPR
+   * Art. 7(2)). A pack switched off for the merchant refuses the territory (RegulationPackDisabled).
+   */
+  #checkPacks(merchantId: string, territories: readonly string[], content: NoticeContent): void {
+    for (const pack of this.#regulations.forTerritories(merchantId, territories)) {
+      if (!pack.rules.consent.separatePerPurpose) continue;
+      const bundled = bundledPurpose(content);
+      if (bundled)
+        throw new BundledConsent(pack.name, pack.rules.consent.article, bundled.purpose, bundled.why);
+    }
   }
 
   /** Any version of one of the merchant's notices. */

@@ -3,8 +3,14 @@ import { createTestGateway, type TestGateway } from '../../../core/testing/creat
 import type { HttpGraphQLClient } from '../../../core/testing/graphql-clients.ts';
 import { consentPluginWith } from '../../../plugins/consent/index.ts';
 import { readSubjectFacts } from '../../../plugins/consent/subject-facts.ts';
+import { cpraPlugin } from '../../../plugins/cpra/index.ts';
 import { eventsPlugin } from '../../../plugins/events/index.ts';
+import { gdprPlugin } from '../../../plugins/gdpr/index.ts';
 import { paymentsPlugin } from '../../../plugins/payments/index.ts';
+import { pipaPlugin } from '../../../plugins/pipa/index.ts';
+
+/** The three regulation packs: consent reads the children's ages and GPC from them. */
+export const REGULATION_PACKS = [gdprPlugin, cpraPlugin, pipaPlugin];
 
 /**
  * Birth dates by customerRef. The customer profile (birth date) is not on main yet: until it is,
@@ -18,7 +24,7 @@ export function consentGateway(): Promise<TestGateway> {
     ...(await readSubjectFacts(ctx, subject)),
     birthDate: birthDates.get(subject.customerRef) ?? null,
   }));
-  return createTestGateway({ plugins: [eventsPlugin, paymentsPlugin, consent] });
+  return createTestGateway({ plugins: [eventsPlugin, paymentsPlugin, consent, ...REGULATION_PACKS] });
 }
 
 /** A date `years` years before today (minus `days` days), as YYYY-MM-DD. */

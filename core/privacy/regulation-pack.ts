@@ -1,0 +1,107 @@
+import type { LawScope } from './jurisdiction.ts';
+
+/**
+ * A regulation pack: one law, as typed data the gateway enforces. A plugin contributes one from
+ * its setup (`regulation: pack`), the way it contributes event types; the kernel collects them
+ * (regulation-registry.ts) and answers, per merchant and subject, which apply. Every rule cites
+ * the article it comes from, so an operator can check it against the text (`privacyRules`).
+ *
+ * Rules are data, not code: the plugin that does the work reads them (consent reads the consent
+ * model and the children's ages, the subject-requests plugin the request deadlines, the breach
+ * register the notification clocks). A new country is a new folder with one of these.
+ */
+export interface RegulationPack extends Omit<LawScope, 'name'> {
+  /** What operators read: `GDPR (EU) 2016/679`. */
+  readonly title: string;
+  readonly rules: RegulationRules;
+}
+
+/** Where a rule comes from: `PIPA Art. 22(1)`, `Cal. Civ. Code s.1798.120(c)`. */
+export interface Cited {
+  readonly article: string;
+}
+
+/** A length of time as the law counts it. Business days skip weekends (holidays are the operator's). */
+export interface Period {
+  readonly amount: number;
+  readonly unit: 'hours' | 'days' | 'business-days' | 'months' | 'years';
+}
+
+export interface ConsentModel extends Cited {
+  /** Opt-in: nothing optional happens before a yes. Opt-out: sale or sharing until a no. */
+  readonly model: 'opt-in' | 'opt-out';
+  /** Each purpose (item) is decided on its own; a notice may not bundle two into one consent. */
+  readonly separatePerPurpose: boolean;
+  /** Refusing an optional purpose never denies the service (the payment goes through). */
+  readonly refusalKeepsService: boolean;
+  /** Withdrawing is one call, like granting, and use stops at once. */
+  readonly withdrawalAsEasyAsConsent: boolean;
+}
+
+export interface ChildRule extends Cited {
+  /** Below this age in whole years the subject's own consent is not enough. */
+  readonly below: number;
+  /** Which consents need the guardian: all of them, or only sale or sharing. */
+  readonly covers: 'every-purpose' | 'sale-or-sharing';
+  /** Who must say yes below that age. */
+  readonly consentBy: 'guardian' | 'subject-opt-in';
+}
+
+export type RequestKind = 'access' | 'erasure' | 'correction' | 'portability' | 'opt-out' | 'restriction';
+
+export interface RequestDeadline extends Cited {
+  readonly kinds: readonly RequestKind[];
+  /** Confirm receipt within this, where the law asks for it. */
+  readonly acknowledgeWithin: Period | null;
+  readonly answerWithin: Period;
+  /** Once, with notice to the subject and the reason. */
+  readonly extension: Period | null;
+}
+
+export type RecordType = 'payment' | 'aml' | 'consent-proof';
+
+export interface RetentionHold extends Cited {
+  readonly recordType: RecordType;
+  /** Kept this long after the record's event, whatever an erasure request says. */
+  readonly keep: Period;
+}
+
+export interface GpcRule extends Cited {
+  /** `Sec-GPC: 1` is an opt-out of sale and sharing, even over an earlier opt-in. */
+  readonly optOutOf: 'sale-or-sharing';
+}
+
+export interface AutomatedDecisionRule extends Cited {
+  readonly rights: readonly ('explanation' | 'human-review' | 'contest' | 'opt-out')[];
+}
+
+export interface SensitiveCategories extends Cited {
+  readonly categories: readonly string[];
+}
+
+export type BreachRecipient = 'authority' | 'subjects';
+
+export interface BreachClock extends Cited {
+  readonly notify: BreachRecipient;
+  /** Who the authority is, for the operator's letter. */
+  readonly to: string;
+  /** From discovery; null where the law says "without undue delay" and sets no number. */
+  readonly within: Period | null;
+}
+
+export interface RegulationRules {
+  readonly consent: ConsentModel;
+  readonly children: readonly ChildRule[];
+  readonly requests: readonly RequestDeadline[];
+  readonly retentionHolds: readonly RetentionHold[];
+  readonly gpc: GpcRule | null;
+  readonly automatedDecisions: AutomatedDecisionRule | null;
+  readonly sensitive: SensitiveCategories | null;
+  readonly breach: readonly BreachClock[];
+}
+
+/** A pack as the kernel keeps it: with the plugin that contributed it. */
+export interface DeclaredRegulationPack extends RegulationPack {
+  /** The pack's plugin name (`pipa`): also what the per-merchant switch is named. */
+  readonly name: string;
+}

@@ -1,0 +1,85 @@
+import type { RegulationPack } from '../../core/plugin-api.ts';
+
+/**
+ * The CCPA as amended by the CPRA, with its regulations (11 CCR), as typed data
+ * (shared/REFERENCE.md). It protects California residents (Civ. Code s.1798.140(i)), wherever
+ * the business is.
+ */
+export const CPRA: RegulationPack = {
+  title: 'CCPA/CPRA (Cal. Civ. Code s.1798.100 ff., 11 CCR 7000 ff.)',
+  territories: ['US-CA'],
+  followsEstablishment: false,
+  rules: {
+    consent: {
+      // The gateway's `allows` is stricter than the law: nothing optional without a yes.
+      model: 'opt-out',
+      separatePerPurpose: false,
+      refusalKeepsService: true,
+      withdrawalAsEasyAsConsent: true,
+      article: 'Cal. Civ. Code s.1798.120, s.1798.125; 11 CCR 7026',
+    },
+    children: [
+      {
+        below: 16,
+        covers: 'sale-or-sharing',
+        consentBy: 'subject-opt-in',
+        article: 'Cal. Civ. Code s.1798.120(c)',
+      },
+      {
+        below: 13,
+        covers: 'sale-or-sharing',
+        consentBy: 'guardian',
+        article: 'Cal. Civ. Code s.1798.120(c)',
+      },
+    ],
+    requests: [
+      {
+        kinds: ['access', 'erasure', 'correction'],
+        acknowledgeWithin: { amount: 10, unit: 'business-days' },
+        answerWithin: { amount: 45, unit: 'days' },
+        extension: { amount: 45, unit: 'days' },
+        article: 'Cal. Civ. Code s.1798.130(a)(2); 11 CCR 7021',
+      },
+      {
+        kinds: ['opt-out'],
+        acknowledgeWithin: null,
+        answerWithin: { amount: 15, unit: 'business-days' },
+        extension: null,
+        article: '11 CCR 7026(f)',
+      },
+    ],
+    retentionHolds: [],
+    gpc: { optOutOf: 'sale-or-sharing', article: '11 CCR 7025' },
+    automatedDecisions: {
+      rights: ['opt-out', 'human-review'],
+      article: 'Cal. Civ. Code s.1798.185(a)(15); CPPA ADMT regulations (11 CCR)',
+    },
+    sensitive: {
+      categories: [
+        'government identifiers (SSN, driver’s licence, passport)',
+        'account log-in with its password',
+        'card number with its security code',
+        'precise geolocation',
+        'racial or ethnic origin, religion, union membership',
+        'contents of mail, email and texts',
+        'genetic, biometric and health data',
+        'sex life or sexual orientation',
+      ],
+      article: 'Cal. Civ. Code s.1798.140(ae); right to limit s.1798.121',
+    },
+    breach: [
+      {
+        notify: 'subjects',
+        to: 'the affected California residents',
+        within: null,
+        article: 'Cal. Civ. Code s.1798.82(a)',
+      },
+      {
+        notify: 'authority',
+        to: 'the California Attorney General, when more than 500 residents are notified',
+        within: null,
+        article: 'Cal. Civ. Code s.1798.82(f)',
+      },
+    ],
+  },
+};
