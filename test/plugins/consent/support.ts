@@ -111,7 +111,9 @@ export const RECEIPT_FIELDS = `__typename
 export const RECEIPT = `${RECEIPT_FIELDS}
   ... on Error { code message }
   ... on ValidationError { field }
-  ... on GuardianConsentRequired { law minimumAge article }`;
+  ... on GuardianConsentRequired { law minimumAge article }
+  ... on MinorOptInRequired { law minimumAge article }
+  ... on RegulationPackDisabled { law disabledIn: jurisdiction }`;
 
 export interface Receipt {
   __typename: string;
