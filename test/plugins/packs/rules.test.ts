@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { TestGateway } from '../../../core/testing/create-test-gateway.ts';
 import type { HttpGraphQLClient } from '../../../core/testing/graphql-clients.ts';
@@ -97,6 +98,9 @@ describe('privacyRules lists every rule of each pack with its article', () => {
         expect(rule.article, id).toContain(article);
         expect(rule.statement, id).toContain(statement);
       }
+      const readme = readFileSync(new URL(`../../../plugins/${law}/README.md`, import.meta.url), 'utf8');
+      for (const rule of view.rules)
+        expect(readme, `${law} README lists ${rule.id}`).toContain(`\`${rule.id}\``);
     });
   }
 });
