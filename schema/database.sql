@@ -636,6 +636,22 @@ CREATE TABLE public.plugin_switch_audit (
 CREATE INDEX plugin_switch_audit_merchant_id_id_index ON public.plugin_switch_audit USING btree (merchant_id, id);
 CREATE TRIGGER plugin_switch_audit_append_only BEFORE UPDATE ON public.plugin_switch_audit FOR EACH ROW EXECUTE FUNCTION plugin_switch_audit_append_only();
 
+CREATE TABLE public.privacy_breach (
+    id uuid NOT NULL,
+    merchant_id uuid NOT NULL,
+    discovered_at timestamp with time zone NOT NULL,
+    description text NOT NULL,
+    data_categories jsonb NOT NULL,
+    affected jsonb NOT NULL,
+    recorded_by_kind text NOT NULL,
+    recorded_by_key_id uuid NOT NULL,
+    recorded_at timestamp with time zone NOT NULL,
+    CONSTRAINT privacy_breach_pkey PRIMARY KEY (id),
+    CONSTRAINT privacy_breach_merchant_id_foreign FOREIGN KEY (merchant_id) REFERENCES merchant(id),
+    CONSTRAINT privacy_breach_recorded_by_kind_check CHECK ((recorded_by_kind = ANY (ARRAY['operator'::text, 'merchant'::text, 'partner'::text])))
+);
+CREATE INDEX privacy_breach_merchant_id_discovered_at_index ON public.privacy_breach USING btree (merchant_id, discovered_at);
+
 CREATE TABLE public.privacy_index_key (
     id character varying(20) NOT NULL,
     sealed_key text NOT NULL,

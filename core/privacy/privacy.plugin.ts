@@ -1,9 +1,13 @@
 import { credential, personal, technical } from '../db/data-map.ts';
 import { definePlugin, type InstalledPlugin } from '../plugin.ts';
 import { BlindIndex } from './blind-index.ts';
+import { registerBreachSchema } from './breach.schema.ts';
+import { BreachService } from './breach.service.ts';
 import { Migration0001SubjectKeys } from './migrations/0001-subject-keys.ts';
+import { Migration0002PrivacyBreaches } from './migrations/0002-privacy-breaches.ts';
 import { registerPrivacySchema } from './privacy.schema.ts';
 import { type PluginErasure, PrivacyService } from './privacy.service.ts';
+import { PrivacyBreachSchema } from './privacy-breach.entity.ts';
 import { registerPrivacyRulesSchema } from './privacy-rules.schema.ts';
 import { PrivacyIndexKeySchema, PrivacySubjectSchema } from './privacy-subject.entity.ts';
 import { recordOfProcessing } from './record-of-processing.ts';
@@ -26,8 +30,11 @@ export function privacyPlugin(installed: readonly InstalledPlugin[]) {
     description:
       'Data-subject hooks, per-subject keys and the record of processing built from every plugin’s data map',
     requires: ['auth'],
-    entities: [PrivacySubjectSchema, PrivacyIndexKeySchema],
-    migrations: [{ name: '0001-subject-keys', class: Migration0001SubjectKeys }],
+    entities: [PrivacySubjectSchema, PrivacyIndexKeySchema, PrivacyBreachSchema],
+    migrations: [
+      { name: '0001-subject-keys', class: Migration0001SubjectKeys },
+      { name: '0002-privacy-breaches', class: Migration0002PrivacyBreaches },
+    ],
     dataMap: {
       PrivacySubject: {
         id: technical('the pseudonymous id of a subject'),
@@ -45,6 +52,17 @@ export function privacyPlugin(installed: readonly InstalledPlugin[]) {
         wrappedKey: credential('open what is sealed under the subject’s key; destroyed to erase'),
         createdAt: technical('audit'),
         shreddedAt: technical('prove when the subject’s key was destroyed'),
+      },
+      PrivacyBreach: {
+        id: technical('identify the breach'),
+        merchant: technical('whose subjects were affected'),
+        discoveredAt: technical('start every notification clock'),
+        description: technical('what happened, in the operator’s words, without personal data'),
+        dataCategories: technical('say which kinds of data were exposed'),
+        affected: technical('count the subjects per jurisdiction (never who) to find the applicable laws'),
+        recordedByKind: technical('audit: who recorded it'),
+        recordedByKeyId: technical('audit: who recorded it'),
+        recordedAt: technical('audit'),
       },
       PrivacyIndexKey: {
         id: technical('name the key'),
@@ -69,11 +87,13 @@ export function privacyPlugin(installed: readonly InstalledPlugin[]) {
       const regulations = new Regulations(plugin.regulationPacks, (name, merchantId) =>
         plugin.services.enablement.isEnabled(name, merchantId),
       );
+      const breaches = new BreachService(regulations);
       return {
         services: new PrivacyService(exportRunner, eraseRunner, keys, blindIndex, regulations),
         schema: (builder) => {
           registerPrivacySchema(builder, record);
           registerPrivacyRulesSchema(builder, regulations);
+          registerBreachSchema(builder, breaches);
         },
         commands: { 'privacy ropa': ropaCommand(record) },
       };
