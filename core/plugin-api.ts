@@ -126,5 +126,8 @@ export type {
   SensitiveCategories,
 } from './privacy/regulation-pack.ts';
 export { type ApplyingPack, RegulationPackDisabled, type Regulations } from './privacy/regulations.ts';
+export { PrivacySubject } from './privacy/privacy-subject.entity.ts';
+export { PROFILE_FIELDS, type ProfileField } from './privacy/profile-fields.ts';
 export type { DataSubject, RetainedRecord, SubjectErasure, SubjectSection } from './privacy/subject-hooks.ts';
+export type { SubjectKeys } from './privacy/subject-keys.ts';
 export { isUuid } from './uuid.ts';

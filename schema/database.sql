@@ -225,9 +225,16 @@ CREATE TABLE public.customer (
     external_ref character varying(200) NOT NULL,
     jurisdiction character varying(6) NOT NULL,
     created_at timestamp with time zone NOT NULL,
+    subject_id uuid,
+    name text,
+    email text,
+    phone text,
+    birth_date text,
+    country_of_residence text,
     CONSTRAINT customer_pkey PRIMARY KEY (id),
     CONSTRAINT customer_merchant_id_external_ref_unique UNIQUE (merchant_id, external_ref),
-    CONSTRAINT customer_merchant_id_foreign FOREIGN KEY (merchant_id) REFERENCES merchant(id)
+    CONSTRAINT customer_merchant_id_foreign FOREIGN KEY (merchant_id) REFERENCES merchant(id),
+    CONSTRAINT customer_subject_id_foreign FOREIGN KEY (subject_id) REFERENCES privacy_subject(id) ON DELETE SET NULL
 );
 
 CREATE TABLE public.customer_session (
@@ -460,6 +467,7 @@ CREATE TABLE public.merchant (
     id uuid NOT NULL,
     name character varying(200) NOT NULL,
     created_at timestamp with time zone NOT NULL,
+    country character varying(6),
     CONSTRAINT merchant_pkey PRIMARY KEY (id)
 );
 

@@ -10,6 +10,7 @@ import { MerchantSchema } from './merchant.entity.ts';
 import { Migration0001AuthTables } from './migrations/0001-auth-tables.ts';
 import { Migration0002StepUpGrants } from './migrations/0002-step-up-grants.ts';
 import { Migration0003RateLimitCounters } from './migrations/0003-rate-limit-counters.ts';
+import { Migration0004MerchantCountry } from './migrations/0004-merchant-country.ts';
 import { PartnerSchema } from './partner.entity.ts';
 import { PartnerGrantSchema } from './partner-grant.entity.ts';
 import { RateLimitCounterSchema } from './rate-limit-counter.entity.ts';
@@ -50,11 +51,13 @@ export const authPlugin = definePlugin({
     { name: '0001-auth-tables', class: Migration0001AuthTables },
     { name: '0002-step-up-grants', class: Migration0002StepUpGrants },
     { name: '0003-rate-limit-counters', class: Migration0003RateLimitCounters },
+    { name: '0004-merchant-country', class: Migration0004MerchantCountry },
   ],
   dataMap: {
     Merchant: {
       id: technical('identify the tenant'),
       name: { category: 'technical', purpose: 'show the tenant to operators', retention: 'while-active' },
+      country: technical('decide which laws follow the merchant’s establishment'),
       createdAt: technical('audit'),
     },
     Partner: {

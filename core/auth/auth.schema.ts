@@ -22,6 +22,11 @@ export function registerAuthSchema(builder: GatewayBuilder, auth: AuthService): 
     fields: (t) => ({
       id: t.exposeID('id'),
       name: t.exposeString('name'),
+      country: t.exposeString('country', {
+        nullable: true,
+        description:
+          'Where the merchant is established (ISO 3166-1 or -2): an EU or Korean establishment brings every customer under the GDPR or PIPA.',
+      }),
       createdAt: t.expose('createdAt', { type: 'DateTime' }),
     }),
   });
@@ -160,9 +165,12 @@ export function registerAuthSchema(builder: GatewayBuilder, auth: AuthService): 
     createMerchant: t.field({
       type: Merchant,
       authScopes: { operator: true },
-      args: { name: t.arg.string({ required: true }) },
+      args: {
+        name: t.arg.string({ required: true }),
+        country: t.arg.string({ description: 'Where the merchant is established (ISO 3166-1 or -2).' }),
+      },
       errors: { types: [ValidationError] },
-      resolve: (_root, { name }, ctx) => auth.createMerchant(ctx, name),
+      resolve: (_root, { name, country }, ctx) => auth.createMerchant(ctx, name, country ?? null),
     }),
     createPartner: t.field({
       type: Partner,

@@ -2,6 +2,7 @@ import type { EntityManager } from '@mikro-orm/core';
 import { GraphQLError } from 'graphql';
 import { NotFoundError, ValidationError } from '../../schema/errors.ts';
 import type { MerchantContext, OperatorContext, RequestContext } from '../context.ts';
+import { countryOf } from '../privacy/jurisdiction.ts';
 import { isUuid } from '../uuid.ts';
 import { ApiKey, type ApiKeyKind } from './api-key.entity.ts';
 import { announceRevocation } from './credential-propagation.ts';
@@ -105,8 +106,14 @@ export class AuthService {
     }
   }
 
-  async createMerchant(ctx: RequestContext, name: string): Promise<Merchant> {
-    const merchant = ctx.em.create(Merchant, { name: requireName('name', name) });
+  async createMerchant(ctx: RequestContext, name: string, country: string | null = null): Promise<Merchant> {
+    if (country !== null && countryOf(country) === null) {
+      throw new ValidationError(
+        'country',
+        'country must be an ISO 3166-1 alpha-2 or ISO 3166-2 code (DE, KR)',
+      );
+    }
+    const merchant = ctx.em.create(Merchant, { name: requireName('name', name), country });
     await ctx.em.flush();
     return merchant;
   }

@@ -9,6 +9,11 @@ const MerchantSchema = defineEntity({
       .primary()
       .onCreate(() => randomUUID()),
     name: p.string().length(200),
+    /**
+     * Where the merchant is established (ISO 3166-1 alpha-2 or ISO 3166-2): an establishment in
+     * the Union or in Korea brings every one of its customers under the GDPR or PIPA.
+     */
+    country: p.string().length(6).nullable(),
     createdAt: p.datetime().onCreate(() => new Date()),
   },
 });

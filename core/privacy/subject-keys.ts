@@ -68,13 +68,29 @@ export class SubjectKeys {
 
   /** The clear value, or null once its subject's key is shredded. A wrong binding throws. */
   async open(em: EntityManager, sealed: string, binding: string): Promise<string | null> {
-    const [prefix, subjectId, ...rest] = sealed.split('.');
-    if (prefix !== PREFIX || !subjectId || !isUuid(subjectId) || rest.length === 0) {
-      throw new Error('not a value sealed under a subject key');
-    }
-    const box = await this.#box(em, subjectId);
-    if (box === undefined) throw new Error(`sealed under subject ${subjectId}, which does not exist`);
-    return box ? box.openString(FIELD_PURPOSE, rest.join('.'), binding) : null;
+    const [value] = await this.openAll(em, [{ sealed, binding }]);
+    return value ?? null;
+  }
+
+  /**
+   * Opens several values with one read of each subject's key (a customer's whole profile):
+   * each clear value, or null when absent or once its subject is shredded.
+   */
+  async openAll(
+    em: EntityManager,
+    values: readonly { sealed: string | null; binding: string }[],
+  ): Promise<(string | null)[]> {
+    const boxes = new Map<string, Promise<SecretBox | null | undefined>>();
+    return Promise.all(
+      values.map(async ({ sealed, binding }) => {
+        if (sealed === null) return null;
+        const { subjectId, body } = parse(sealed);
+        if (!boxes.has(subjectId)) boxes.set(subjectId, this.#box(em, subjectId));
+        const box = await boxes.get(subjectId);
+        if (box === undefined) throw new Error(`sealed under subject ${subjectId}, which does not exist`);
+        return box ? box.openString(FIELD_PURPOSE, body, binding) : null;
+      }),
+    );
   }
 
   /** The merchant's own reference of the subject, or null once shredded. */
@@ -127,4 +143,13 @@ export class SubjectKeys {
     if (!row.wrapped_key) return null;
     return new SecretBox(this.#secrets.open(KEY_PURPOSE, row.wrapped_key, subjectId));
   }
+}
+
+/** The subject a sealed value names, and the SecretBox value after it. */
+function parse(sealed: string): { subjectId: string; body: string } {
+  const [prefix, subjectId, ...rest] = sealed.split('.');
+  if (prefix !== PREFIX || !subjectId || !isUuid(subjectId) || rest.length === 0) {
+    throw new Error('not a value sealed under a subject key');
+  }
+  return { subjectId, body: rest.join('.') };
 }

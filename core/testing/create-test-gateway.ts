@@ -29,8 +29,11 @@ export interface TestGateway {
   http(token?: string): HttpGraphQLClient;
   /** graphql-ws client; closed with the gateway. */
   websocket(token?: string): Client;
-  /** A merchant with its own API key. */
-  createMerchant(name?: string): Promise<{ merchantId: string; key: string; client: HttpGraphQLClient }>;
+  /** A merchant with its own API key; `country` is where it is established. */
+  createMerchant(
+    name?: string,
+    options?: { country?: string },
+  ): Promise<{ merchantId: string; key: string; client: HttpGraphQLClient }>;
   /** Every JSON log line the gateway wrote. */
   readonly logs: string[];
   close(): Promise<void>;
@@ -84,10 +87,10 @@ export async function createTestGateway(options: TestGatewayOptions = {}): Promi
         sockets.push(client);
         return client;
       },
-      async createMerchant(name = 'Test merchant') {
+      async createMerchant(name = 'Test merchant', { country }: { country?: string } = {}) {
         const created = await operator.data<{ createMerchant: { id: string } }>(
-          'mutation($name: String!) { createMerchant(name: $name) { ... on Merchant { id } } }',
-          { name },
+          'mutation($name: String!, $country: String) { createMerchant(name: $name, country: $country) { ... on Merchant { id } } }',
+          { name, country },
         );
         const merchantId = created.createMerchant.id;
         const keyed = await operator.data<{ createApiKey: { secret: string } }>(

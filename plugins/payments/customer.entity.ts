@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { defineEntity, p } from '@mikro-orm/core';
-import { Merchant } from '../../core/plugin-api.ts';
+import { Merchant, PrivacySubject } from '../../core/plugin-api.ts';
 
 const CustomerSchema = defineEntity({
   name: 'Customer',
@@ -14,6 +14,15 @@ const CustomerSchema = defineEntity({
     externalRef: p.string().length(200),
     /** ISO 3166-1 alpha-2 or ISO 3166-2 code (`DE`, `US-CA`, `KR`): which law applies to this person. */
     jurisdiction: p.string().length(6),
+    /** The privacy subject whose key seals the profile below; null until a profile is stored. */
+    subject: () => p.manyToOne(PrivacySubject).nullable(),
+    // The optional profile, each value sealed under the subject's key (`p1.<subject>.<...>`),
+    // bound to `Customer.<field>:<customer id>`: see customer-profile.ts.
+    name: p.text().nullable(),
+    email: p.text().nullable(),
+    phone: p.text().nullable(),
+    birthDate: p.text().nullable(),
+    countryOfResidence: p.text().nullable(),
     createdAt: p.datetime().onCreate(() => new Date()),
   },
   uniques: [{ name: 'customer_merchant_id_external_ref_unique', properties: ['merchant', 'externalRef'] }],

@@ -1,14 +1,27 @@
+import { randomUUID } from 'node:crypto';
+import type { EntityManager } from '@mikro-orm/core';
 import {
   type AuthenticatedContext,
   isUuid,
+  Merchant,
   type MerchantContext,
   merchantFilter,
   NotFoundError,
   type OperatorContext,
   type PartnerContext,
+  PrivacySubject,
+  type ProfileField,
+  type RequestContext,
   ValidationError,
 } from '../../core/plugin-api.ts';
 import { Customer } from './customer.entity.ts';
+import {
+  bindingOf,
+  type CustomerProfile,
+  openProfile,
+  sealProfile,
+  validProfile,
+} from './customer-profile.ts';
 
 /** ISO 3166-1 alpha-2, optionally with an ISO 3166-2 subdivision: DE, KR, US-CA, GB-SCT. */
 const JURISDICTION = /^[A-Z]{2}(-[A-Z0-9]{1,3})?$/;
@@ -18,6 +31,18 @@ export interface CreateCustomerInput {
   /** The old name of `customerRef`, accepted for one release. */
   externalRef?: string | null;
   jurisdiction: string;
+  /** Optional; each value sealed under the customer's subject key. */
+  profile?: CustomerProfile | null;
+}
+
+/** What consent and the regulation packs decide on: clear values, read for one decision, never stored elsewhere. */
+export interface ProfileFacts {
+  /** The profile's country of residence, else the customer's jurisdiction (both ISO 3166-1 or -2). */
+  countryOfResidence: string | null;
+  /** YYYY-MM-DD, or null when not given or shredded. */
+  birthDate: string | null;
+  /** Where the merchant is established, or null when it has not said. */
+  merchantCountry: string | null;
 }
 
 /** One name for the merchant's id of the person: `customerRef`, or its deprecated alias. */
@@ -48,16 +73,78 @@ export class CustomerService {
         'jurisdiction must be an ISO 3166-1 alpha-2 code, optionally with an ISO 3166-2 subdivision (DE, KR, US-CA)',
       );
     }
+    const profile = validProfile(input.profile ?? {});
     const existing = await ctx.em.findOne(Customer, { merchant: merchantId, externalRef });
     if (existing)
       throw new ValidationError('customerRef', 'this merchant already has a customer with that customerRef');
-    const customer = ctx.em.create(Customer, {
-      merchant: merchantId,
-      externalRef,
-      jurisdiction: input.jurisdiction,
+    return ctx.em.transactional(async (em) => {
+      const customer = em.create(Customer, {
+        id: randomUUID(),
+        merchant: merchantId,
+        externalRef,
+        jurisdiction: input.jurisdiction,
+      });
+      if (Object.values(profile).some((value) => value != null)) {
+        await this.#sealOnto(ctx, em, customer, profile);
+      }
+      await em.flush();
+      return customer;
     });
-    await ctx.em.flush();
+  }
+
+  /**
+   * Sets the given profile fields (null clears one, an absent one is kept). The merchant's own
+   * customers only: another merchant's id answers as unknown.
+   */
+  async setProfile(ctx: MerchantContext, id: string, input: CustomerProfile): Promise<Customer> {
+    const profile = validProfile(input);
+    const customer = isUuid(id)
+      ? await ctx.em.findOne(Customer, { id, merchant: ctx.principal.merchantId })
+      : null;
+    if (!customer) throw new NotFoundError('Customer', id);
+    await ctx.em.transactional(async (em) => {
+      await this.#sealOnto(ctx, em, customer, profile);
+      await em.flush();
+    });
     return customer;
+  }
+
+  /** The customer's clear profile; every field null once its subject is shredded. */
+  profile(ctx: RequestContext, customer: Customer): Promise<Required<CustomerProfile>> {
+    return openProfile(ctx.em, ctx.services.privacy.keys, customer);
+  }
+
+  /**
+   * For consent and the regulation packs (`services.payments.customers.profileFacts`): what
+   * decides which law applies and whether the customer is a minor. Scoped like `get`.
+   */
+  async profileFacts(ctx: AuthenticatedContext, customerId: string): Promise<ProfileFacts> {
+    const customer = await this.get(ctx, customerId);
+    const [country, birthDate] = await ctx.services.privacy.keys.openAll(ctx.em, [
+      { sealed: customer.countryOfResidence ?? null, binding: bindingOf(customer, 'countryOfResidence') },
+      { sealed: customer.birthDate ?? null, binding: bindingOf(customer, 'birthDate') },
+    ]);
+    const merchant = await ctx.em.findOneOrFail(Merchant, { id: customer.merchant.id });
+    return {
+      countryOfResidence: country ?? customer.jurisdiction,
+      birthDate: birthDate ?? null,
+      merchantCountry: merchant.country ?? null,
+    };
+  }
+
+  /** The customer's subject (created with its key on first use), then the sealed values. */
+  async #sealOnto(
+    ctx: AuthenticatedContext,
+    em: EntityManager,
+    customer: Customer,
+    profile: Partial<Record<ProfileField, string | null>>,
+  ): Promise<void> {
+    const { keys } = ctx.services.privacy;
+    const subjectId =
+      customer.subject?.id ??
+      (await keys.subjectId(em, { merchantId: customer.merchant.id, customerRef: customer.externalRef }));
+    customer.subject = em.getReference(PrivacySubject, subjectId);
+    await sealProfile(em, keys, customer, subjectId, profile);
   }
 
   /** The customer, if this principal may see it; a customer session sees only itself. */

@@ -38,6 +38,7 @@ import { Migration0011AwaitingCaptureIndex } from './migrations/0011-awaiting-ca
 import { Migration0012ChosenPaymentIds } from './migrations/0012-chosen-payment-ids.ts';
 import { Migration0013Fees } from './migrations/0013-fees.ts';
 import { Migration0014MerchantSettings } from './migrations/0014-merchant-settings.ts';
+import { Migration0015CustomerProfile } from './migrations/0015-customer-profile.ts';
 import { PayFromAccountBatcher } from './pay-from-account-batcher.ts';
 import { PaymentService } from './payment.service.ts';
 import { PaymentAccounts } from './payment-accounts.ts';
@@ -102,6 +103,7 @@ export const paymentsPlugin = definePlugin({
     { name: '0012-chosen-payment-ids', class: Migration0012ChosenPaymentIds },
     { name: '0013-fees', class: Migration0013Fees },
     { name: '0014-merchant-settings', class: Migration0014MerchantSettings },
+    { name: '0015-customer-profile', class: Migration0015CustomerProfile },
   ],
   dataMap: paymentsDataMap,
   setup: (runtime) => {

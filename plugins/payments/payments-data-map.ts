@@ -13,6 +13,38 @@ export const paymentsDataMap: DataMap = {
       basis: 'legal-obligation',
       source: 'provided',
     }),
+    subject: technical('whose key seals the profile'),
+    // The optional profile: sealed under the subject's key; collected only for a purpose enabled for the merchant.
+    name: personal('address the customer (sealed)', {
+      retention: 'while-active',
+      basis: 'contract',
+      source: 'provided',
+      recipients: ['the merchant, through the API'],
+    }),
+    email: personal('contact the customer (sealed)', {
+      retention: 'while-active',
+      basis: 'contract',
+      source: 'provided',
+      recipients: ['the merchant, through the API'],
+    }),
+    phone: personal('contact the customer (sealed)', {
+      retention: 'while-active',
+      basis: 'contract',
+      source: 'provided',
+      recipients: ['the merchant, through the API'],
+    }),
+    birthDate: personal('tell whether the customer is a minor, for consent (sealed)', {
+      retention: 'while-active',
+      basis: 'legal-obligation',
+      source: 'provided',
+      recipients: ['the merchant, through the API'],
+    }),
+    countryOfResidence: personal('apply the law of where the customer lives (sealed)', {
+      retention: 'while-active',
+      basis: 'legal-obligation',
+      source: 'provided',
+      recipients: ['the merchant, through the API'],
+    }),
     createdAt: technical('audit'),
   },
   PaymentIntent: {
