@@ -107,6 +107,14 @@ export {
   EEA_COUNTRIES,
   type LawScope,
 } from './privacy/jurisdiction.ts';
+export { PrivacySubject } from './privacy/privacy-subject.entity.ts';
+export { PROFILE_FIELDS, type ProfileField } from './privacy/profile-fields.ts';
+export {
+  type DeclaredPurpose,
+  type ProcessingPurpose,
+  ProfileFieldNotAllowed,
+  type ProfilePurposes,
+} from './privacy/profile-purposes.ts';
 export type {
   AutomatedDecisionRule,
   BreachClock,
@@ -126,8 +134,6 @@ export type {
   SensitiveCategories,
 } from './privacy/regulation-pack.ts';
 export { type ApplyingPack, RegulationPackDisabled, type Regulations } from './privacy/regulations.ts';
-export { PrivacySubject } from './privacy/privacy-subject.entity.ts';
-export { PROFILE_FIELDS, type ProfileField } from './privacy/profile-fields.ts';
 export type { DataSubject, RetainedRecord, SubjectErasure, SubjectSection } from './privacy/subject-hooks.ts';
 export type { SubjectKeys } from './privacy/subject-keys.ts';
 export { isUuid } from './uuid.ts';

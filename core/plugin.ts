@@ -6,6 +6,7 @@ import type { EventTypeDeclaration } from './event-types.ts';
 import type { GatewayServices } from './global-types.ts';
 import type { HookHandlers } from './hooks.ts';
 import type { PluginRuntime } from './plugin-runtime.ts';
+import type { ProcessingPurpose } from './privacy/profile-purposes.ts';
 import type { RegulationPack } from './privacy/regulation-pack.ts';
 
 /** A MikroORM migration, named so that it is recorded as `<plugin>/<name>`. */
@@ -82,6 +83,11 @@ export interface PluginDefinition<
   dataMap?: DataMap;
   /** Absent: always on once installed. */
   enablement?: PluginEnablement;
+  /**
+   * What the plugin processes customers' profile fields for, by purpose name. A purpose is
+   * enabled for a merchant when the plugin is: a field no enabled purpose needs is not collected.
+   */
+  purposes?: Readonly<Record<string, ProcessingPurpose>>;
   /** Called once per gateway, in dependency order, after the plugins it requires. */
   setup?(
     plugin: PluginRuntime<OptionsOf<Schema>>,

@@ -10,6 +10,7 @@ import { type PluginErasure, PrivacyService } from './privacy.service.ts';
 import { PrivacyBreachSchema } from './privacy-breach.entity.ts';
 import { registerPrivacyRulesSchema } from './privacy-rules.schema.ts';
 import { PrivacyIndexKeySchema, PrivacySubjectSchema } from './privacy-subject.entity.ts';
+import { ProfilePurposes } from './profile-purposes.ts';
 import { recordOfProcessing } from './record-of-processing.ts';
 import { Regulations } from './regulations.ts';
 import { ropaCommand } from './ropa-command.ts';
@@ -35,6 +36,13 @@ export function privacyPlugin(installed: readonly InstalledPlugin[]) {
       { name: '0001-subject-keys', class: Migration0001SubjectKeys },
       { name: '0002-privacy-breaches', class: Migration0002PrivacyBreaches },
     ],
+    purposes: {
+      'applicable-law': {
+        description: 'decide which data protection law applies to the customer',
+        basis: 'legal-obligation',
+        profile: ['countryOfResidence'],
+      },
+    },
     dataMap: {
       PrivacySubject: {
         id: technical('the pseudonymous id of a subject'),
@@ -82,16 +90,21 @@ export function privacyPlugin(installed: readonly InstalledPlugin[]) {
       });
       const blindIndex = new BlindIndex(plugin.secrets);
       const keys = new SubjectKeys(plugin.secrets, blindIndex);
-      const record = recordOfProcessing([privacy, ...installed].map(({ definition }) => definition));
+      const definitions = [privacy, ...installed].map(({ definition }) => definition);
+      const record = recordOfProcessing(definitions);
       // Enablement is set up after privacy: the switch is read when a pack is asked for, not now.
       const regulations = new Regulations(plugin.regulationPacks, (name, merchantId) =>
         plugin.services.enablement.isEnabled(name, merchantId),
       );
+      // Likewise for purposes: asked at call time, never during setup.
+      const purposes = new ProfilePurposes(definitions, (name, merchantId) =>
+        plugin.services.enablement.isEnabled(name, merchantId),
+      );
       const breaches = new BreachService(regulations);
       return {
-        services: new PrivacyService(exportRunner, eraseRunner, keys, blindIndex, regulations),
+        services: new PrivacyService(exportRunner, eraseRunner, keys, blindIndex, regulations, purposes),
         schema: (builder) => {
-          registerPrivacySchema(builder, record);
+          registerPrivacySchema(builder, record, purposes);
           registerPrivacyRulesSchema(builder, regulations);
           registerBreachSchema(builder, breaches);
         },

@@ -1,5 +1,10 @@
 import type { GatewayBuilder } from '../../schema/builder.ts';
+import { registerErrorType } from '../../schema/error-types.ts';
+import { NotFoundError } from '../../schema/errors.ts';
+import { canSeeMerchant } from '../auth/principal.ts';
 import type { CrossBorderTransfer } from '../db/data-map.ts';
+import { isUuid } from '../uuid.ts';
+import { type DeclaredPurpose, ProfileFieldNotAllowed, type ProfilePurposes } from './profile-purposes.ts';
 import type { ProcessingEntry } from './record-of-processing.ts';
 
 const OPERATOR_OR_MERCHANT = { $any: { operator: true, merchant: true } } as const;
@@ -8,7 +13,11 @@ const OPERATOR_OR_MERCHANT = { $any: { operator: true, merchant: true } } as con
 const enumValues = (values: readonly string[]) =>
   Object.fromEntries(values.map((value) => [value.replaceAll('-', '_'), { value }]));
 
-export function registerPrivacySchema(builder: GatewayBuilder, record: readonly ProcessingEntry[]): void {
+export function registerPrivacySchema(
+  builder: GatewayBuilder,
+  record: readonly ProcessingEntry[],
+  purposes: ProfilePurposes,
+): void {
   const Category = builder.enumType('DataCategory', {
     description: 'What a stored field is (see docs/privacy.md).',
     values: enumValues(['technical', 'personal', 'sensitive', 'financial', 'credential']),
@@ -76,6 +85,68 @@ export function registerPrivacySchema(builder: GatewayBuilder, record: readonly 
             (args.personal == null || entry.personal === args.personal) &&
             (args.plugin == null || entry.plugin === args.plugin),
         ),
+    }),
+  );
+
+  registerPurposeSchema(builder, Basis, purposes);
+}
+
+function registerPurposeSchema(
+  builder: GatewayBuilder,
+  Basis: ReturnType<GatewayBuilder['enumType']>,
+  purposes: ProfilePurposes,
+): void {
+  registerErrorType(builder, ProfileFieldNotAllowed, {
+    description:
+      'A profile field no purpose enabled for the merchant needs (data minimization, GDPR Art. 5(1)(c), PIPA Art. 16(1)). Nothing was stored.',
+    fields: (t) => ({
+      field: t.exposeString('field'),
+      purposes: t.exposeStringList('purposes', {
+        description:
+          'The installed purposes that would need the field, none enabled for this merchant; empty when no installed plugin needs it.',
+      }),
+    }),
+  });
+
+  const Purpose = builder.objectRef<DeclaredPurpose & { enabled: boolean }>('ProfilePurpose').implement({
+    description: 'A purpose a plugin processes customers’ profile fields for; enabled with its plugin.',
+    authScopes: OPERATOR_OR_MERCHANT,
+    fields: (t) => ({
+      name: t.exposeString('name'),
+      plugin: t.exposeString('plugin', { description: 'Enabled for a merchant when this plugin is.' }),
+      description: t.exposeString('description'),
+      basis: t.field({ type: Basis, resolve: (p) => p.basis }),
+      fields: t.stringList({ description: 'The profile fields it needs.', resolve: (p) => [...p.profile] }),
+      enabled: t.exposeBoolean('enabled', { description: 'Enabled for this merchant.' }),
+    }),
+  });
+
+  type View = DeclaredPurpose & { enabled: boolean };
+  const ForMerchant = builder
+    .objectRef<{ merchantId: string; purposes: View[] }>('MerchantProfilePurposes')
+    .implement({
+      authScopes: OPERATOR_OR_MERCHANT,
+      fields: (t) => ({
+        merchantId: t.exposeID('merchantId'),
+        purposes: t.field({ type: [Purpose], resolve: (m) => m.purposes }),
+      }),
+    });
+
+  builder.queryField('profilePurposes', (t) =>
+    t.field({
+      type: ForMerchant,
+      description:
+        'Every installed purpose for customer profiles and whether it is enabled for the merchant: a merchant may store the fields its enabled purposes need, and no other.',
+      authScopes: OPERATOR_OR_MERCHANT,
+      args: { merchantId: t.arg.id({ required: true }) },
+      errors: { types: [NotFoundError] },
+      resolve: (_root, args, ctx) => {
+        const merchantId = String(args.merchantId);
+        if (!isUuid(merchantId) || !canSeeMerchant(ctx.principal, merchantId))
+          throw new NotFoundError('Merchant', merchantId);
+        const enabled = new Set(purposes.enabledFor(merchantId));
+        return { merchantId, purposes: purposes.all().map((p) => ({ ...p, enabled: enabled.has(p) })) };
+      },
     }),
   );
 }

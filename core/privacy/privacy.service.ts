@@ -1,6 +1,7 @@
 import type { EntityManager } from '@mikro-orm/core';
 import type { HookRunner } from '../hooks.ts';
 import type { BlindIndex } from './blind-index.ts';
+import type { ProfilePurposes } from './profile-purposes.ts';
 import type { Regulations } from './regulations.ts';
 import type { DataSubject, SubjectErasure, SubjectSection } from './subject-hooks.ts';
 import type { SubjectKeys } from './subject-keys.ts';
@@ -23,6 +24,8 @@ export class PrivacyService {
   readonly blindIndex: BlindIndex;
   /** The regulation packs: which laws apply to a subject, and their rules. */
   readonly regulations: Regulations;
+  /** Which profile fields a merchant may collect: those the purposes enabled for it need. */
+  readonly purposes: ProfilePurposes;
 
   constructor(
     exportRunner: HookRunner<'subject.export', readonly SubjectSection[]>,
@@ -30,7 +33,9 @@ export class PrivacyService {
     keys: SubjectKeys,
     blindIndex: BlindIndex,
     regulations: Regulations,
+    purposes: ProfilePurposes,
   ) {
+    this.purposes = purposes;
     this.#export = exportRunner;
     this.#erase = eraseRunner;
     this.keys = keys;

@@ -1,5 +1,10 @@
 import { resolveOffsetConnection } from '@pothos/plugin-relay';
-import { type GatewayBuilder, NotFoundError, ValidationError } from '../../core/plugin-api.ts';
+import {
+  type GatewayBuilder,
+  NotFoundError,
+  ProfileFieldNotAllowed,
+  ValidationError,
+} from '../../core/plugin-api.ts';
 import { Customer } from './customer.entity.ts';
 import type { CustomerService } from './customer.service.ts';
 import type { CustomerProfile } from './customer-profile.ts';
@@ -90,7 +95,7 @@ export function registerCustomerSchema(builder: GatewayBuilder, customers: Custo
     t.withAuth({ merchant: true }).field({
       type: Customer,
       args: { input: t.arg({ type: CreateCustomerInput, required: true }) },
-      errors: { types: [ValidationError] },
+      errors: { types: [ValidationError, ProfileFieldNotAllowed] },
       resolve: (_root, { input }, ctx) => customers.create(ctx, input),
     }),
   );
@@ -103,7 +108,7 @@ export function registerCustomerSchema(builder: GatewayBuilder, customers: Custo
         customerId: t.arg.id({ required: true }),
         profile: t.arg({ type: ProfileInput, required: true }),
       },
-      errors: { types: [ValidationError, NotFoundError] },
+      errors: { types: [ValidationError, ProfileFieldNotAllowed, NotFoundError] },
       resolve: (_root, { customerId, profile }, ctx) =>
         customers.setProfile(ctx, String(customerId), profile),
     }),

@@ -9,6 +9,7 @@ import {
   NotFoundError,
   type OperatorContext,
   type PartnerContext,
+  PROFILE_FIELDS,
   PrivacySubject,
   type ProfileField,
   type RequestContext,
@@ -73,7 +74,7 @@ export class CustomerService {
         'jurisdiction must be an ISO 3166-1 alpha-2 code, optionally with an ISO 3166-2 subdivision (DE, KR, US-CA)',
       );
     }
-    const profile = validProfile(input.profile ?? {});
+    const profile = this.#collectable(ctx, merchantId, input.profile ?? {});
     const existing = await ctx.em.findOne(Customer, { merchant: merchantId, externalRef });
     if (existing)
       throw new ValidationError('customerRef', 'this merchant already has a customer with that customerRef');
@@ -97,7 +98,7 @@ export class CustomerService {
    * customers only: another merchant's id answers as unknown.
    */
   async setProfile(ctx: MerchantContext, id: string, input: CustomerProfile): Promise<Customer> {
-    const profile = validProfile(input);
+    const profile = this.#collectable(ctx, ctx.principal.merchantId, input);
     const customer = isUuid(id)
       ? await ctx.em.findOne(Customer, { id, merchant: ctx.principal.merchantId })
       : null;
@@ -130,6 +131,21 @@ export class CustomerService {
       birthDate: birthDate ?? null,
       merchantCountry: merchant.country ?? null,
     };
+  }
+
+  /**
+   * The valid profile, if every field given a value is needed by a purpose enabled for the
+   * merchant (clearing a field is always allowed). Checked before anything is written.
+   */
+  #collectable(
+    ctx: MerchantContext,
+    merchantId: string,
+    input: CustomerProfile,
+  ): Partial<Record<ProfileField, string | null>> {
+    const profile = validProfile(input);
+    const given = PROFILE_FIELDS.filter((field) => profile[field] != null);
+    ctx.services.privacy.purposes.assertCollectable(merchantId, given);
+    return profile;
   }
 
   /** The customer's subject (created with its key on first use), then the sealed values. */

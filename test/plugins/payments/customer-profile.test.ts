@@ -4,14 +4,16 @@ import { createTestGateway, type TestGateway } from '../../../core/testing/creat
 import type { HttpGraphQLClient } from '../../../core/testing/graphql-clients.ts';
 import { tablesHolding } from '../../../core/testing/raw-tables.ts';
 import { paymentsPlugin } from '../../../plugins/payments/index.ts';
+import { receiptsFixture } from './fixtures/profile-purposes.plugin.ts';
 
 // Customer profiles (issue 11): optional personal fields, each sealed under the customer's own
 // subject key, readable through the API by the merchant and the customer, unreadable everywhere
-// once the key is shredded.
+// once the key is shredded. `receiptsFixture` declares a purpose for every field (minimization:
+// see profile-minimization.test.ts).
 
 let t: TestGateway;
 beforeAll(async () => {
-  t = await createTestGateway({ plugins: [paymentsPlugin] });
+  t = await createTestGateway({ plugins: [paymentsPlugin, receiptsFixture] });
 });
 afterAll(() => t?.close());
 

@@ -1,0 +1,94 @@
+import { GatewayError } from '../../schema/errors.ts';
+import { BootError } from '../boot-error.ts';
+import type { LegalBasis } from '../db/data-map.ts';
+import type { PluginDefinition } from '../plugin.ts';
+import { PROFILE_FIELDS, type ProfileField } from './profile-fields.ts';
+
+/**
+ * A purpose a plugin processes customers' profile fields for. Declared on the plugin
+ * (`purposes`), it is enabled for a merchant exactly when its plugin is: the per-merchant
+ * switches (`setPluginEnabled`, audited, behind a step-up) decide what a merchant may collect.
+ */
+export interface ProcessingPurpose {
+  readonly description: string;
+  readonly basis: LegalBasis;
+  /** The profile fields this purpose needs: a field no enabled purpose needs is not collected. */
+  readonly profile: readonly ProfileField[];
+}
+
+export interface DeclaredPurpose extends ProcessingPurpose {
+  readonly name: string;
+  readonly plugin: string;
+}
+
+/** A profile field no purpose enabled for the merchant needs (GDPR Art. 5(1)(c), PIPA Art. 16(1)). */
+export class ProfileFieldNotAllowed extends GatewayError {
+  readonly field: ProfileField;
+  /** Installed purposes that would need the field, none enabled for the merchant; empty when none is installed. */
+  readonly purposes: readonly string[];
+
+  constructor(field: ProfileField, purposes: readonly string[]) {
+    super(
+      'PROFILE_FIELD_NOT_ALLOWED',
+      purposes.length > 0
+        ? `no purpose enabled for this merchant needs "${field}": it lacks ${purposes.map((p) => `"${p}"`).join(' or ')}; an operator can enable the plugin that declares it`
+        : `no installed purpose needs "${field}": the gateway does not collect it`,
+    );
+    this.field = field;
+    this.purposes = purposes;
+  }
+}
+
+/**
+ * Minimization for customer profiles: which fields a merchant may collect follows from the
+ * purposes enabled for it. Answered from the plugin declarations and the in-memory switchboard,
+ * so checking costs no I/O.
+ */
+export class ProfilePurposes {
+  readonly #all: readonly DeclaredPurpose[];
+  readonly #isEnabled: (plugin: string, merchantId: string) => boolean;
+
+  constructor(
+    definitions: readonly PluginDefinition[],
+    isEnabled: (plugin: string, merchantId: string) => boolean,
+  ) {
+    const seen = new Map<string, string>();
+    this.#all = definitions.flatMap(({ name: plugin, purposes }) =>
+      Object.entries(purposes ?? {}).map(([name, purpose]) => {
+        const other = seen.get(name);
+        if (other !== undefined) {
+          throw new BootError({
+            plugin,
+            problem: `it declares the purpose "${name}", which "${other}" declares too`,
+            fix: 'name purposes after what they are for, uniquely across plugins (prefix with the plugin name)',
+          });
+        }
+        seen.set(name, plugin);
+        return { name, plugin, ...purpose };
+      }),
+    );
+    this.#isEnabled = isEnabled;
+  }
+
+  /** Every installed purpose, in plugin order. */
+  all(): readonly DeclaredPurpose[] {
+    return this.#all;
+  }
+
+  /** The purposes enabled for the merchant. */
+  enabledFor(merchantId: string): readonly DeclaredPurpose[] {
+    return this.#all.filter((p) => this.#isEnabled(p.plugin, merchantId));
+  }
+
+  /** Throws ProfileFieldNotAllowed for the first of `fields` (in PROFILE_FIELDS order) no enabled purpose needs. */
+  assertCollectable(merchantId: string, fields: readonly ProfileField[]): void {
+    const enabled = this.enabledFor(merchantId);
+    for (const field of PROFILE_FIELDS) {
+      if (!fields.includes(field) || enabled.some((p) => p.profile.includes(field))) continue;
+      throw new ProfileFieldNotAllowed(
+        field,
+        this.#all.filter((p) => p.profile.includes(field)).map((p) => p.name),
+      );
+    }
+  }
+}
