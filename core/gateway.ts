@@ -17,6 +17,7 @@ import type { RequestContext } from './context.ts';
 import { SecretBox } from './crypto/secret-box.ts';
 import { Database, resolveMasterKey } from './db/database.ts';
 import { DatabaseOutage } from './db/database-outage.ts';
+import { provideMigrationSecrets } from './db/migration-secrets.ts';
 import { PluginFieldGate } from './enablement/field-gate.ts';
 import { EventTypeRegistry } from './event-types.ts';
 import type { GatewayServices } from './global-types.ts';
@@ -85,6 +86,7 @@ export async function createGateway(config: GatewayConfig): Promise<Gateway> {
     port: databasePort(config.database?.url),
   });
   const secrets = new SecretBox(resolveMasterKey(config.database ?? {}, config.secrets?.masterKey));
+  provideMigrationSecrets(database.orm.config, secrets);
   const services = { stepUp: new StepUpService() } as GatewayServices;
   const isEnabled = (plugin: string, merchantId: string) => services.enablement.isEnabled(plugin, merchantId);
   const hooks = new HookBus(isEnabled);

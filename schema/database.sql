@@ -73,12 +73,13 @@ CREATE TABLE public.carrier_billing_source (
     id uuid NOT NULL,
     subscriber_id uuid NOT NULL,
     merchant_id uuid NOT NULL,
-    customer_ref character varying(200),
     carrier text NOT NULL,
     created_at timestamp with time zone NOT NULL,
+    subject_id uuid,
     CONSTRAINT carrier_billing_source_pkey PRIMARY KEY (id),
     CONSTRAINT carrier_billing_source_carrier_check CHECK ((carrier = ANY (ARRAY['SKT'::text, 'KT'::text, 'LGU'::text]))),
     CONSTRAINT carrier_billing_source_merchant_id_foreign FOREIGN KEY (merchant_id) REFERENCES merchant(id),
+    CONSTRAINT carrier_billing_source_subject_id_foreign FOREIGN KEY (subject_id) REFERENCES privacy_subject(id) ON DELETE SET NULL,
     CONSTRAINT carrier_billing_source_subscriber_id_foreign FOREIGN KEY (subscriber_id) REFERENCES carrier_subscriber(id)
 );
 
@@ -163,14 +164,15 @@ CREATE TABLE public.carrier_verification (
     id uuid NOT NULL,
     subscriber_id uuid NOT NULL,
     merchant_id uuid NOT NULL,
-    customer_ref character varying(200),
     code_hash character varying(64) NOT NULL,
     attempts integer DEFAULT 0 NOT NULL,
     expires_at timestamp with time zone NOT NULL,
     verified_at timestamp with time zone,
     created_at timestamp with time zone NOT NULL,
+    subject_id uuid,
     CONSTRAINT carrier_verification_pkey PRIMARY KEY (id),
     CONSTRAINT carrier_verification_merchant_id_foreign FOREIGN KEY (merchant_id) REFERENCES merchant(id),
+    CONSTRAINT carrier_verification_subject_id_foreign FOREIGN KEY (subject_id) REFERENCES privacy_subject(id) ON DELETE SET NULL,
     CONSTRAINT carrier_verification_subscriber_id_foreign FOREIGN KEY (subscriber_id) REFERENCES carrier_subscriber(id)
 );
 CREATE INDEX carrier_verification_subscriber_id_created_at_index ON public.carrier_verification USING btree (subscriber_id, created_at);
@@ -222,31 +224,31 @@ CREATE TRIGGER consent_receipt_append_only BEFORE DELETE OR UPDATE ON public.con
 CREATE TABLE public.customer (
     id uuid NOT NULL,
     merchant_id uuid NOT NULL,
-    external_ref character varying(200) NOT NULL,
     jurisdiction character varying(6) NOT NULL,
     created_at timestamp with time zone NOT NULL,
-    subject_id uuid,
+    subject_id uuid NOT NULL,
     name text,
     email text,
     phone text,
     birth_date text,
     country_of_residence text,
     CONSTRAINT customer_pkey PRIMARY KEY (id),
-    CONSTRAINT customer_merchant_id_external_ref_unique UNIQUE (merchant_id, external_ref),
     CONSTRAINT customer_merchant_id_foreign FOREIGN KEY (merchant_id) REFERENCES merchant(id),
-    CONSTRAINT customer_subject_id_foreign FOREIGN KEY (subject_id) REFERENCES privacy_subject(id) ON DELETE SET NULL
+    CONSTRAINT customer_subject_id_foreign FOREIGN KEY (subject_id) REFERENCES privacy_subject(id),
+    CONSTRAINT customer_subject_id_unique UNIQUE (subject_id)
 );
 
 CREATE TABLE public.customer_session (
     id uuid NOT NULL,
     token_hash character varying(64) NOT NULL,
     merchant_id uuid NOT NULL,
-    customer_ref character varying(200) NOT NULL,
     created_at timestamp with time zone NOT NULL,
     expires_at timestamp with time zone NOT NULL,
     revoked_at timestamp with time zone,
+    subject_id uuid NOT NULL,
     CONSTRAINT customer_session_pkey PRIMARY KEY (id),
     CONSTRAINT customer_session_merchant_id_foreign FOREIGN KEY (merchant_id) REFERENCES merchant(id),
+    CONSTRAINT customer_session_subject_id_foreign FOREIGN KEY (subject_id) REFERENCES privacy_subject(id),
     CONSTRAINT customer_session_token_hash_unique UNIQUE (token_hash)
 );
 
@@ -728,17 +730,18 @@ CREATE TABLE public.sandbox_card_operation (
 CREATE TABLE public.sandbox_card_token (
     id uuid NOT NULL,
     merchant_id uuid NOT NULL,
-    customer_ref character varying(200),
     brand text NOT NULL,
     last4 character varying(4) NOT NULL,
     exp_month smallint NOT NULL,
     exp_year smallint NOT NULL,
     behaviour text NOT NULL,
     created_at timestamp with time zone NOT NULL,
+    subject_id uuid,
     CONSTRAINT sandbox_card_token_pkey PRIMARY KEY (id),
     CONSTRAINT sandbox_card_token_behaviour_check CHECK ((behaviour = ANY (ARRAY['approve'::text, 'three_ds'::text, 'timeout'::text, 'slow'::text, 'do_not_honor'::text, 'insufficient_funds'::text, 'stolen_card'::text, 'lost_card'::text, 'expired_card'::text, 'incorrect_cvc'::text]))),
     CONSTRAINT sandbox_card_token_brand_check CHECK ((brand = ANY (ARRAY['visa'::text, 'mastercard'::text, 'amex'::text]))),
-    CONSTRAINT sandbox_card_token_merchant_id_foreign FOREIGN KEY (merchant_id) REFERENCES merchant(id)
+    CONSTRAINT sandbox_card_token_merchant_id_foreign FOREIGN KEY (merchant_id) REFERENCES merchant(id),
+    CONSTRAINT sandbox_card_token_subject_id_foreign FOREIGN KEY (subject_id) REFERENCES privacy_subject(id) ON DELETE SET NULL
 );
 
 CREATE TABLE public.step_up_grant (
@@ -757,7 +760,6 @@ CREATE TABLE public.totp_factor (
     id uuid NOT NULL,
     api_key_id uuid,
     merchant_id uuid,
-    customer_ref character varying(200),
     secret_sealed text NOT NULL,
     last_used_step integer,
     failed_attempts integer NOT NULL,
@@ -765,11 +767,13 @@ CREATE TABLE public.totp_factor (
     locked_until timestamp with time zone,
     created_at timestamp with time zone NOT NULL,
     activated_at timestamp with time zone,
+    subject_id uuid,
     CONSTRAINT totp_factor_pkey PRIMARY KEY (id),
     CONSTRAINT totp_factor_api_key_id_foreign FOREIGN KEY (api_key_id) REFERENCES api_key(id) ON DELETE CASCADE,
     CONSTRAINT totp_factor_api_key_id_unique UNIQUE (api_key_id),
-    CONSTRAINT totp_factor_merchant_id_customer_ref_unique UNIQUE (merchant_id, customer_ref),
-    CONSTRAINT totp_factor_merchant_id_foreign FOREIGN KEY (merchant_id) REFERENCES merchant(id) ON DELETE CASCADE
+    CONSTRAINT totp_factor_merchant_id_foreign FOREIGN KEY (merchant_id) REFERENCES merchant(id) ON DELETE CASCADE,
+    CONSTRAINT totp_factor_merchant_id_subject_id_unique UNIQUE (merchant_id, subject_id),
+    CONSTRAINT totp_factor_subject_id_foreign FOREIGN KEY (subject_id) REFERENCES privacy_subject(id) ON DELETE SET NULL
 );
 
 CREATE TABLE public.totp_recovery_code (

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { credential, personal, technical } from '../db/data-map.ts';
+import { credential, technical } from '../db/data-map.ts';
 import { definePlugin } from '../plugin.ts';
 import { ApiKeySchema } from './api-key.entity.ts';
 import { registerAuthSchema } from './auth.schema.ts';
@@ -86,11 +86,7 @@ export const authPlugin = definePlugin({
       id: technical('identify the session'),
       tokenHash: credential('authenticate the caller'),
       merchant: technical('scope the session to a tenant'),
-      customerRef: personal('act for the end user', {
-        retention: 'P30D',
-        basis: 'contract',
-        source: 'provided',
-      }),
+      subject: technical('act for the end user (a pseudonymous subject; its reference is sealed)'),
       createdAt: technical('audit'),
       expiresAt: technical('refuse expired sessions'),
       revokedAt: technical('refuse revoked sessions'),
@@ -110,7 +106,8 @@ export const authPlugin = definePlugin({
     },
   },
   setup: (plugin) => {
-    const auth = new AuthService(plugin.options.principalCacheSeconds * 1000);
+    const services = plugin.services;
+    const auth = new AuthService(plugin.options.principalCacheSeconds * 1000, () => services.privacy.keys);
     const { stepUp } = plugin.services;
     const propagation = new CredentialPropagation(
       { inUse: () => auth.live.inUse(), end: (ref, reason) => auth.end(ref, reason) },

@@ -85,7 +85,11 @@ export function registerAuthSchema(builder: GatewayBuilder, auth: AuthService): 
     authScopes: { $any: { merchant: true, customer: true } },
     fields: (t) => ({
       id: t.exposeID('id'),
-      customerRef: t.exposeString('customerRef'),
+      customerRef: t.string({
+        nullable: true,
+        description: 'The merchant’s reference for the end user; null once the end user’s data is erased.',
+        resolve: (s, _args, ctx) => ctx.services.privacy.keys.customerRef(ctx.em, s.subject.id),
+      }),
       expiresAt: t.expose('expiresAt', { type: 'DateTime' }),
       revokedAt: t.expose('revokedAt', { type: 'DateTime', nullable: true }),
     }),

@@ -2,7 +2,9 @@ import type { EntityManager } from '@mikro-orm/core';
 import { GraphQLError } from 'graphql';
 import { NotFoundError, ValidationError } from '../../schema/errors.ts';
 import type { MerchantContext, OperatorContext, RequestContext } from '../context.ts';
+import { query } from '../db/sql.ts';
 import { countryOf } from '../privacy/jurisdiction.ts';
+import type { SubjectKeys } from '../privacy/subject-keys.ts';
 import { isUuid } from '../uuid.ts';
 import { ApiKey, type ApiKeyKind } from './api-key.entity.ts';
 import { announceRevocation } from './credential-propagation.ts';
@@ -44,8 +46,12 @@ export class AuthService {
   /** Open sockets and streams, ended when their credential is revoked or expires. */
   readonly live = new LiveCredentials();
 
-  constructor(principalCacheMs: number) {
+  /** The privacy plugin's subject keys: set up after this plugin, so reached at call time. */
+  readonly #keys: () => SubjectKeys;
+
+  constructor(principalCacheMs: number, keys: () => SubjectKeys) {
     this.#cache = new PrincipalCache(principalCacheMs);
+    this.#keys = keys;
   }
 
   /** A credential stops working in this process: its cached principal and every open use of it. */
@@ -71,11 +77,15 @@ export class AuthService {
       if (!session || session.revokedAt || session.expiresAt.getTime() <= Date.now()) {
         throw unauthenticated('The session token is unknown, expired or revoked');
       }
+      // One unwrap of the subject's key per session and cache lifetime, not per request.
+      const customerRef = await this.#keys().customerRef(em, session.subject.id);
+      if (customerRef === null) throw unauthenticated('The session token is unknown, expired or revoked');
       const principal: Principal = {
         kind: 'customer',
         sessionId: session.id,
         merchantId: session.merchant.id,
-        customerRef: session.customerRef,
+        customerRef,
+        subjectId: session.subject.id,
         expiresAt: session.expiresAt,
       };
       this.#cache.set(hash, principal, session.expiresAt.getTime());
@@ -222,6 +232,23 @@ export class AuthService {
     return session;
   }
 
+  /**
+   * Ends every session of a shredded subject: revoked in the database, forgotten here at once
+   * and, through the revocation notice, in every other process (their caches would otherwise
+   * keep the principal alive until it expires).
+   */
+  async endSessionsOf(em: EntityManager, subjectId: string): Promise<void> {
+    const ended = await query<{ id: string }>(
+      em,
+      `update "customer_session" set "revoked_at" = now() where "subject_id" = ? and "revoked_at" is null returning "id"`,
+      [subjectId],
+    );
+    for (const { id } of ended) {
+      await announceRevocation(em, { kind: 'session', id });
+      this.end({ kind: 'session', id }, 'revoked');
+    }
+  }
+
   async grantPartnerAccess(
     ctx: RequestContext,
     partnerId: string,
@@ -251,11 +278,13 @@ export class AuthService {
       );
     }
     const merchant = await this.getMerchant(ctx, ctx.principal.merchantId);
+    const ref = requireName('customerRef', customerRef);
+    const subjectId = await this.#keys().subjectId(ctx.em, { merchantId: merchant.id, customerRef: ref });
     const token = mintToken('session');
     const session = ctx.em.create(CustomerSession, {
       tokenHash: hashToken(token),
       merchant,
-      customerRef: requireName('customerRef', customerRef),
+      subject: subjectId,
       expiresAt: new Date(Date.now() + ttlSeconds * 1000),
       revokedAt: null,
     });

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { defineEntity, p } from '@mikro-orm/core';
+import { PrivacySubject } from '../privacy/privacy-subject.entity.ts';
 import { Merchant } from './merchant.entity.ts';
 
 const CustomerSessionSchema = defineEntity({
@@ -11,8 +12,11 @@ const CustomerSessionSchema = defineEntity({
       .onCreate(() => randomUUID()),
     tokenHash: p.string().length(64).unique(),
     merchant: () => p.manyToOne(Merchant),
-    /** The merchant's own reference for its end user. */
-    customerRef: p.string().length(200),
+    /**
+     * The end user, as its privacy subject: the merchant's reference for it is sealed under the
+     * subject's own key, so shredding the subject ends its sessions too.
+     */
+    subject: () => p.manyToOne(PrivacySubject),
     createdAt: p.datetime().onCreate(() => new Date()),
     expiresAt: p.datetime(),
     revokedAt: p.datetime().nullable(),

@@ -14,7 +14,10 @@ export type Principal =
       readonly kind: 'customer';
       readonly sessionId: string;
       readonly merchantId: string;
+      /** The merchant's reference for the end user (opened from the subject when authenticated). */
       readonly customerRef: string;
+      /** The end user's privacy subject: what plugins store instead of the reference. */
+      readonly subjectId: string;
       /** The session's end: open sockets and streams close then. */
       readonly expiresAt: Date;
     };

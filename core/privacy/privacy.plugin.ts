@@ -5,6 +5,7 @@ import { registerBreachSchema } from './breach.schema.ts';
 import { BreachService } from './breach.service.ts';
 import { Migration0001SubjectKeys } from './migrations/0001-subject-keys.ts';
 import { Migration0002PrivacyBreaches } from './migrations/0002-privacy-breaches.ts';
+import { Migration0003CustomerSessionsUnderSubjectKeys } from './migrations/0003-customer-sessions-under-subject-keys.ts';
 import { registerPrivacySchema } from './privacy.schema.ts';
 import { type PluginErasure, PrivacyService } from './privacy.service.ts';
 import { PrivacyBreachSchema } from './privacy-breach.entity.ts';
@@ -35,6 +36,10 @@ export function privacyPlugin(installed: readonly InstalledPlugin[]) {
     migrations: [
       { name: '0001-subject-keys', class: Migration0001SubjectKeys },
       { name: '0002-privacy-breaches', class: Migration0002PrivacyBreaches },
+      {
+        name: '0003-customer-sessions-under-subject-keys',
+        class: Migration0003CustomerSessionsUnderSubjectKeys,
+      },
     ],
     purposes: {
       'applicable-law': {
@@ -56,6 +61,7 @@ export function privacyPlugin(installed: readonly InstalledPlugin[]) {
           retention: 'while-active',
           basis: 'contract',
           source: 'provided',
+          recipients: ['the merchant, through the API'],
         }),
         wrappedKey: credential('open what is sealed under the subject’s key; destroyed to erase'),
         createdAt: technical('audit'),
@@ -89,7 +95,10 @@ export function privacyPlugin(installed: readonly InstalledPlugin[]) {
           answers.map(({ plugin: by, answer }) => ({ plugin: by, ...answer })),
       });
       const blindIndex = new BlindIndex(plugin.secrets);
-      const keys = new SubjectKeys(plugin.secrets, blindIndex);
+      const { auth } = plugin.services;
+      const keys = new SubjectKeys(plugin.secrets, blindIndex, (em, subjectId) =>
+        auth.endSessionsOf(em, subjectId),
+      );
       const definitions = [privacy, ...installed].map(({ definition }) => definition);
       const record = recordOfProcessing(definitions);
       // Enablement is set up after privacy: the switch is read when a pack is asked for, not now.

@@ -24,10 +24,17 @@ const PREFIX = 'p1';
 export class SubjectKeys {
   readonly #secrets: SecretBox;
   readonly #index: BlindIndex;
+  readonly #onShred: (em: EntityManager, subjectId: string) => Promise<void>;
 
-  constructor(secrets: SecretBox, index: BlindIndex) {
+  /** `onShred` runs in the shredding transaction: the gateway ends the subject's sessions there. */
+  constructor(
+    secrets: SecretBox,
+    index: BlindIndex,
+    onShred: (em: EntityManager, subjectId: string) => Promise<void> = async () => {},
+  ) {
     this.#secrets = secrets;
     this.#index = index;
+    this.#onShred = onShred;
   }
 
   /** The subject's pseudonymous id, creating the subject and its key on first use. */
@@ -106,17 +113,22 @@ export class SubjectKeys {
   }
 
   /**
-   * Destroys the subject's key, index and sealed reference; the row stays as a tombstone.
+   * Destroys the subject's key, index and sealed reference, and ends the subject's sessions;
+   * the row stays as a tombstone.
    * True when a live key was shredded, false when there was none.
    */
   async shred(em: EntityManager, subjectId: string): Promise<boolean> {
-    const rows = await query(
-      em,
-      `update "privacy_subject" set "wrapped_key" = null, "ref_index" = null, "ref_sealed" = null, "shredded_at" = now()
-       where "id" = ? and "shredded_at" is null returning "id"`,
-      [subjectId],
-    );
-    return rows.length > 0;
+    return em.transactional(async (tx) => {
+      const rows = await query(
+        tx,
+        `update "privacy_subject" set "wrapped_key" = null, "ref_index" = null, "ref_sealed" = null, "shredded_at" = now()
+         where "id" = ? and "shredded_at" is null returning "id"`,
+        [subjectId],
+      );
+      if (rows.length === 0) return false;
+      await this.#onShred(tx, subjectId);
+      return true;
+    });
   }
 
   #refIndex(em: EntityManager, subject: DataSubject): Promise<string> {

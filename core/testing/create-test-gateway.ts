@@ -10,6 +10,11 @@ import { freshClusterSnapshot } from './pglite-snapshot.ts';
 
 export interface TestGatewayOptions {
   plugins?: readonly InstalledPlugin[];
+  /**
+   * Runs on the booted gateway before it starts (and migrates what is still pending): a
+   * migration test applies the older migrations itself here and writes rows in the old shape.
+   */
+  beforeStart?(gateway: Gateway): Promise<void>;
   /** Anything else of the gateway's configuration (http limits, ...). */
   config?: Omit<Partial<GatewayConfig>, 'plugins'>;
 }
@@ -65,6 +70,7 @@ export async function createTestGateway(options: TestGatewayOptions = {}): Promi
       log: { level: 'info', destination, ...options.config?.log },
       plugins: options.plugins ?? [],
     });
+    await options.beforeStart?.(gateway);
     const { url } = await gateway.start({ port: 0, host: '127.0.0.1' });
     const { secret: operatorKey } = await gateway.services.auth.issueOperatorKey(
       gateway.database.em.fork(),

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { defineEntity, p } from '@mikro-orm/core';
-import { Merchant } from '../../core/plugin-api.ts';
+import { Merchant, PrivacySubject } from '../../core/plugin-api.ts';
 import { CARRIERS } from './phone-number.ts';
 import { CarrierSubscriber } from './subscriber.entity.ts';
 
@@ -13,8 +13,11 @@ const CarrierBillingSourceSchema = defineEntity({
       .onCreate(() => randomUUID()),
     subscriber: () => p.manyToOne(CarrierSubscriber),
     merchant: () => p.manyToOne(Merchant),
-    /** Set when the end user verified the phone through a customer session. */
-    customerRef: p.string().length(200).nullable(),
+    /**
+     * The end user who verified the phone through a customer session, as its privacy subject
+     * (never the merchant's reference in clear); null when the merchant's backend did.
+     */
+    subject: () => p.manyToOne(PrivacySubject).nullable(),
     carrier: p.enum(CARRIERS),
     createdAt: p.datetime().onCreate(() => new Date()),
   },

@@ -44,7 +44,7 @@ export class CarrierBillingMethod implements PaymentMethod {
     const usable =
       source &&
       source.merchant.id === call.merchantId &&
-      (!source.customerRef || !call.customerRef || source.customerRef === call.customerRef);
+      (!source.subject || !call.subjectId || source.subject.id === call.subjectId);
     if (!usable) {
       return {
         status: 'declined',

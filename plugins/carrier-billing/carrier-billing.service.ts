@@ -72,7 +72,7 @@ export class CarrierBillingService {
       id: verificationId,
       subscriber,
       merchant: owner.merchantId,
-      customerRef: owner.customerRef,
+      subject: owner.subjectId,
       codeHash: this.#keyring.codeHash(`verification:${verificationId}`, code),
       expiresAt: new Date(Date.now() + this.#codeTtlMs),
       verifiedAt: null,
@@ -108,7 +108,7 @@ export class CarrierBillingService {
           {
             id,
             merchant: owner.merchantId,
-            ...(owner.customerRef ? { customerRef: owner.customerRef } : {}),
+            ...(owner.subjectId ? { subject: owner.subjectId } : {}),
           },
           { populate: ['subscriber'] },
         );
@@ -136,7 +136,7 @@ export class CarrierBillingService {
       const source = tx.create(CarrierBillingSource, {
         subscriber: verification.subscriber,
         merchant: owner.merchantId,
-        customerRef: owner.customerRef,
+        subject: owner.subjectId,
         carrier: verification.subscriber.carrier,
       });
       await tx.flush();
@@ -156,7 +156,7 @@ export class CarrierBillingService {
           {
             id,
             ...(owner ? { merchant: owner.merchantId } : {}),
-            ...(owner?.customerRef ? { customerRef: owner.customerRef } : {}),
+            ...(owner?.subjectId ? { subject: owner.subjectId } : {}),
           },
           { populate: ['subscriber'] },
         )
@@ -191,10 +191,10 @@ export class CarrierBillingService {
 /** Whose verifications and sources these are: a merchant's own, or one end user's of it. */
 function ownerOf(principal: PrincipalOf<'merchant' | 'customer'>): {
   merchantId: string;
-  customerRef: string | null;
+  subjectId: string | null;
 } {
   return {
     merchantId: principal.merchantId,
-    customerRef: principal.kind === 'customer' ? principal.customerRef : null,
+    subjectId: principal.kind === 'customer' ? principal.subjectId : null,
   };
 }

@@ -9,6 +9,7 @@ import { CarrierChargeSchema } from './carrier-charge.entity.ts';
 import { CarrierChargeOperationSchema } from './carrier-charge-operation.entity.ts';
 import { CarrierKeyring } from './carrier-keyring.ts';
 import { Migration0001CarrierBillingTables } from './migrations/0001-carrier-billing-tables.ts';
+import { Migration0002PhoneOwnerUnderSubjectKeys } from './migrations/0002-phone-owner-under-subject-keys.ts';
 import { CarrierMonthlyUsageSchema } from './monthly-usage.entity.ts';
 import { SandboxCarrier } from './sandbox-carrier.ts';
 import { CarrierSandboxMessageSchema } from './sandbox-message.entity.ts';
@@ -50,7 +51,10 @@ export const carrierBillingPlugin = definePlugin({
     CarrierMonthlyUsageSchema,
     CarrierSandboxMessageSchema,
   ],
-  migrations: [{ name: '0001-carrier-billing-tables', class: Migration0001CarrierBillingTables }],
+  migrations: [
+    { name: '0001-carrier-billing-tables', class: Migration0001CarrierBillingTables },
+    { name: '0002-phone-owner-under-subject-keys', class: Migration0002PhoneOwnerUnderSubjectKeys },
+  ],
   dataMap: {
     CarrierBillingKey: {
       id: technical('name the key'),
@@ -86,11 +90,7 @@ export const carrierBillingPlugin = definePlugin({
       id: technical('identify the verification'),
       subscriber: technical('the phone being verified'),
       merchant: technical('scope the verification to a tenant'),
-      customerRef: personal('link the phone to the end user', {
-        retention: 'P5Y',
-        basis: 'contract',
-        source: 'provided',
-      }),
+      subject: technical('link the phone to the end user (a pseudonymous subject)'),
       codeHash: credential('confirm the phone holder', 'P1D'),
       attempts: technical('limit code guesses'),
       expiresAt: technical('expire codes'),
@@ -101,11 +101,7 @@ export const carrierBillingPlugin = definePlugin({
       id: technical('identify the source'),
       subscriber: technical('the phone line billed'),
       merchant: technical('scope the source to a tenant'),
-      customerRef: personal('link the phone to the end user', {
-        retention: 'P5Y',
-        basis: 'contract',
-        source: 'provided',
-      }),
+      subject: technical('link the phone to the end user (a pseudonymous subject)'),
       carrier: personal('bill the line through its carrier', {
         retention: 'P5Y',
         basis: 'contract',

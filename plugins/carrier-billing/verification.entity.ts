@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { defineEntity, p } from '@mikro-orm/core';
-import { Merchant } from '../../core/plugin-api.ts';
+import { Merchant, PrivacySubject } from '../../core/plugin-api.ts';
 import { CarrierSubscriber } from './subscriber.entity.ts';
 
 const CarrierVerificationSchema = defineEntity({
@@ -13,7 +13,11 @@ const CarrierVerificationSchema = defineEntity({
       .onCreate(() => randomUUID()),
     subscriber: () => p.manyToOne(CarrierSubscriber),
     merchant: () => p.manyToOne(Merchant),
-    customerRef: p.string().length(200).nullable(),
+    /**
+     * The end user who verified the phone through a customer session, as its privacy subject
+     * (never the merchant's reference in clear); null when the merchant's backend did.
+     */
+    subject: () => p.manyToOne(PrivacySubject).nullable(),
     /** Keyed hash of the one-time code sent to the phone; the code itself is not kept. */
     codeHash: p.string().length(64),
     attempts: p.integer().default(0),

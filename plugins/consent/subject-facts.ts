@@ -1,4 +1,4 @@
-import type { RequestContext } from '../../core/plugin-api.ts';
+import { type AuthenticatedContext, Merchant, type RequestContext } from '../../core/plugin-api.ts';
 import { Customer } from '../payments/api.ts';
 
 /** What consent needs to know about a subject to tell which law applies and whether it is a minor. */
@@ -20,26 +20,35 @@ export type SubjectFactsReader = (
 ) => Promise<SubjectFacts>;
 
 /**
- * The seam between consent and the customer profile. On main the payments customer has only its
- * `jurisdiction` (in clear); neither a birth date nor the merchant's establishment is stored
- * anywhere, so they are null. When the customer profile lands (branch `profile`:
- * `services.payments.customers.profileFacts(ctx, customerId)`, with the birth date and country of
- * residence sealed under the subject's key and the merchant's country), the body becomes: find
- * the customer's id as below, then return `{ customerId, jurisdiction: countryOfResidence,
- * birthDate, merchantCountry }` from `profileFacts`; nothing else in consent changes. Until then a
- * gateway built with `consentPluginWith(reader)` takes them from elsewhere (the tests do, for the
- * minor cases).
+ * The seam between consent and the customer profile: the payments customer of the merchant's
+ * reference (found through its privacy subject, since the reference is stored only sealed) and
+ * its `profileFacts`, the country of residence (else the customer's jurisdiction), the birth
+ * date, both sealed under the subject's key, and the merchant's establishment. With no customer,
+ * only the merchant's country is known. A gateway built with `consentPluginWith(reader)` may take
+ * them from elsewhere.
  */
 export const readSubjectFacts: SubjectFactsReader = async (ctx, { merchantId, customerRef }) => {
-  const customer = await ctx.em.findOne(
-    Customer,
-    { merchant: merchantId, externalRef: customerRef },
-    { fields: ['id', 'jurisdiction'] },
-  );
+  const subjectId =
+    ctx.principal.kind === 'anonymous'
+      ? null
+      : await ctx.services.privacy.keys.findSubjectId(ctx.em, { merchantId, customerRef });
+  const customer = subjectId
+    ? await ctx.em.findOne(Customer, { merchant: merchantId, subject: subjectId }, { fields: ['id'] })
+    : null;
+  if (!customer || ctx.principal.kind === 'anonymous') {
+    const merchant = await ctx.em.findOne(Merchant, { id: merchantId }, { fields: ['country'] });
+    return {
+      customerId: null,
+      jurisdiction: null,
+      birthDate: null,
+      merchantCountry: merchant?.country ?? null,
+    };
+  }
+  const facts = await ctx.services.payments.customers.profileFacts(ctx as AuthenticatedContext, customer.id);
   return {
-    customerId: customer?.id ?? null,
-    jurisdiction: customer?.jurisdiction ?? null,
-    birthDate: null,
-    merchantCountry: null,
+    customerId: customer.id,
+    jurisdiction: facts.countryOfResidence,
+    birthDate: facts.birthDate,
+    merchantCountry: facts.merchantCountry,
   };
 };

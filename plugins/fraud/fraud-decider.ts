@@ -114,10 +114,7 @@ async function sealRecipient(
   // No such customer: the payment fails next, and nothing about a stranger is kept.
   if (!customer) return null;
   const { keys } = ctx.services.privacy;
-  const { em } = ctx;
-  const subjectId = await keys.subjectId(em, {
-    merchantId: input.merchantId,
-    customerRef: customer.externalRef,
-  });
-  return keys.seal(em, subjectId, recipient, `FraudAttempt.recipientSealed:${attemptId}`);
+  // An erased payer's reference is gone with its key: nothing more about them is kept.
+  if ((await keys.customerRef(ctx.em, customer.subject.id)) === null) return null;
+  return keys.seal(ctx.em, customer.subject.id, recipient, `FraudAttempt.recipientSealed:${attemptId}`);
 }

@@ -47,8 +47,8 @@ export const fraudPlugin = definePlugin({
       schema: (builder) => registerFraudSchema(builder, rules, profiles),
       hooks: {
         'payment.beforeAuthorize': (input) => decider.decide(input),
-        'subject.export': exportDecisions,
-        'subject.erase': eraseDecisions,
+        'subject.export': exportDecisions(plugin.services.privacy.keys),
+        'subject.erase': eraseDecisions(plugin.services.privacy.keys),
       },
       eventTypes: FRAUD_EVENT_TYPES,
       onReady: () => rules.seedBuiltIns(plugin.orm.em.fork()),

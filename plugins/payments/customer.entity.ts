@@ -10,12 +10,13 @@ const CustomerSchema = defineEntity({
       .primary()
       .onCreate(() => randomUUID()),
     merchant: () => p.manyToOne(Merchant),
-    /** The merchant's own id for its end user (what `createCustomerSession` calls `customerRef`). */
-    externalRef: p.string().length(200),
     /** ISO 3166-1 alpha-2 or ISO 3166-2 code (`DE`, `US-CA`, `KR`): which law applies to this person. */
     jurisdiction: p.string().length(6),
-    /** The privacy subject whose key seals the profile below; null until a profile is stored. */
-    subject: () => p.manyToOne(PrivacySubject).nullable(),
+    /**
+     * The person, as its privacy subject: the merchant's own id for it (`customerRef`) is kept
+     * only there, sealed under the subject's key, and found through its blind index.
+     */
+    subject: () => p.manyToOne(PrivacySubject),
     // The optional profile, each value sealed under the subject's key (`p1.<subject>.<...>`),
     // bound to `Customer.<field>:<customer id>`: see customer-profile.ts.
     name: p.text().nullable(),
@@ -25,7 +26,7 @@ const CustomerSchema = defineEntity({
     countryOfResidence: p.text().nullable(),
     createdAt: p.datetime().onCreate(() => new Date()),
   },
-  uniques: [{ name: 'customer_merchant_id_external_ref_unique', properties: ['merchant', 'externalRef'] }],
+  uniques: [{ name: 'customer_subject_id_unique', properties: ['subject'] }],
 });
 
 /** An end user of one merchant: who pays. */

@@ -47,9 +47,16 @@ export function registerCustomerSchema(builder: GatewayBuilder, customers: Custo
     fields: (t) => ({
       id: t.exposeID('id'),
       merchantId: t.id({ resolve: (c) => c.merchant.id }),
-      customerRef: t.exposeString('externalRef', { description: 'The merchant’s own id for this end user.' }),
-      externalRef: t.exposeString('externalRef', {
+      customerRef: t.string({
+        nullable: true,
+        description:
+          'The merchant’s own id for this end user; null once the end user’s data is erased (its key shredded).',
+        resolve: (c, _args, ctx) => customers.customerRef(ctx, c),
+      }),
+      externalRef: t.string({
+        nullable: true,
         deprecationReason: 'Use customerRef (the same value); removed in the next release.',
+        resolve: (c, _args, ctx) => customers.customerRef(ctx, c),
       }),
       jurisdiction: t.exposeString('jurisdiction', {
         description: 'ISO 3166-1 alpha-2 or ISO 3166-2 code (DE, KR, US-CA): which law applies.',

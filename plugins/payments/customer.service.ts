@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import type { EntityManager } from '@mikro-orm/core';
 import {
   type AuthenticatedContext,
   isUuid,
@@ -10,7 +9,6 @@ import {
   type OperatorContext,
   type PartnerContext,
   PROFILE_FIELDS,
-  PrivacySubject,
   type ProfileField,
   type RequestContext,
   ValidationError,
@@ -66,8 +64,7 @@ export class CustomerService {
   /** A customer of the calling merchant. */
   async create(ctx: MerchantContext, input: CreateCustomerInput): Promise<Customer> {
     const { merchantId } = ctx.principal;
-    // Stored as `externalRef` (the column's name); the API calls it customerRef.
-    const externalRef = customerRefOf(input);
+    const customerRef = customerRefOf(input);
     if (!JURISDICTION.test(input.jurisdiction)) {
       throw new ValidationError(
         'jurisdiction',
@@ -75,19 +72,20 @@ export class CustomerService {
       );
     }
     const profile = this.#collectable(ctx, merchantId, input.profile ?? {});
-    const existing = await ctx.em.findOne(Customer, { merchant: merchantId, externalRef });
-    if (existing)
+    const { keys } = ctx.services.privacy;
+    // The reference is stored only on the subject, sealed; the blind index finds it.
+    const known = await keys.findSubjectId(ctx.em, { merchantId, customerRef });
+    if (known && (await ctx.em.count(Customer, { subject: known })) > 0)
       throw new ValidationError('customerRef', 'this merchant already has a customer with that customerRef');
     return ctx.em.transactional(async (em) => {
+      const subjectId = known ?? (await keys.subjectId(em, { merchantId, customerRef }));
       const customer = em.create(Customer, {
         id: randomUUID(),
         merchant: merchantId,
-        externalRef,
+        subject: subjectId,
         jurisdiction: input.jurisdiction,
       });
-      if (Object.values(profile).some((value) => value != null)) {
-        await this.#sealOnto(ctx, em, customer, profile);
-      }
+      await sealProfile(em, keys, customer, subjectId, profile);
       await em.flush();
       return customer;
     });
@@ -103,11 +101,14 @@ export class CustomerService {
       ? await ctx.em.findOne(Customer, { id, merchant: ctx.principal.merchantId })
       : null;
     if (!customer) throw new NotFoundError('Customer', id);
-    await ctx.em.transactional(async (em) => {
-      await this.#sealOnto(ctx, em, customer, profile);
-      await em.flush();
-    });
+    await sealProfile(ctx.em, ctx.services.privacy.keys, customer, customer.subject.id, profile);
+    await ctx.em.flush();
     return customer;
+  }
+
+  /** The merchant's own id for the customer, opened from its subject; null once shredded. */
+  customerRef(ctx: RequestContext, customer: Customer): Promise<string | null> {
+    return ctx.services.privacy.keys.customerRef(ctx.em, customer.subject.id);
   }
 
   /** The customer's clear profile; every field null once its subject is shredded. */
@@ -148,21 +149,6 @@ export class CustomerService {
     return profile;
   }
 
-  /** The customer's subject (created with its key on first use), then the sealed values. */
-  async #sealOnto(
-    ctx: AuthenticatedContext,
-    em: EntityManager,
-    customer: Customer,
-    profile: Partial<Record<ProfileField, string | null>>,
-  ): Promise<void> {
-    const { keys } = ctx.services.privacy;
-    const subjectId =
-      customer.subject?.id ??
-      (await keys.subjectId(em, { merchantId: customer.merchant.id, customerRef: customer.externalRef }));
-    customer.subject = em.getReference(PrivacySubject, subjectId);
-    await sealProfile(em, keys, customer, subjectId, profile);
-  }
-
   /** The customer, if this principal may see it; a customer session sees only itself. */
   async get(ctx: AuthenticatedContext, id: string): Promise<Customer> {
     const customer = isUuid(id)
@@ -186,6 +172,6 @@ export class CustomerService {
   }
 
   private isSelfOrStaff(ctx: AuthenticatedContext, customer: Customer): boolean {
-    return ctx.principal.kind !== 'customer' || ctx.principal.customerRef === customer.externalRef;
+    return ctx.principal.kind !== 'customer' || ctx.principal.subjectId === customer.subject.id;
   }
 }

@@ -92,7 +92,7 @@ export class FollowUpStarter {
     if (!payment) throw new NotFoundError('Payment', paymentId);
     if (ctx.principal.kind === 'customer') {
       const customer = await tx.findOne(Customer, payment.customer.id);
-      if (customer?.externalRef !== ctx.principal.customerRef) throw new NotFoundError('Payment', paymentId);
+      if (customer?.subject.id !== ctx.principal.subjectId) throw new NotFoundError('Payment', paymentId);
     }
     return payment;
   }

@@ -39,6 +39,7 @@ import { Migration0012ChosenPaymentIds } from './migrations/0012-chosen-payment-
 import { Migration0013Fees } from './migrations/0013-fees.ts';
 import { Migration0014MerchantSettings } from './migrations/0014-merchant-settings.ts';
 import { Migration0015CustomerProfile } from './migrations/0015-customer-profile.ts';
+import { Migration0016CustomerRefUnderSubjectKeys } from './migrations/0016-customer-ref-under-subject-keys.ts';
 import { PayFromAccountBatcher } from './pay-from-account-batcher.ts';
 import { PaymentService } from './payment.service.ts';
 import { PaymentAccounts } from './payment-accounts.ts';
@@ -104,6 +105,7 @@ export const paymentsPlugin = definePlugin({
     { name: '0013-fees', class: Migration0013Fees },
     { name: '0014-merchant-settings', class: Migration0014MerchantSettings },
     { name: '0015-customer-profile', class: Migration0015CustomerProfile },
+    { name: '0016-customer-ref-under-subject-keys', class: Migration0016CustomerRefUnderSubjectKeys },
   ],
   dataMap: paymentsDataMap,
   setup: (runtime) => {

@@ -110,8 +110,7 @@ export class MeteringService {
 
   async get(ctx: AuthenticatedContext, id: string): Promise<UsageMeter> {
     const filter = merchantFilter(ctx.principal);
-    const self =
-      ctx.principal.kind === 'customer' ? { customer: { externalRef: ctx.principal.customerRef } } : {};
+    const self = ctx.principal.kind === 'customer' ? { customer: { subject: ctx.principal.subjectId } } : {};
     const meter = isUuid(id) ? await ctx.em.findOne(UsageMeter, { id, ...filter, ...self }) : null;
     if (!meter) throw new NotFoundError('UsageMeter', id);
     return meter;

@@ -52,7 +52,7 @@ export function methodCall(
   return {
     paymentId: payment.id,
     merchantId: payment.merchant.id,
-    customerRef: customer.externalRef,
+    subjectId: customer.subject.id,
     customerId: customer.id,
     operationKey: op.operationKey,
     em,

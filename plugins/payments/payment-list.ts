@@ -39,7 +39,7 @@ export function listPayments(
   page: ResolveCursorConnectionArgs,
 ): Promise<PaymentIntent[]> {
   const where: Where[] = [merchantFilter(ctx.principal) as Where];
-  if (ctx.principal.kind === 'customer') where.push({ customer: { externalRef: ctx.principal.customerRef } });
+  if (ctx.principal.kind === 'customer') where.push({ customer: { subject: ctx.principal.subjectId } });
   if (filter.status?.length) where.push({ status: { $in: [...filter.status] } });
   if (filter.createdAfter) where.push({ createdAt: { $gte: filter.createdAfter } });
   if (filter.createdBefore) where.push({ createdAt: { $lt: filter.createdBefore } });

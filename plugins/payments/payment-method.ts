@@ -51,7 +51,11 @@ export interface MethodCall {
   /** The engine's id for the payment intent; stable across retries. */
   paymentId: string;
   merchantId: string;
-  customerRef: string | null;
+  /**
+   * The payer's privacy subject: compare it with what the method stored for a customer (a card
+   * token, a phone) instead of the merchant's customer reference, which is sealed.
+   */
+  subjectId: string | null;
   /** The payments `Customer` id of who pays (always set by the engine; optional for older callers). */
   customerId?: string;
   /** Unique per (payment, operation, attempt): send it to the outside world as its idempotency key. */

@@ -12,8 +12,7 @@ import { reviveError } from './stored-result.ts';
 export async function readPayment(ctx: RequestContext, id: string): Promise<PaymentIntent> {
   const filter = merchantFilter(ctx.principal);
   // A customer session sees only its own payments.
-  const self =
-    ctx.principal.kind === 'customer' ? { customer: { externalRef: ctx.principal.customerRef } } : {};
+  const self = ctx.principal.kind === 'customer' ? { customer: { subject: ctx.principal.subjectId } } : {};
   const payment =
     filter && isUuid(id) ? await ctx.em.findOne(PaymentIntent, { id, ...filter, ...self }) : null;
   if (!payment) throw new NotFoundError('Payment', id);

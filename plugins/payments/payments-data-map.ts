@@ -2,18 +2,12 @@ export const paymentsDataMap: DataMap = {
   Customer: {
     id: technical('identify the payer'),
     merchant: technical('scope to a tenant'),
-    externalRef: personal('link the payer to the merchant’s own account', {
-      retention: 'P5Y',
-      basis: 'contract',
-      source: 'provided',
-      recipients: ['the merchant, through the API'],
-    }),
     jurisdiction: personal('apply the payer’s data protection law', {
       retention: 'P5Y',
       basis: 'legal-obligation',
       source: 'provided',
     }),
-    subject: technical('whose key seals the profile'),
+    subject: technical('the payer, pseudonymous: its customer reference is sealed under its own key'),
     // The optional profile: sealed under the subject's key; collected only for a purpose enabled for the merchant.
     name: personal('address the customer (sealed)', {
       retention: 'while-active',

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { defineEntity, p } from '@mikro-orm/core';
-import { Merchant } from '../../core/plugin-api.ts';
+import { Merchant, PrivacySubject } from '../../core/plugin-api.ts';
 import { CARD_BEHAVIOURS, CARD_BRANDS } from './test-cards.ts';
 
 const SandboxCardTokenSchema = defineEntity({
@@ -11,8 +11,11 @@ const SandboxCardTokenSchema = defineEntity({
       .primary()
       .onCreate(() => randomUUID()),
     merchant: () => p.manyToOne(Merchant),
-    /** Set when the merchant's end user tokenized the card through a customer session. */
-    customerRef: p.string().length(200).nullable(),
+    /**
+     * The end user who tokenized the card through a customer session, as its privacy subject
+     * (never the merchant's reference in clear); null when the merchant's backend tokenized it.
+     */
+    subject: () => p.manyToOne(PrivacySubject).nullable(),
     brand: p.enum(CARD_BRANDS),
     last4: p.string().length(4),
     expMonth: p.smallint(),

@@ -1,7 +1,8 @@
 import { z } from 'zod';
-import { definePlugin, paymentRecord, personal, technical } from '../../core/plugin-api.ts';
+import { definePlugin, paymentRecord, technical } from '../../core/plugin-api.ts';
 import { SandboxCardTokenSchema } from './card-token.entity.ts';
 import { Migration0001SandboxCardTables } from './migrations/0001-sandbox-card-tables.ts';
+import { Migration0002CardOwnerUnderSubjectKeys } from './migrations/0002-card-owner-under-subject-keys.ts';
 import { SandboxCardAuthorizationSchema } from './network-authorization.entity.ts';
 import { SandboxCardOperationSchema } from './network-operation.entity.ts';
 import { SandboxAcquirer } from './sandbox-acquirer.ts';
@@ -27,16 +28,15 @@ export const sandboxCardPlugin = definePlugin({
   requires: ['payments'],
   options,
   entities: [SandboxCardTokenSchema, SandboxCardAuthorizationSchema, SandboxCardOperationSchema],
-  migrations: [{ name: '0001-sandbox-card-tables', class: Migration0001SandboxCardTables }],
+  migrations: [
+    { name: '0001-sandbox-card-tables', class: Migration0001SandboxCardTables },
+    { name: '0002-card-owner-under-subject-keys', class: Migration0002CardOwnerUnderSubjectKeys },
+  ],
   dataMap: {
     SandboxCardToken: {
       id: technical('identify the card token'),
       merchant: technical('scope the token to a tenant'),
-      customerRef: personal('link the card to the end user', {
-        retention: 'P5Y',
-        basis: 'contract',
-        source: 'provided',
-      }),
+      subject: technical('link the card to the end user (a pseudonymous subject)'),
       brand: paymentRecord('show which card paid'),
       last4: paymentRecord('show which card paid'),
       expMonth: paymentRecord('refuse expired cards'),

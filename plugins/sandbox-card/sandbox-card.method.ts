@@ -41,7 +41,7 @@ export class SandboxCardMethod implements PaymentMethod {
     const usable =
       token &&
       token.merchant.id === call.merchantId &&
-      (!token.customerRef || !call.customerRef || token.customerRef === call.customerRef);
+      (!token.subject || !call.subjectId || token.subject.id === call.subjectId);
     if (!usable) {
       return { status: 'declined', reason: 'invalid_source', message: 'No such sandbox card token' };
     }

@@ -17,7 +17,7 @@ export class SandboxCardService {
     const accepted = acceptCard(input, new Date());
     const token = ctx.em.create(SandboxCardToken, {
       merchant: principal.merchantId,
-      customerRef: principal.kind === 'customer' ? principal.customerRef : null,
+      subject: principal.kind === 'customer' ? principal.subjectId : null,
       brand: accepted.card.brand,
       last4: accepted.last4,
       expMonth: accepted.expMonth,

@@ -1,5 +1,6 @@
-import { credential, definePlugin, personal, technical } from '../../core/plugin-api.ts';
+import { credential, definePlugin, technical } from '../../core/plugin-api.ts';
 import { Migration0001TotpTables } from './migrations/0001-totp-tables.ts';
+import { Migration0002EndUserFactorsUnderSubjectKeys } from './migrations/0002-end-user-factors-under-subject-keys.ts';
 import { totpOptions } from './totp.options.ts';
 import { registerTotpSchema } from './totp.schema.ts';
 import { TotpService } from './totp.service.ts';
@@ -14,17 +15,16 @@ export const totpPlugin = definePlugin({
   description: 'TOTP second factor: enrollment, verification, recovery codes, step-up grants',
   options: totpOptions,
   entities: [TotpFactorSchema, TotpRecoveryCodeSchema],
-  migrations: [{ name: '0001-totp-tables', class: Migration0001TotpTables }],
+  migrations: [
+    { name: '0001-totp-tables', class: Migration0001TotpTables },
+    { name: '0002-end-user-factors-under-subject-keys', class: Migration0002EndUserFactorsUnderSubjectKeys },
+  ],
   dataMap: {
     TotpFactor: {
       id: technical('identify the factor; binds the sealed secret to its row'),
       apiKey: technical('whose factor: the API key that enrolled it'),
       merchant: technical('whose factor: the tenant of the end user'),
-      customerRef: personal('whose factor: the end user who enrolled it', {
-        retention: 'while-active',
-        basis: 'contract',
-        source: 'provided',
-      }),
+      subject: technical('whose factor: the end user who enrolled it (a pseudonymous subject)'),
       secretSealed: credential('check one-time codes'),
       lastUsedStep: technical('refuse replayed codes'),
       failedAttempts: technical('slow down guessing'),

@@ -26,21 +26,23 @@ import { TotpFactor } from './totp-factor.entity.ts';
 import { TotpRecoveryCode } from './totp-recovery-code.entity.ts';
 
 const SECRET_PURPOSE = 'totp.secret';
+/** Where an end user's sealed secret is stored: binds it to its row. */
+export const secretBinding = (factorId: string) => `TotpFactor.secretSealed:${factorId}`;
 const FACTOR_NAME = 'totp';
 
 /** API keys own their factor (one per key, one per person); end users own theirs across sessions. */
 type Owner =
-  | { apiKey: string; merchant: null; customerRef: null }
-  | { apiKey: null; merchant: string; customerRef: string };
+  | { apiKey: string; merchant: null; subject: null }
+  | { apiKey: null; merchant: string; subject: string };
 
 function ownerOf(principal: AuthenticatedPrincipal): Owner {
   switch (principal.kind) {
     case 'operator':
     case 'merchant':
     case 'partner':
-      return { apiKey: principal.keyId, merchant: null, customerRef: null };
+      return { apiKey: principal.keyId, merchant: null, subject: null };
     case 'customer':
-      return { apiKey: null, merchant: principal.merchantId, customerRef: principal.customerRef };
+      return { apiKey: null, merchant: principal.merchantId, subject: principal.subjectId };
   }
 }
 
@@ -132,7 +134,7 @@ export class TotpService implements StepUpFactor {
       const replaced = await ctx.em.nativeUpdate(
         TotpFactor,
         { id: factorId, activatedAt: null },
-        { secretSealed: this.#seal(secret, factorId), lastUsedStep: null },
+        { secretSealed: await this.#seal(ctx, owner, secret, factorId), lastUsedStep: null },
       );
       if (replaced === 0) throw new TotpAlreadyEnrolled();
     } else {
@@ -141,7 +143,7 @@ export class TotpService implements StepUpFactor {
         await ctx.em.insert(TotpFactor, {
           id: factorId,
           ...owner,
-          secretSealed: this.#seal(secret, factorId),
+          secretSealed: await this.#seal(ctx, owner, secret, factorId),
           lastUsedStep: null,
           failedAttempts: 0,
           lockouts: 0,
@@ -219,8 +221,17 @@ export class TotpService implements StepUpFactor {
     return name.replaceAll(':', ' ').slice(0, 100);
   }
 
-  #seal(secret: string, factorId: string): string {
-    return this.#runtime.secrets.seal(SECRET_PURPOSE, secret, factorId);
+  /** An end user's secret under its subject key; an API key's under the master key. */
+  #seal(ctx: AuthenticatedContext, owner: Owner, secret: string, factorId: string): Promise<string> | string {
+    if (owner.subject === null) return this.#runtime.secrets.seal(SECRET_PURPOSE, secret, factorId);
+    return ctx.services.privacy.keys.seal(ctx.em, owner.subject, secret, secretBinding(factorId));
+  }
+
+  /** The secret, or null once the end user's subject key is shredded. */
+  #open(ctx: AuthenticatedContext, factor: TotpFactor): Promise<string | null> | string {
+    if (!factor.subject)
+      return this.#runtime.secrets.openString(SECRET_PURPOSE, factor.secretSealed, factor.id);
+    return ctx.services.privacy.keys.open(ctx.em, factor.secretSealed, secretBinding(factor.id));
   }
 
   /**
@@ -237,7 +248,8 @@ export class TotpService implements StepUpFactor {
     if (factor.lockedUntil && factor.lockedUntil > now) throw new TotpLocked(factor.lockedUntil);
     const code = normaliseTotpCode(input);
     if (code) {
-      const secret = this.#runtime.secrets.openString(SECRET_PURPOSE, factor.secretSealed, factor.id);
+      const secret = await this.#open(ctx, factor);
+      if (secret === null) throw new TotpNotEnrolled(false);
       const nowSeconds = Math.floor(now.getTime() / 1000);
       const step = await matchingStep(secret, code, nowSeconds, this.#runtime.options.window);
       const fresh = step !== null && (factor.lastUsedStep == null || step > factor.lastUsedStep);

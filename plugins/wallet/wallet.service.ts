@@ -63,8 +63,7 @@ export class WalletService {
 
   async get(ctx: AuthenticatedContext, id: string): Promise<Wallet> {
     const filter = merchantFilter(ctx.principal);
-    const self =
-      ctx.principal.kind === 'customer' ? { customer: { externalRef: ctx.principal.customerRef } } : {};
+    const self = ctx.principal.kind === 'customer' ? { customer: { subject: ctx.principal.subjectId } } : {};
     const wallet = isUuid(id) ? await ctx.em.findOne(Wallet, { id, ...filter, ...self }) : null;
     if (!wallet) throw new NotFoundError('Wallet', id);
     return wallet;
@@ -81,7 +80,7 @@ export class WalletService {
     // One condition on the customer, so the argument narrows a customer session's own
     // restriction and can never replace it (spreading two `customer` keys let the last one win).
     const customer = {
-      ...(ctx.principal.kind === 'customer' ? { externalRef: ctx.principal.customerRef } : {}),
+      ...(ctx.principal.kind === 'customer' ? { subject: ctx.principal.subjectId } : {}),
       ...(customerId ? { id: customerId } : {}),
     };
     return ctx.em.find(

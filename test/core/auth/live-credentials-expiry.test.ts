@@ -11,6 +11,7 @@ const customer = (sessionId: string, expiresAt: Date): Principal => ({
   sessionId,
   merchantId: 'm1',
   customerRef: 'u',
+  subjectId: 's1',
   expiresAt,
 });
 

@@ -113,13 +113,15 @@ describe('the record of processing (GDPR Art. 30), through GraphQL and the CLI c
     }
     const byField = (entity: string, field: string) =>
       personal.find((e) => e.entity === entity && e.field === field);
-    expect(byField('Customer', 'externalRef')).toMatchObject({
-      plugin: 'payments',
+    // The customer reference is kept once, on the subject, sealed under the subject's key.
+    expect(byField('PrivacySubject', 'refSealed')).toMatchObject({
+      plugin: 'privacy',
       basis: 'contract',
       source: 'provided',
-      retention: 'P5Y',
+      retention: 'while-active',
       recipients: ['the merchant, through the API'],
     });
+    expect(byField('Customer', 'birthDate')).toMatchObject({ plugin: 'payments', basis: 'legal_obligation' });
     expect(byField('Customer', 'jurisdiction')).toMatchObject({ basis: 'legal_obligation' });
     expect(byField('CarrierSubscriber', 'phoneSealed')?.recipients).toEqual([
       'the carrier, to text codes and bill the line',
@@ -160,7 +162,7 @@ describe('the record of processing (GDPR Art. 30), through GraphQL and the CLI c
     const md = await run();
     expect(md.code).toBe(0);
     expect(md.text).toMatch(/^# Record of processing activities \(GDPR Art\. 30\)/);
-    expect(md.text).toContain('| payments | Customer | externalRef | personal |');
+    expect(md.text).toContain('| payments | Customer | email | personal |');
     const personalPart = md.text.slice(0, md.text.indexOf('## Other stored fields'));
     expect(personalPart).not.toContain('| secretHash |');
 

@@ -264,9 +264,13 @@ describe('paying with a verified phone', () => {
     );
     const own = await verifiedSource(t, t.http(session.createCustomerSession.token));
     phonesUsed.push(own.phone);
+    const jisoo = await t.gateway.services.privacy.keys.subjectId(t.gateway.database.em.fork(), {
+      merchantId: shop.merchantId,
+      customerRef: 'jisoo',
+    });
     const forSomeoneElse = await method().authorize({
       ...methodCall(t, shop.merchantId),
-      customerRef: 'jisoo',
+      subjectId: jisoo,
       sourceId: own.sourceId,
       amount: krw(100),
     });

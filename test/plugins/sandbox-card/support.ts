@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { money } from '../../../core/money/money.ts';
 import type { TestGateway } from '../../../core/testing/create-test-gateway.ts';
+import { rawTables } from '../../../core/testing/raw-tables.ts';
 import type { MethodCall } from '../../../plugins/payments/payment-method.ts';
 
 export const TOKENIZE = `mutation($input: TokenizeSandboxCardInput!) {
@@ -25,7 +26,7 @@ export function methodCall(t: TestGateway, merchantId: string): MethodCall {
   return {
     paymentId: randomUUID(),
     merchantId,
-    customerRef: null,
+    subjectId: null,
     operationKey: randomUUID(),
     em: t.gateway.database.em.fork(),
     log: t.gateway.log,
@@ -36,14 +37,5 @@ export const krw = (amount: number | bigint) => money(BigInt(amount), 'KRW');
 
 /** Every row of every table as text, to prove what is not stored anywhere. */
 export async function everyRowAsText(t: TestGateway): Promise<string> {
-  const em = t.gateway.database.em.fork();
-  const tables = await em.execute<{ table_name: string }[]>(
-    `select table_name from information_schema.tables where table_schema = current_schema() and table_type = 'BASE TABLE'`,
-  );
-  const text: string[] = [];
-  for (const { table_name } of tables) {
-    const rows = await em.execute<{ row: string }[]>(`select t::text as row from "${table_name}" t`);
-    text.push(...rows.map((r) => r.row));
-  }
-  return text.join('\n');
+  return [...(await rawTables(t.gateway.database.em.fork())).values()].join('\n');
 }
