@@ -101,6 +101,12 @@ export class CustomerService {
       ? await ctx.em.findOne(Customer, { id, merchant: ctx.principal.merchantId })
       : null;
     if (!customer) throw new NotFoundError('Customer', id);
+    if ((await this.customerRef(ctx, customer)) === null) {
+      throw new ValidationError(
+        'customerId',
+        'this customer’s personal data was erased: nothing can be stored for it',
+      );
+    }
     await sealProfile(ctx.em, ctx.services.privacy.keys, customer, customer.subject.id, profile);
     await ctx.em.flush();
     return customer;

@@ -222,6 +222,12 @@ describe('customer profiles', () => {
       created.id!,
     );
     expect(facts.birthDate).toBeNull();
+    // Nothing can be stored for an erased customer: a typed error, not a server error.
+    const refused = await client.data<{ setCustomerProfile: Result }>(SET, {
+      id: created.id,
+      profile: { name: 'Back Again' },
+    });
+    expect(refused.setCustomerProfile).toMatchObject({ __typename: 'ValidationError', field: 'customerId' });
   });
 });
 
