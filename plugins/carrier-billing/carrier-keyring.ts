@@ -6,14 +6,15 @@ const KEY_ID = 'hmac';
 const PURPOSE = 'carrier-billing:hmac-key';
 
 /**
- * Keyed hashes: the blind index that finds a subscriber by phone number without storing it in
- * clear, and the hashes of one-time codes. The root key is generated once, stored wrapped by
- * the master key, and loaded by every process, so all of them compute the same index.
+ * Keyed hashes of one-time codes, so that a texted code is never stored. The root key is
+ * generated once, stored wrapped by the master key, and loaded by every process. Finding a phone
+ * line by its number is the kernel's blind index (`services.privacy.blindIndex`), not this key:
+ * one keyed index for every personal lookup.
  */
 export class CarrierKeyring {
   readonly #orm: MikroORM;
   readonly #secrets: SecretBox;
-  #keys: { phone: Buffer; code: Buffer } | undefined;
+  #keys: { code: Buffer } | undefined;
 
   constructor(orm: MikroORM, secrets: SecretBox) {
     this.#orm = orm;
@@ -37,16 +38,12 @@ export class CarrierKeyring {
     );
     const root = this.#secrets.open(PURPOSE, row!.sealed_key, KEY_ID);
     const derive = (info: string) => Buffer.from(hkdfSync('sha256', root, Buffer.alloc(0), info, 32));
-    this.#keys = { phone: derive('phone-index'), code: derive('one-time-code') };
+    this.#keys = { code: derive('one-time-code') };
   }
 
-  #loaded(): { phone: Buffer; code: Buffer } {
+  #loaded(): { code: Buffer } {
     if (!this.#keys) throw new Error('carrier-billing keyring used before load()');
     return this.#keys;
-  }
-
-  phoneIndex(phone: string): string {
-    return createHmac('sha256', this.#loaded().phone).update(phone).digest('hex');
   }
 
   /** A code's hash, bound to what it confirms so that it cannot confirm anything else. */

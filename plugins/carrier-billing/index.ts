@@ -10,6 +10,7 @@ import { CarrierChargeOperationSchema } from './carrier-charge-operation.entity.
 import { CarrierKeyring } from './carrier-keyring.ts';
 import { Migration0001CarrierBillingTables } from './migrations/0001-carrier-billing-tables.ts';
 import { Migration0002PhoneOwnerUnderSubjectKeys } from './migrations/0002-phone-owner-under-subject-keys.ts';
+import { Migration0003PhoneIndexFromTheKernel } from './migrations/0003-phone-index-from-the-kernel.ts';
 import { CarrierMonthlyUsageSchema } from './monthly-usage.entity.ts';
 import { SandboxCarrier } from './sandbox-carrier.ts';
 import { CarrierSandboxMessageSchema } from './sandbox-message.entity.ts';
@@ -54,6 +55,7 @@ export const carrierBillingPlugin = definePlugin({
   migrations: [
     { name: '0001-carrier-billing-tables', class: Migration0001CarrierBillingTables },
     { name: '0002-phone-owner-under-subject-keys', class: Migration0002PhoneOwnerUnderSubjectKeys },
+    { name: '0003-phone-index-from-the-kernel', class: Migration0003PhoneIndexFromTheKernel },
   ],
   dataMap: {
     CarrierBillingKey: {
@@ -156,7 +158,7 @@ export const carrierBillingPlugin = definePlugin({
   setup: (plugin) => {
     const { monthlyCap, codeTtlSeconds, readTimeoutMs, sandboxOutbox } = plugin.options;
     const keyring = new CarrierKeyring(plugin.orm, plugin.secrets);
-    const subscribers = new SubscriberDirectory(keyring, plugin.secrets);
+    const subscribers = new SubscriberDirectory(plugin.services.privacy.blindIndex, plugin.secrets);
     const codeTtlMs = codeTtlSeconds * 1000;
     const carrier = new SandboxCarrier(
       { monthlyCap, codeTtlMs },

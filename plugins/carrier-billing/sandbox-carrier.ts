@@ -229,7 +229,7 @@ export class SandboxCarrier {
     let lost = false;
     const outcome = await this.#followUp(em, 'confirm', request, async (charge, tx) => {
       if (charge.status !== 'requires_action') return null;
-      lost = charge.subscriber.phoneIndex === this.#keyring.phoneIndex(SANDBOX_LOST_REPLY_PHONE);
+      lost = charge.subscriber.phoneIndex === (await this.#subscribers.indexOf(tx, SANDBOX_LOST_REPLY_PHONE));
       const expired = !charge.codeExpiresAt || charge.codeExpiresAt.getTime() <= Date.now();
       const matches =
         !expired &&

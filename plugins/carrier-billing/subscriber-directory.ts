@@ -1,27 +1,42 @@
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/core';
 import { query, type SecretBox } from '../../core/plugin-api.ts';
-import type { CarrierKeyring } from './carrier-keyring.ts';
 import type { Carrier } from './phone-number.ts';
 import { CarrierSubscriber } from './subscriber.entity.ts';
 
 const PHONE_PURPOSE = 'carrier-billing:phone';
+/** The kernel blind index's kind for phone lines. */
+export const PHONE_INDEX_KIND = 'carrier-phone';
+/**
+ * A phone line is the carrier's, shared by every merchant that bills it (one monthly cap per
+ * line): its index belongs to no merchant.
+ */
+export const ANY_MERCHANT = '*';
+
+/** The kernel's keyed index, as `services.privacy.blindIndex` offers it. */
+export interface PhoneIndex {
+  of(em: EntityManager, kind: string, merchantId: string, value: string): Promise<string>;
+}
 
 /** Phone lines, found by blind index and stored encrypted: the number is never in clear at rest. */
 export class SubscriberDirectory {
-  readonly #keyring: CarrierKeyring;
+  readonly #index: PhoneIndex;
   readonly #secrets: SecretBox;
 
-  constructor(keyring: CarrierKeyring, secrets: SecretBox) {
-    this.#keyring = keyring;
+  constructor(index: PhoneIndex, secrets: SecretBox) {
+    this.#index = index;
     this.#secrets = secrets;
+  }
+
+  /** The line's blind index: equal numbers, equal indexes, in every process. */
+  indexOf(em: EntityManager, phone: string): Promise<string> {
+    return this.#index.of(em, PHONE_INDEX_KIND, ANY_MERCHANT, phone);
   }
 
   /** The subscriber of a normalized phone number, created on first sight (once, even when raced). */
   async enrol(em: EntityManager, phone: string, carrier: Carrier): Promise<CarrierSubscriber> {
-    await this.#keyring.load();
     const id = randomUUID();
-    const phoneIndex = this.#keyring.phoneIndex(phone);
+    const phoneIndex = await this.indexOf(em, phone);
     // A number can move to another carrier; the line, and so its monthly cap, stays the same.
     await query(
       em,
@@ -34,8 +49,7 @@ export class SubscriberDirectory {
   }
 
   async find(em: EntityManager, phone: string): Promise<CarrierSubscriber | null> {
-    await this.#keyring.load();
-    return em.findOne(CarrierSubscriber, { phoneIndex: this.#keyring.phoneIndex(phone) });
+    return em.findOne(CarrierSubscriber, { phoneIndex: await this.indexOf(em, phone) });
   }
 
   phoneOf(subscriber: CarrierSubscriber): string {

@@ -22,6 +22,7 @@ const RESEALING = [
   'payments/0016-customer-ref-under-subject-keys',
   'sandbox-card/0002-card-owner-under-subject-keys',
   'carrier-billing/0002-phone-owner-under-subject-keys',
+  'carrier-billing/0003-phone-index-from-the-kernel',
   'totp/0002-end-user-factors-under-subject-keys',
 ];
 
@@ -31,6 +32,8 @@ const factorId = randomUUID();
 const customerRef = `legacy-${randomUUID()}`;
 const totpSecret = 'JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP';
 const sessionToken = mintToken('session');
+const subscriberId = randomUUID();
+const phone = '01055509876';
 
 async function oldShape(gateway: Gateway): Promise<void> {
   const { migrator } = gateway.database.orm;
@@ -54,11 +57,15 @@ async function oldShape(gateway: Gateway): Promise<void> {
      values (?, ?, ?, 'visa', '4242', 1, 2031, 'approve', now())`,
     [randomUUID(), merchantId, customerRef],
   );
-  const subscriberId = randomUUID();
+  // Indexed with the plugin's old HMAC key: any value the new index would not reproduce.
   await run(
     `insert into carrier_subscriber (id, phone_index, phone_sealed, carrier, created_at, updated_at)
-     values (?, ?, 'sealed', 'SKT', now(), now())`,
-    [subscriberId, 'f'.repeat(64)],
+     values (?, ?, ?, 'SKT', now(), now())`,
+    [
+      subscriberId,
+      'f'.repeat(64),
+      migrationSecrets(gateway.database.orm.config).seal('carrier-billing:phone', phone, subscriberId),
+    ],
   );
   await run(
     `insert into carrier_verification (id, subscriber_id, merchant_id, customer_ref, code_hash, expires_at, created_at)
@@ -108,7 +115,16 @@ describe('re-sealing migrations', () => {
       const rows = await query<{ subject_id: string }>(em, `select subject_id from "${table}"`);
       expect(rows, table).toEqual([{ subject_id: subjectId }]);
     }
-    expect(await tablesHolding(em, [customerRef, totpSecret])).toEqual([]);
+    expect(await tablesHolding(em, [customerRef, totpSecret, phone])).toEqual([]);
+    // Phone lines are found through the kernel's blind index now.
+    const [line] = await query<{ id: string; phone_index: string }>(
+      em,
+      'select id, phone_index from carrier_subscriber',
+    );
+    expect(line).toEqual({
+      id: subscriberId,
+      phone_index: await t.gateway.services.privacy.blindIndex.of(em, 'carrier-phone', '*', phone),
+    });
 
     const { createApiKey } = await t.operator.data<{ createApiKey: { secret: string } }>(
       `mutation($m: ID!) { createApiKey(input: { kind: merchant, label: "old", merchantId: $m }) { ... on CreatedApiKey { secret } } }`,
