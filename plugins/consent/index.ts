@@ -16,7 +16,7 @@ import './global-types.ts';
 const PROOF = 'legal-obligation' as const;
 
 /**
- * The consent plugin, reading subject facts through `facts` (see subject-facts.ts: the seam to
+ * The consent plugin, reading subject facts through `facts` (see subject-facts.ts: it reads
  * the customer profile). Operators install `consentPlugin`; tests may pass another reader.
  */
 export function consentPluginWith(facts: SubjectFactsReader) {
@@ -25,6 +25,15 @@ export function consentPluginWith(facts: SubjectFactsReader) {
     version: '1.0.0',
     description: 'Versioned consent notices, hash-chained receipts, consent.allows, GPC and guardian consent',
     requires: ['payments', 'events'],
+    // Minimization: with consent enabled for a merchant, it may store its customers' birth dates.
+    purposes: {
+      'age-of-consent': {
+        description:
+          'tell a minor from an adult before recording their consent (the guardian ages of each law)',
+        basis: 'legal-obligation',
+        profile: ['birthDate'],
+      },
+    },
     entities: [ConsentNoticeSchema, ConsentReceiptSchema],
     migrations: [{ name: '0001-consent-tables', class: Migration0001ConsentTables }],
     dataMap: {

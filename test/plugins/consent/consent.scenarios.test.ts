@@ -3,7 +3,6 @@ import { query } from '../../../core/plugin-api.ts';
 import type { TestGateway } from '../../../core/testing/create-test-gateway.ts';
 import {
   allows,
-  birthDates,
   bornYearsAgo,
   consentGateway,
   consentState,
@@ -133,8 +132,7 @@ describe('a Korean customer aged 13', () => {
       territories: ['KR'],
       purposes: KOREAN_PURPOSES,
     });
-    await createCustomer(shop, 'child', 'KR');
-    birthDates.set('child', bornYearsAgo(13));
+    await createCustomer(shop, 'child', 'KR', bornYearsAgo(13));
     const child = await customerSession(t, shop, 'child');
     const grantAll = KOREAN_PURPOSES.map((p) => ({ purpose: p.id, granted: true }));
 
@@ -183,8 +181,7 @@ describe('a Korean customer aged 13', () => {
       territories: ['KR'],
       purposes: KOREAN_PURPOSES,
     });
-    await createCustomer(shop, 'teen', 'KR');
-    birthDates.set('teen', bornYearsAgo(14));
+    await createCustomer(shop, 'teen', 'KR', bornYearsAgo(14));
     const teen = await customerSession(t, shop, 'teen');
     const receipt = await giveConsent(teen, {
       noticeId: notice.id,

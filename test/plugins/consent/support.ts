@@ -13,17 +13,17 @@ import { pipaPlugin } from '../../../plugins/pipa/index.ts';
 export const REGULATION_PACKS = [gdprPlugin, cpraPlugin, pipaPlugin];
 
 /**
- * Birth dates by customerRef. The customer profile (birth date) is not on main yet: until it is,
- * the tests give consent its birth dates through the subject-facts seam, and every other fact
- * comes from the real reader.
+ * Birth dates by customerRef, for tests that set one without a customer profile; a birth date
+ * set here overrides the profile's. Otherwise consent reads the profile (createCustomer below).
  */
 export const birthDates = new Map<string, string>();
 
+/** A gateway with consent and the three packs; birth dates come from the customer profile. */
 export function consentGateway(): Promise<TestGateway> {
-  const consent = consentPluginWith(async (ctx, subject) => ({
-    ...(await readSubjectFacts(ctx, subject)),
-    birthDate: birthDates.get(subject.customerRef) ?? null,
-  }));
+  const consent = consentPluginWith(async (ctx, subject) => {
+    const facts = await readSubjectFacts(ctx, subject);
+    return { ...facts, birthDate: birthDates.get(subject.customerRef) ?? facts.birthDate };
+  });
   return createTestGateway({ plugins: [eventsPlugin, paymentsPlugin, consent, ...REGULATION_PACKS] });
 }
 
@@ -35,10 +35,16 @@ export function bornYearsAgo(years: number, days = 0): string {
   return d.toISOString().slice(0, 10);
 }
 
-export async function createCustomer(shop: HttpGraphQLClient, customerRef: string, jurisdiction: string) {
+/** A customer of the shop; a birth date is stored in its profile (consent's `age-of-consent` purpose). */
+export async function createCustomer(
+  shop: HttpGraphQLClient,
+  customerRef: string,
+  jurisdiction: string,
+  birthDate?: string,
+) {
   const { createCustomer } = await shop.data<{ createCustomer: { id: string } }>(
     'mutation($input: CreateCustomerInput!) { createCustomer(input: $input) { ... on Customer { id } } }',
-    { input: { customerRef, jurisdiction } },
+    { input: { customerRef, jurisdiction, ...(birthDate ? { profile: { birthDate } } : {}) } },
   );
   return createCustomer.id;
 }
