@@ -38,12 +38,6 @@ export interface Payee {
 const MAX_METADATA = 20;
 
 /**
- * The largest payment: its fee is kept in millionths of a minor unit in a bigint (fees/), and a
- * fee may be the whole amount. Above it the fee could not be recorded once the method had charged.
- */
-export const MAX_PAYMENT_MINOR = (2n ** 63n - 1n) / 1_000_000n;
-
-/**
  * The checks a new payment passes before anything is read or written, on either path; returns
  * the method that will charge it.
  */
@@ -54,9 +48,6 @@ export function validateCreatePayment(
   const method = methods.get(command.method);
   if (!method) throw new ValidationError('method', `no payment method "${command.method}" is installed`);
   if (command.amount.amount <= 0n) throw new ValidationError('amount', 'amount must be positive');
-  if (command.amount.amount > MAX_PAYMENT_MINOR) {
-    throw new ValidationError('amount', `amount must be at most ${MAX_PAYMENT_MINOR} minor units`);
-  }
   if (!method.supports(command.amount.currency)) {
     throw new ValidationError('amount', `${method.id} cannot charge in ${command.amount.currency}`);
   }

@@ -8,6 +8,7 @@ import {
   validateCreatePayment,
 } from './create-payment-command.ts';
 import { ExternalOutcomeRecorder } from './external-outcome-recorder.ts';
+import { refuseUnrecordableFee } from './fees/fee-ceiling.ts';
 import { FollowUpOperations } from './follow-up-operations.ts';
 import { FollowUpStarter } from './follow-up-starter.ts';
 import type { IdempotencyService } from './idempotency.service.ts';
@@ -101,6 +102,7 @@ export class PaymentService {
       captureMethod: request.captureMethod ?? this.#deps.settings.defaultCaptureMethod(merchantId),
     };
     const method = validateCreatePayment(this.#deps.methods, command);
+    if (!payee) await refuseUnrecordableFee(ctx.em, merchantId, command);
     // Before anything is written or any money moves, whichever path the payment takes next.
     // Chosen now, so that a `payment.beforeAuthorize` handler can store its answer under it.
     const paymentId = randomUUID();
