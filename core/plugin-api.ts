@@ -134,6 +134,7 @@ export type {
   SensitiveCategories,
 } from './privacy/regulation-pack.ts';
 export { type ApplyingPack, RegulationPackDisabled, type Regulations } from './privacy/regulations.ts';
+export { ResealingMigration, subjectKey } from './privacy/resealing-migration.ts';
 export type { DataSubject, RetainedRecord, SubjectErasure, SubjectSection } from './privacy/subject-hooks.ts';
 export type { SubjectKeys } from './privacy/subject-keys.ts';
 export { isUuid } from './uuid.ts';

@@ -5,7 +5,7 @@
  * payment path too, compare subject ids and open no key. Existing rows are re-sealed: one
  * subject per (merchant, reference), shared with the person's customer and sessions.
  */
-import { ResealingMigration, subjectKey } from '../../../core/privacy/resealing-migration.ts';
+import { ResealingMigration, subjectKey } from '../../../core/plugin-api.ts';
 
 const TABLES = ['carrier_verification', 'carrier_billing_source'] as const;
 

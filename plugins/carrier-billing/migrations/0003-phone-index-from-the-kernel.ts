@@ -6,7 +6,7 @@
  * indexed as kind `carrier-phone` outside any merchant (a line is shared by every merchant that
  * bills it). The plugin's own key (`carrier_billing_key`) now hashes one-time codes only.
  */
-import { ResealingMigration } from '../../../core/privacy/resealing-migration.ts';
+import { ResealingMigration } from '../../../core/plugin-api.ts';
 
 export class Migration0003PhoneIndexFromTheKernel extends ResealingMigration {
   override async up(): Promise<void> {

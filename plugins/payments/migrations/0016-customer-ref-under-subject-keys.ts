@@ -6,7 +6,7 @@
  * reference), reused when a profile already created it. Shredding the subject then leaves the
  * customer and its payments as a pseudonymous record, with no way back to the person.
  */
-import { ResealingMigration, subjectKey } from '../../../core/privacy/resealing-migration.ts';
+import { ResealingMigration, subjectKey } from '../../../core/plugin-api.ts';
 
 export class Migration0016CustomerRefUnderSubjectKeys extends ResealingMigration {
   override async up(): Promise<void> {

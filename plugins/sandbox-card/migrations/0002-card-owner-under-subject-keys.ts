@@ -4,7 +4,7 @@
  * the reference sealed under the subject's own key. Payment checks compare subject ids, so the
  * payment path opens no key. Existing rows are re-sealed: one subject per (merchant, reference).
  */
-import { ResealingMigration, subjectKey } from '../../../core/privacy/resealing-migration.ts';
+import { ResealingMigration, subjectKey } from '../../../core/plugin-api.ts';
 
 export class Migration0002CardOwnerUnderSubjectKeys extends ResealingMigration {
   override async up(): Promise<void> {

@@ -8,7 +8,7 @@
  * Existing rows are re-sealed: each end user's secret is opened with the master key (bound to
  * its row id) and sealed under the subject key, bound to `TotpFactor.secretSealed:<row id>`.
  */
-import { ResealingMigration, subjectKey } from '../../../core/privacy/resealing-migration.ts';
+import { ResealingMigration, subjectKey } from '../../../core/plugin-api.ts';
 
 export class Migration0002EndUserFactorsUnderSubjectKeys extends ResealingMigration {
   override async up(): Promise<void> {
