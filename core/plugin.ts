@@ -39,7 +39,7 @@ export interface PluginCommand {
   run(io: {
     em: EntityManager;
     out(line: string): void;
-    /** The command line's `--name value` options the CLI knows (`--format`). */
+    /** The command line's `--name value` options the CLI knows (`--format`, `--in`, `--out`). */
     flags: Readonly<Record<string, string | undefined>>;
   }): Promise<number>;
 }

@@ -93,6 +93,7 @@ async function main(argv: string[]): Promise<number> {
       config: { type: 'string', default: DEFAULT_CONFIG_FILE },
       // Each command has its own default file.
       out: { type: 'string' },
+      in: { type: 'string' },
       label: { type: 'string', default: 'operator' },
       format: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
@@ -184,7 +185,11 @@ async function main(argv: string[]): Promise<number> {
       out(await pluginCommandsUsage(configFile));
       return 0;
     default:
-      return runPluginCommand(configFile, positionals.join(' '), { format: values.format });
+      return runPluginCommand(configFile, positionals.join(' '), {
+        format: values.format,
+        in: values.in,
+        out: values.out,
+      });
   }
 }
 

@@ -8,6 +8,7 @@ import { FraudDecider } from './fraud-decider.ts';
 import { FRAUD_EVENT_TYPES } from './fraud-event-types.ts';
 import { FraudMerchantProfileSchema, MERCHANT_CATEGORIES } from './fraud-merchant-profile.entity.ts';
 import { FraudProfiles } from './fraud-profiles.ts';
+import { replayCommand } from './fraud-replay-command.ts';
 import { FraudRuleService } from './fraud-rule.service.ts';
 import { FraudRuleVersionSchema } from './fraud-rule-version.entity.ts';
 import type { FraudServices } from './fraud-services.ts';
@@ -42,6 +43,7 @@ export const fraudPlugin = definePlugin({
     const decider = new FraudDecider(store, rules);
     const profiles = new FraudProfiles();
     const services: FraudServices = { decider, rules, profiles };
+    const seedBuiltIns = () => rules.seedBuiltIns(plugin.orm.em.fork());
     return {
       services,
       schema: (builder) => registerFraudSchema(builder, rules, profiles),
@@ -50,8 +52,11 @@ export const fraudPlugin = definePlugin({
         'subject.export': exportDecisions(plugin.services.privacy.keys),
         'subject.erase': eraseDecisions(plugin.services.privacy.keys),
       },
+      commands: {
+        'fraud replay': replayCommand(rules, plugin.options.cashEquivalentCategories, seedBuiltIns),
+      },
       eventTypes: FRAUD_EVENT_TYPES,
-      onReady: () => rules.seedBuiltIns(plugin.orm.em.fork()),
+      onReady: seedBuiltIns,
     };
   },
 });
