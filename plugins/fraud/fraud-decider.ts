@@ -5,6 +5,7 @@ import type { FraudRuleService } from './fraud-rule.service.ts';
 import { decide } from './fraud-rules.ts';
 import type { PgFeatureStore } from './pg-feature-store.ts';
 import { type AttemptFacts, riskFeatures, storedFeatures } from './risk-features.ts';
+import { combine, type RiskModel, scoreModel } from './risk-model.ts';
 
 /**
  * Keyed indexes of device, IP, instrument and recipient are gateway-wide, not per merchant:
@@ -15,16 +16,19 @@ const GATEWAY_WIDE = 'gateway';
 
 /**
  * The fraud plugin's answer to `payment.beforeAuthorize`: records the attempt and computes its
- * velocity features (one statement, PgFeatureStore), runs the rules in Radar's order, stores the
- * decision with the attempt and emits `fraud.decided` (a second statement, with the event).
+ * velocity features (one statement, PgFeatureStore), runs the rules in Radar's order and the
+ * model, combines them (`combine`), stores the decision with the attempt and emits `fraud.decided` (a second statement, with the event).
  */
 export class FraudDecider {
   readonly #store: PgFeatureStore;
   readonly #rules: FraudRuleService;
+  /** Null: rules alone (the plugin's `model` option is off). */
+  readonly #model: RiskModel | null;
 
-  constructor(store: PgFeatureStore, rules: FraudRuleService) {
+  constructor(store: PgFeatureStore, rules: FraudRuleService, model: RiskModel | null) {
     this.#store = store;
     this.#rules = rules;
+    this.#model = model;
   }
 
   async decide(input: BeforeAuthorizeInput): Promise<AuthorizeVerdict> {
@@ -33,7 +37,8 @@ export class FraudDecider {
     const recorded = await this.#store.record(facts);
     const features = riskFeatures(facts, recorded);
     const rules = await this.#rules.compiled(ctx.em, recorded.rulesVersion);
-    const verdict = decide(rules, input.merchantId, features);
+    const model = this.#model ? scoreModel(this.#model, features) : null;
+    const verdict = combine(decide(rules, input.merchantId, features), model);
     await ctx.em.fork().transactional(async (tx) => {
       await query(
         tx,

@@ -4,14 +4,17 @@ import { createInterface } from 'node:readline';
 import { type PluginCommand, query } from '../../core/plugin-api.ts';
 import { FraudReplay, ReplayInputError } from './fraud-replay.ts';
 import type { FraudRuleService } from './fraud-rule.service.ts';
+import type { RiskModel } from './risk-model.ts';
 
 /**
  * `gateway fraud replay --in attempts.jsonl --out decisions.jsonl`: the gateway's decisions on a
- * file of past attempts, with the rules stored in this database (the built-in ones at least),
+ * file of past attempts, with the rules stored in this database (the built-in ones at least) and
+ * the shipped model,
  * streamed line by line so that a file of any length needs only the feature store's week.
  */
 export function replayCommand(
   rules: FraudRuleService,
+  model: RiskModel,
   cashCategories: readonly string[],
   seedBuiltIns: () => Promise<void>,
 ): PluginCommand {
@@ -24,7 +27,11 @@ export function replayCommand(
       }
       await seedBuiltIns();
       const [versions] = await query<{ n: number }>(em, 'select count(*)::int as n from fraud_rule_version');
-      const replay = new FraudReplay(await rules.compiled(em, Number(versions?.n ?? 0)), cashCategories);
+      const replay = new FraudReplay(
+        await rules.compiled(em, Number(versions?.n ?? 0)),
+        model,
+        cashCategories,
+      );
       const output = createWriteStream(flags.out);
       const started = performance.now();
       let decided = 0;

@@ -1,7 +1,8 @@
 import { z } from 'zod';
-import { type CompiledRule, decide } from './fraud-rules.ts';
+import { type CompiledRule, decide, type RulesVerdict } from './fraud-rules.ts';
 import { InMemoryFeatureStore } from './in-memory-feature-store.ts';
-import { type AttemptFacts, riskFeatures } from './risk-features.ts';
+import { type AttemptFacts, type RiskFeatures, riskFeatures } from './risk-features.ts';
+import { combine, type ModelVerdict, type RiskModel, scoreModel } from './risk-model.ts';
 
 /**
  * One input line of `gateway fraud replay` (issue 13): a payment attempt as anyone can export it
@@ -35,22 +36,32 @@ export interface ReplayDecision {
 
 export class ReplayInputError extends Error {}
 
+/** Everything the replay knows about one decided attempt (what `fraud:eval` measures). */
+export interface ReplayAssessment {
+  readonly features: RiskFeatures;
+  readonly rules: RulesVerdict;
+  readonly model: ModelVerdict | null;
+  readonly combined: RulesVerdict;
+}
+
 /**
  * Decides attempts one by one, in time order, as the live gateway would: the same facts (the
  * instrument keyed by method, the recipient lower-cased, as FraudDecider keys them), the same
  * features (`riskFeatures` over an InMemoryFeatureStore whose clock is the attempt's time) and the
- * same rules and decision (`decide`). An attempt sees only those before it: the store has nothing
- * else.
+ * same rules and decision (`decide`), and the same model combined the same way (`combine`). An
+ * attempt sees only those before it: the store has nothing else.
  */
 export class FraudReplay {
   readonly #rules: readonly CompiledRule[];
+  readonly #model: RiskModel | null;
   readonly #store: InMemoryFeatureStore;
   #now = new Date(0);
   #customerSince: Date | null = null;
   #line = 0;
 
-  constructor(rules: readonly CompiledRule[], cashCategories: readonly string[]) {
+  constructor(rules: readonly CompiledRule[], model: RiskModel | null, cashCategories: readonly string[]) {
     this.#rules = rules;
+    this.#model = model;
     this.#store = new InMemoryFeatureStore({
       now: () => this.#now,
       customerSince: () => this.#customerSince,
@@ -60,17 +71,18 @@ export class FraudReplay {
 
   /** Decides one JSON line; a malformed line or one earlier than the line before throws. */
   async decideLine(line: string): Promise<ReplayDecision> {
-    this.#line++;
     let attempt: ReplayAttempt;
     try {
       attempt = replayAttempt.parse(JSON.parse(line));
     } catch (error) {
-      throw new ReplayInputError(`line ${this.#line}: ${(error as Error).message}`);
+      throw new ReplayInputError(`line ${this.#line + 1}: ${(error as Error).message}`);
     }
-    return this.decide(attempt);
+    const { combined } = await this.assess(attempt);
+    return { id: attempt.id, decision: combined.decision, score: combined.score, reasons: combined.reasons };
   }
 
-  async decide(attempt: ReplayAttempt): Promise<ReplayDecision> {
+  async assess(attempt: ReplayAttempt): Promise<ReplayAssessment> {
+    this.#line++;
     const at = new Date(attempt.ts);
     if (at < this.#now) {
       throw new ReplayInputError(`line ${this.#line}: attempt ${attempt.id} is earlier than the one before`);
@@ -93,7 +105,8 @@ export class FraudReplay {
       recipientSealed: null,
     };
     const features = riskFeatures(facts, await this.#store.record(facts));
-    const verdict = decide(this.#rules, attempt.merchantId, features);
-    return { id: attempt.id, decision: verdict.decision, score: verdict.score, reasons: verdict.reasons };
+    const rules = decide(this.#rules, attempt.merchantId, features);
+    const model = this.#model ? scoreModel(this.#model, features) : null;
+    return { features, rules, model, combined: combine(rules, model) };
   }
 }

@@ -14,11 +14,18 @@ import { FraudRuleVersionSchema } from './fraud-rule-version.entity.ts';
 import type { FraudServices } from './fraud-services.ts';
 import { Migration0001FraudTables } from './migrations/0001-fraud-tables.ts';
 import { PgFeatureStore } from './pg-feature-store.ts';
+import { loadRiskModel } from './risk-model.ts';
 import './global-types.ts';
 
 const fraudOptions = z.strictObject({
   /** Categories as good as cash: what cash-out rings buy (gift cards, prepaid, game currency). */
   cashEquivalentCategories: z.array(z.enum(MERCHANT_CATEGORIES)).default(['gift_card', 'prepaid', 'game']),
+  /**
+   * Whether the risk model takes part in live decisions. Off by default: the shipped model is
+   * trained on generated data (bench/fraud/), so an operator turns it on after replaying their
+   * own attempts through it (`gateway fraud replay`) or retraining. The replay always uses it.
+   */
+  model: z.enum(['off', 'on']).default('off'),
 });
 
 /**
@@ -40,7 +47,8 @@ export const fraudPlugin = definePlugin({
     const rules = new FraudRuleService(plugin.log);
     // Its own entity manager, outside any request's transaction: each record commits at once.
     const store = new PgFeatureStore(plugin.orm.em.fork(), plugin.options.cashEquivalentCategories);
-    const decider = new FraudDecider(store, rules);
+    const model = loadRiskModel();
+    const decider = new FraudDecider(store, rules, plugin.options.model === 'on' ? model : null);
     const profiles = new FraudProfiles();
     const services: FraudServices = { decider, rules, profiles };
     const seedBuiltIns = () => rules.seedBuiltIns(plugin.orm.em.fork());
@@ -53,7 +61,7 @@ export const fraudPlugin = definePlugin({
         'subject.erase': eraseDecisions(plugin.services.privacy.keys),
       },
       commands: {
-        'fraud replay': replayCommand(rules, plugin.options.cashEquivalentCategories, seedBuiltIns),
+        'fraud replay': replayCommand(rules, model, plugin.options.cashEquivalentCategories, seedBuiltIns),
       },
       eventTypes: FRAUD_EVENT_TYPES,
       onReady: seedBuiltIns,

@@ -4,6 +4,7 @@ import { BUILT_IN_RULES } from '../../../plugins/fraud/built-in-rules.ts';
 import { FraudReplay, type ReplayAttempt, type ReplayDecision } from '../../../plugins/fraud/fraud-replay.ts';
 import { compileRule } from '../../../plugins/fraud/fraud-rules.ts';
 import { InMemoryFeatureStore } from '../../../plugins/fraud/in-memory-feature-store.ts';
+import { loadRiskModel } from '../../../plugins/fraud/risk-model.ts';
 
 /**
  * The replay decides each attempt from the ones before it only: whatever comes after an attempt
@@ -11,6 +12,7 @@ import { InMemoryFeatureStore } from '../../../plugins/fraud/in-memory-feature-s
  */
 const RULES = BUILT_IN_RULES.map(compileRule);
 const CASH = ['gift_card', 'prepaid', 'game'];
+const MODEL = loadRiskModel();
 const START = Date.UTC(2026, 9, 1);
 
 const stepArb = fc.record({
@@ -50,7 +52,7 @@ function attempts(steps: readonly Step[]): ReplayAttempt[] {
 }
 
 async function replay(input: readonly ReplayAttempt[]): Promise<ReplayDecision[]> {
-  const r = new FraudReplay(RULES, CASH);
+  const r = new FraudReplay(RULES, MODEL, CASH);
   const out: ReplayDecision[] = [];
   for (const a of input) out.push(await r.decideLine(JSON.stringify(a)));
   return out;

@@ -9,7 +9,7 @@ import { setPluginEnabled } from '../../core/enablement/support.ts';
 import { createFakeAcquirer } from '../payments/fake-acquirer.ts';
 
 /** A gateway with the fraud plugin, the wallet, a fake card network and a factor operators prove. */
-export async function bootFraudGateway(): Promise<TestGateway> {
+export async function bootFraudGateway(options: { model?: 'on' | 'off' } = {}): Promise<TestGateway> {
   const network = createFakeAcquirer();
   const t = await createTestGateway({
     plugins: [
@@ -18,7 +18,7 @@ export async function bootFraudGateway(): Promise<TestGateway> {
       paymentsPlugin.with({ janitor: { intervalSeconds: 0, retryBaseSeconds: 0 } }),
       walletPlugin,
       network.plugin,
-      fraudPlugin,
+      fraudPlugin.with(options),
     ],
   });
   await t.operator.data('mutation { proveFakeFactor { expiresAt } }');
