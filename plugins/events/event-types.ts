@@ -1,3 +1,5 @@
+import { ValidationError } from '../../core/plugin-api.ts';
+
 /**
  * Event type names and the patterns subscribers and webhook endpoints choose them by.
  * A type is dot-separated lower-case segments (`payment.captured`); a pattern is a type,
@@ -16,6 +18,21 @@ export function isEventType(value: string): boolean {
 
 export function isTypePattern(value: string): boolean {
   return value.length <= MAX_TYPE_LENGTH && PATTERN.test(value);
+}
+
+/** An endpoint's (or a default's) patterns, deduplicated; refused typed when none, too many or malformed. */
+export function checkedTypePatterns(patterns: readonly string[]): string[] {
+  if (patterns.length === 0 || patterns.length > MAX_PATTERNS) {
+    throw new ValidationError('eventTypes', `name 1 to ${MAX_PATTERNS} event types or patterns`);
+  }
+  const bad = patterns.find((pattern) => !isTypePattern(pattern));
+  if (bad !== undefined) {
+    throw new ValidationError(
+      'eventTypes',
+      `"${bad}" is not an event type or pattern (e.g. payment.captured, payment.*)`,
+    );
+  }
+  return [...new Set(patterns)];
 }
 
 /** In SQL: gateway_event_type_matches (migration 0003), held to agree with this by a property test. */

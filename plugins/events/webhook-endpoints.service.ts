@@ -13,7 +13,8 @@ import {
   type SecretBox,
   ValidationError,
 } from '../../core/plugin-api.ts';
-import { isTypePattern, MAX_PATTERNS } from './event-types.ts';
+import type { WebhookDefaultsBoard } from './defaults/webhook-defaults-board.ts';
+import { checkedTypePatterns } from './event-types.ts';
 import type { EventsOptions } from './events.options.ts';
 import { WebhookAttempt } from './webhook-attempt.entity.ts';
 import { type DeliveryState, WebhookDelivery } from './webhook-delivery.entity.ts';
@@ -26,7 +27,8 @@ const CURSOR = /^\d{1,19}$/;
 
 export interface WebhookEndpointInput {
   url: string;
-  eventTypes: readonly string[];
+  /** Absent: the owner merchant's default (webhook defaults), refused when it has none. */
+  eventTypes?: readonly string[] | null;
   description?: string | null;
   /** A partner narrowing the endpoint to one granted merchant; an operator naming the owner merchant. */
   merchantId?: string | null;
@@ -67,13 +69,16 @@ export class WebhookEndpointsService {
   readonly #options: EventsOptions['webhooks'];
   readonly #wakeDispatcher: () => void;
   readonly #payloadQueries: PayloadQueries;
+  readonly #defaults: WebhookDefaultsBoard;
 
   constructor(
     secrets: SecretBox,
     options: EventsOptions['webhooks'],
     wakeDispatcher: () => void,
     payloadQueries: PayloadQueries,
+    defaults: WebhookDefaultsBoard,
   ) {
+    this.#defaults = defaults;
     this.#secrets = secrets;
     this.#options = options;
     this.#wakeDispatcher = wakeDispatcher;
@@ -97,24 +102,19 @@ export class WebhookEndpointsService {
     return url.trim();
   }
 
-  #eventTypes(patterns: readonly string[]): string[] {
-    if (patterns.length === 0 || patterns.length > MAX_PATTERNS) {
-      throw new ValidationError('eventTypes', `name 1 to ${MAX_PATTERNS} event types or patterns`);
-    }
-    const bad = patterns.find((pattern) => !isTypePattern(pattern));
-    if (bad !== undefined) {
-      throw new ValidationError(
-        'eventTypes',
-        `"${bad}" is not an event type or pattern (e.g. payment.captured, payment.*)`,
-      );
-    }
-    return [...new Set(patterns)];
-  }
-
   #description(description: string | null | undefined): string | null {
     const trimmed = description?.trim() ?? '';
     if (trimmed.length > 200) throw new ValidationError('description', 'at most 200 characters');
     return trimmed || null;
+  }
+
+  /** The caller's types, else the owner merchant's default; a partner's every-merchant endpoint has none. */
+  #eventTypesFor(given: readonly string[] | null | undefined, merchantId: string | null): string[] {
+    if (given != null) return checkedTypePatterns(given);
+    const defaults = merchantId ? this.#defaults.eventTypes(merchantId) : null;
+    if (!defaults)
+      throw new ValidationError('eventTypes', 'name the event types: the merchant has no default ones');
+    return defaults;
   }
 
   async create(
@@ -123,7 +123,6 @@ export class WebhookEndpointsService {
   ): Promise<{ endpoint: WebhookEndpoint; secret: string }> {
     const { principal } = ctx;
     const url = this.#url(input.url);
-    const eventTypes = this.#eventTypes(input.eventTypes);
     const description = this.#description(input.description);
     let partner: Partner | null = null;
     let merchantId: string | null = null;
@@ -143,6 +142,7 @@ export class WebhookEndpointsService {
       if (!(await ctx.em.findOne(Merchant, { id: merchantId })))
         throw new NotFoundError('Merchant', merchantId);
     }
+    const eventTypes = this.#eventTypesFor(input.eventTypes, merchantId);
     const id = randomUUID();
     const payloadQuery =
       input.payloadQuery == null
@@ -193,7 +193,7 @@ export class WebhookEndpointsService {
     const endpoint = await this.get(ctx, id);
     return ctx.em.transactional(async (tx) => {
       if (input.url != null) endpoint.url = this.#url(input.url);
-      if (input.eventTypes != null) endpoint.eventTypes = this.#eventTypes(input.eventTypes);
+      if (input.eventTypes != null) endpoint.eventTypes = checkedTypePatterns(input.eventTypes);
       if (input.description !== undefined) endpoint.description = this.#description(input.description);
       if (input.payloadQuery !== undefined) endpoint.payloadQuery = input.payloadQuery;
       const document = endpoint.payloadQuery;
@@ -268,7 +268,7 @@ export class WebhookEndpointsService {
   ): Promise<number> {
     if (!CURSOR.test(args.after))
       throw new ValidationError('after', 'not a cursor: pass the `cursor` of an event');
-    const types = args.types ? this.#eventTypes(args.types) : null;
+    const types = args.types ? checkedTypePatterns(args.types) : null;
     const endpoint = await this.get(ctx, id);
     if (endpoint.disabledAt) throw new ValidationError('id', 'the endpoint is disabled: enable it first');
     const typeFilter = types ? 'and e.type = any(array[?]::text[])' : '';
