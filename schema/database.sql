@@ -847,6 +847,26 @@ CREATE TABLE public.webhook_attempt (
 );
 CREATE INDEX webhook_attempt_delivery_id_index ON public.webhook_attempt USING btree (delivery_id);
 
+CREATE TABLE public.webhook_defaults (
+    merchant_id uuid NOT NULL,
+    event_types text[],
+    retry_for_seconds integer,
+    version bigint NOT NULL,
+    CONSTRAINT webhook_defaults_pkey PRIMARY KEY (merchant_id)
+);
+
+CREATE TABLE public.webhook_defaults_change (
+    id bigint DEFAULT nextval('webhook_defaults_change_id_seq'::regclass) NOT NULL,
+    merchant_id uuid NOT NULL,
+    before jsonb NOT NULL,
+    after jsonb NOT NULL,
+    reason character varying(500) NOT NULL,
+    actor_key_id uuid NOT NULL,
+    changed_at timestamp with time zone NOT NULL,
+    CONSTRAINT webhook_defaults_change_pkey PRIMARY KEY (id)
+);
+CREATE INDEX webhook_defaults_change_merchant_id_id_index ON public.webhook_defaults_change USING btree (merchant_id, id);
+
 CREATE TABLE public.webhook_delivery (
     id uuid NOT NULL,
     endpoint_id uuid NOT NULL,
@@ -907,6 +927,10 @@ CREATE SEQUENCE public.merchant_settings_change_id_seq AS bigint
 CREATE SEQUENCE public.plugin_switch_audit_id_seq AS bigint
     START WITH 1 INCREMENT BY 1 MINVALUE 1 MAXVALUE 9223372036854775807 CACHE 1
     OWNED BY public.plugin_switch_audit.id;
+
+CREATE SEQUENCE public.webhook_defaults_change_id_seq AS bigint
+    START WITH 1 INCREMENT BY 1 MINVALUE 1 MAXVALUE 9223372036854775807 CACHE 1
+    OWNED BY public.webhook_defaults_change.id;
 
 -- =================================================================================================
 -- Views

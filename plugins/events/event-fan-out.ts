@@ -3,6 +3,7 @@ import type { PluginRuntime } from '../../core/plugin-api.ts';
 import { CoalescedTask } from './coalesced-task.ts';
 import { CommitWatcher } from './commit-watcher.ts';
 import { createEventBus } from './create-event-bus.ts';
+import type { WebhookDefaultsBoard } from './defaults/webhook-defaults-board.ts';
 import type { EventBus } from './event-bus.ts';
 import { EventLog } from './event-log.ts';
 import { EventTail } from './event-tail.ts';
@@ -34,7 +35,11 @@ export class EventFanOut {
   /** Set by a wake-up: the next pass reads the log even if it sequenced nothing itself. */
   #readWanted = false;
 
-  constructor(runtime: PluginRuntime<EventsOptions>, payloadQueries: PayloadQueries) {
+  constructor(
+    runtime: PluginRuntime<EventsOptions>,
+    payloadQueries: PayloadQueries,
+    defaults: WebhookDefaultsBoard,
+  ) {
     this.#runtime = runtime;
     const { options } = runtime;
     this.tail = new EventTail(this.log, options.subscriptions.pageSize);
@@ -45,6 +50,7 @@ export class EventFanOut {
       options: options.webhooks,
       log: runtime.log,
       payloadQueries,
+      retryForMs: (merchantId) => defaults.retryForMs(merchantId),
     });
     this.#pump = new CoalescedTask('event-pump', () => this.#pumpOnce(), runtime.log);
     this.#purge = new CoalescedTask('event-retention', () => this.#purgeExpired(), runtime.log);

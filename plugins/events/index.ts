@@ -1,4 +1,9 @@
 import { definePlugin, type GatewayBuilder, pluginSwitchedEvent, technical } from '../../core/plugin-api.ts';
+import { WebhookDefaultsSchema } from './defaults/webhook-defaults.entity.ts';
+import { registerWebhookDefaultsSchema } from './defaults/webhook-defaults.schema.ts';
+import { WebhookDefaultsService } from './defaults/webhook-defaults.service.ts';
+import { WebhookDefaultsBoard } from './defaults/webhook-defaults-board.ts';
+import { WebhookDefaultsChangeSchema } from './defaults/webhook-defaults-change.entity.ts';
 import { EventFanOut } from './event-fan-out.ts';
 import { EventLogHeadSchema } from './event-log-head.entity.ts';
 import { eventsOptions } from './events.options.ts';
@@ -11,6 +16,7 @@ import { Migration0003EventFunctions } from './migrations/0003-event-functions.t
 import { Migration0004NotifyPerBatch } from './migrations/0004-notify-per-batch.ts';
 import { Migration0005PublishAll } from './migrations/0005-publish-all.ts';
 import { Migration0006WebhookPayloadQuery } from './migrations/0006-webhook-payload-query.ts';
+import { Migration0007WebhookDefaults } from './migrations/0007-webhook-defaults.ts';
 import { WebhookAttemptSchema } from './webhook-attempt.entity.ts';
 import { WebhookDeliverySchema } from './webhook-delivery.entity.ts';
 import { WebhookEndpointSchema } from './webhook-endpoint.entity.ts';
@@ -35,6 +41,8 @@ export const eventsPlugin = definePlugin({
     WebhookEndpointSchema,
     WebhookDeliverySchema,
     WebhookAttemptSchema,
+    WebhookDefaultsSchema,
+    WebhookDefaultsChangeSchema,
   ],
   migrations: [
     { name: '0001-event-log', class: Migration0001EventLog },
@@ -43,6 +51,7 @@ export const eventsPlugin = definePlugin({
     { name: '0004-notify-per-batch', class: Migration0004NotifyPerBatch },
     { name: '0005-publish-all', class: Migration0005PublishAll },
     { name: '0006-webhook-payload-query', class: Migration0006WebhookPayloadQuery },
+    { name: '0007-webhook-defaults', class: Migration0007WebhookDefaults },
   ],
   dataMap: {
     EventLogHead: {
@@ -102,6 +111,21 @@ export const eventsPlugin = definePlugin({
       error: technical('debugging', 'P30D'),
       succeeded: technical('debugging', 'P30D'),
     },
+    WebhookDefaults: {
+      merchantId: technical('whose defaults'),
+      eventTypes: technical('the event types of a new endpoint that names none'),
+      retryForSeconds: technical('how long the merchant’s deliveries are retried'),
+      version: technical('every process keeps the newest'),
+    },
+    WebhookDefaultsChange: {
+      id: technical('order of changes'),
+      merchantId: technical('whose defaults'),
+      before: technical('audit'),
+      after: technical('audit'),
+      reason: technical('audit: why the operator changed them'),
+      actorKeyId: technical('audit: which operator key'),
+      changedAt: technical('audit'),
+    },
   },
   setup: (plugin) => {
     // Scope-auth evaluates a payload query's field policies with the builder's scope loaders.
@@ -112,13 +136,22 @@ export const eventsPlugin = definePlugin({
       services: plugin.services,
       log: plugin.log,
     });
-    const fanOut = new EventFanOut(plugin, payloadQueries);
+    // Merchants' webhook defaults over the webhooks options, the same in every process.
+    const defaultsBoard = new WebhookDefaultsBoard(plugin.options.webhooks.retryForMs);
+    const defaults = new WebhookDefaultsService(
+      defaultsBoard,
+      plugin.options.webhooks.retryForMs,
+      plugin.orm,
+      plugin.log,
+    );
+    const fanOut = new EventFanOut(plugin, payloadQueries, defaultsBoard);
     const events = new EventsService(fanOut, plugin.options, () => plugin.eventTypes());
     const webhookEndpoints = new WebhookEndpointsService(
       plugin.secrets,
       plugin.options.webhooks,
       () => fanOut.dispatcher.wake(),
       payloadQueries,
+      defaultsBoard,
     );
     return {
       services: events,
@@ -132,12 +165,17 @@ export const eventsPlugin = definePlugin({
         builder = schemaBuilder;
         registerEventsSchema(schemaBuilder, events);
         registerWebhooksSchema(schemaBuilder, webhookEndpoints);
+        registerWebhookDefaultsSchema(schemaBuilder, defaults, 'payments' in plugin.services);
       },
-      onReady: () => {
+      onReady: async () => {
         events.eventTypes(); // a badly named declaration stops boot here
-        return fanOut.start();
+        await defaults.start();
+        await fanOut.start();
       },
-      onClose: () => fanOut.close(),
+      onClose: async () => {
+        await fanOut.close();
+        await defaults.close();
+      },
     };
   },
 });

@@ -78,6 +78,7 @@ export class WebhookDispatcher {
   readonly #payloadQueries: PayloadQueries;
   readonly #task: CoalescedTask;
   readonly #inFlight = new Set<Promise<void>>();
+  readonly #retryForMs: (merchantId: string) => number;
   #timer: NodeJS.Timeout | undefined;
   #closed = false;
 
@@ -87,7 +88,10 @@ export class WebhookDispatcher {
     options: EventsOptions['webhooks'];
     log: Logger;
     payloadQueries: PayloadQueries;
+    /** How long a delivery of the merchant's event is retried (its webhook defaults, else the option). */
+    retryForMs: (merchantId: string) => number;
   }) {
+    this.#retryForMs = deps.retryForMs;
     this.#em = deps.em;
     this.#secrets = deps.secrets;
     this.#options = deps.options;
@@ -247,7 +251,8 @@ export class WebhookDispatcher {
   /** The delivery's new state and the attempt, in one transaction, if the lease is still ours. */
   async #record(delivery: ClaimedDelivery, outcome: Outcome, giveUp: boolean): Promise<void> {
     const attempt = delivery.attempts + 1;
-    const { retryBaseDelayMs, retryMaxDelayMs, retryForMs } = this.#options;
+    const { retryBaseDelayMs, retryMaxDelayMs } = this.#options;
+    const retryForMs = this.#retryForMs(delivery.merchant_id);
     const delay = outcome.succeeded ? 0 : retryDelayMs(attempt, retryBaseDelayMs, retryMaxDelayMs);
     await this.#em().transactional(async (tx) => {
       const updated = await query<{ state: string }>(

@@ -130,8 +130,8 @@ export function registerWebhooksSchema(builder: GatewayBuilder, webhooks: Webhoo
     fields: (t) => ({
       url: t.string({ required: true, description: 'https only.' }),
       eventTypes: t.stringList({
-        required: true,
-        description: 'Types or patterns: payment.captured, payment.*, *',
+        description:
+          'Types or patterns: payment.captured, payment.*, *. Left out: the merchant’s default (`setWebhookDefaults`); refused if it has none.',
       }),
       description: t.string(),
       merchantId: t.id({

@@ -9,4 +9,8 @@ declare module '../../core/global-types.ts' {
   interface GatewayHooks {
     'payment.beforeAuthorize': HookSpec<BeforeAuthorizeInput, AuthorizeVerdict>;
   }
+  interface GatewayObjects {
+    /** Named, so that other plugins add the settings they own (`MerchantSettings.webhookDefaults`) with `objectField`. */
+    MerchantSettings: { merchantId: string };
+  }
 }
