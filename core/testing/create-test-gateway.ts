@@ -66,7 +66,8 @@ export async function createTestGateway(options: TestGatewayOptions = {}): Promi
       database: isolated
         ? { url: isolated.url, poolSize: 5 }
         : { dataDir: 'memory://', embeddedSnapshot: await freshClusterSnapshot() },
-      secrets: { masterKey: SecretBox.generateMasterKey() },
+      // A test that boots a second process on the same database passes the key both share.
+      secrets: options.config?.secrets ?? { masterKey: SecretBox.generateMasterKey() },
       log: { level: 'info', destination, ...options.config?.log },
       plugins: options.plugins ?? [],
     });
