@@ -58,6 +58,12 @@ export {
   type Retention,
   technical,
 } from './db/data-map.ts';
+export {
+  announceMerchantState,
+  type MerchantState,
+  MerchantStateBoard,
+  merchantStateFeed,
+} from './db/merchant-states.ts';
 export { PgListener, type PgListenerOptions } from './db/pg-listener.ts';
 export { big, query } from './db/sql.ts';
 // Per-merchant enablement: the event published for a switch (declared by the kernel)

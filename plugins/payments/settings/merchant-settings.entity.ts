@@ -24,7 +24,7 @@ const MerchantSettingsSchema = defineEntity({
 
 /**
  * A merchant's payment settings, as operators set them. Every process holds them in memory
- * (MerchantSettingsBoard) and applies a change as soon as it commits (SettingsPropagation, on
+ * (MerchantSettingsBoard) and applies a change as soon as it commits (settingsFeed, on
  * the kernel's change feed).
  */
 export class MerchantSettings extends MerchantSettingsSchema.class {}

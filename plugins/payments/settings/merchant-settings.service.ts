@@ -1,5 +1,6 @@
 import {
   type AuthenticatedContext,
+  type ChangeFeed,
   canSeeMerchant,
   isUuid,
   type Logger,
@@ -14,7 +15,7 @@ import type { CaptureMethod } from '../payment-status.ts';
 import { MerchantSettings, type SettingValues } from './merchant-settings.entity.ts';
 import type { MerchantSettingsBoard } from './merchant-settings-board.ts';
 import { MerchantSettingsChange } from './merchant-settings-change.entity.ts';
-import { announceSettings, SettingsPropagation } from './settings-propagation.ts';
+import { announceSettings, settingsFeed } from './settings-propagation.ts';
 
 /** A change: a field left out stays as it is; null gives it back to the gateway's configuration. */
 export interface SettingsChange {
@@ -40,11 +41,11 @@ const NONE: SettingValues = {
  */
 export class MerchantSettingsService {
   readonly board: MerchantSettingsBoard;
-  readonly #propagation: SettingsPropagation;
+  readonly #propagation: ChangeFeed;
 
   constructor(board: MerchantSettingsBoard, orm: MikroORM, log: Logger) {
     this.board = board;
-    this.#propagation = new SettingsPropagation(board, orm, log);
+    this.#propagation = settingsFeed(board, orm, log);
   }
 
   start(): Promise<void> {
