@@ -1,4 +1,5 @@
 import type { EntityManager } from '@mikro-orm/core';
+import type { DataSource } from '../db/data-map.ts';
 import type { HookSpec } from '../global-types.ts';
 
 /** A data subject: a merchant's customer, known to every plugin by the merchant's own reference. */
@@ -11,6 +12,13 @@ export interface DataSubject {
 export interface SubjectSection {
   /** Names the data, e.g. `payments`, `totp.factor`. */
   readonly name: string;
+  /**
+   * Where the section's data comes from, as the data map says (the least "given" source among its
+   * fields): a portability export carries only `provided` and `observed` sections, never
+   * `inferred` or `derived` ones (GDPR Art. 20 covers data the subject provided, observed use
+   * included; a risk score is inferred). A plugin splits a section when its fields differ.
+   */
+  readonly source: DataSource;
   readonly records: AsyncIterable<Readonly<Record<string, unknown>>>;
 }
 

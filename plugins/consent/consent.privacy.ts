@@ -26,7 +26,7 @@ export function exportReceipts(services: GatewayServices): HookHandler<'subject.
         };
       }
     }
-    return [{ name: 'consent.receipts', records: records() }];
+    return [{ name: 'consent.receipts', source: 'provided', records: records() }];
   };
 }
 

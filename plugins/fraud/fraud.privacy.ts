@@ -28,7 +28,7 @@ export const exportDecisions =
       );
       yield* rows;
     }
-    return [{ name: 'fraud.decisions', records: records() }];
+    return [{ name: 'fraud.decisions', source: 'inferred', records: records() }];
   };
 
 /**

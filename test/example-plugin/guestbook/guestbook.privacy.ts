@@ -11,7 +11,7 @@ export const exportEntries: HookHandler<'subject.export'> = ({ em, subject }) =>
     );
     for (const { id, message, createdAt } of entries) yield { id, message, createdAt };
   }
-  return [{ name: 'guestbook.entries', records: records() }];
+  return [{ name: 'guestbook.entries', source: 'provided', records: records() }];
 };
 
 /** Deletes a subject's entries, in the erasure's transaction. Nothing is kept: no law asks for it. */
