@@ -141,6 +141,14 @@ export type {
 } from './privacy/regulation-pack.ts';
 export { type ApplyingPack, RegulationPackDisabled, type Regulations } from './privacy/regulations.ts';
 export { ResealingMigration, subjectKey } from './privacy/resealing-migration.ts';
+export { citedRule, type HeldUntil, retentionHold } from './privacy/retention-hold.ts';
+export type {
+  HeldRecordInput,
+  HoldFacts,
+  HoldView,
+  PurgeReport,
+  SubjectHolds,
+} from './privacy/subject-holds.ts';
 export type { DataSubject, RetainedRecord, SubjectErasure, SubjectSection } from './privacy/subject-hooks.ts';
 export type { SubjectKeys } from './privacy/subject-keys.ts';
 export { isUuid } from './uuid.ts';

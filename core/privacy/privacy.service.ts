@@ -1,8 +1,11 @@
 import type { EntityManager } from '@mikro-orm/core';
+import { query } from '../db/sql.ts';
 import type { HookRunner } from '../hooks.ts';
 import type { BlindIndex } from './blind-index.ts';
+import type { HoldPurgeJob } from './hold-purge-job.ts';
 import type { ProfilePurposes } from './profile-purposes.ts';
 import type { Regulations } from './regulations.ts';
+import type { SubjectHolds } from './subject-holds.ts';
 import type { DataSubject, SubjectErasure, SubjectSection } from './subject-hooks.ts';
 import type { SubjectKeys } from './subject-keys.ts';
 
@@ -26,6 +29,10 @@ export class PrivacyService {
   readonly regulations: Regulations;
   /** Which profile fields a merchant may collect: those the purposes enabled for it need. */
   readonly purposes: ProfilePurposes;
+  /** Retention holds: what an erasure keeps because a law says so, apart, until its purge date. */
+  readonly holds: SubjectHolds;
+  /** Purges held records when their holds end; runs hourly in every process (`run(now)` in tests). */
+  readonly holdPurge: HoldPurgeJob;
 
   constructor(
     exportRunner: HookRunner<'subject.export', readonly SubjectSection[]>,
@@ -34,8 +41,12 @@ export class PrivacyService {
     blindIndex: BlindIndex,
     regulations: Regulations,
     purposes: ProfilePurposes,
+    holds: SubjectHolds,
+    holdPurge: HoldPurgeJob,
   ) {
     this.purposes = purposes;
+    this.holds = holds;
+    this.holdPurge = holdPurge;
     this.#export = exportRunner;
     this.#erase = eraseRunner;
     this.keys = keys;
@@ -48,8 +59,54 @@ export class PrivacyService {
     return this.#export.run({ em, subject });
   }
 
-  /** Erases across every plugin in one transaction: all of it happens, or none. */
+  /**
+   * Erases the subject across every plugin in one transaction: all of it happens, or none.
+   * Each plugin's `subject.erase` destroys what it keeps, or moves it under a retention hold
+   * (`holds.keep`); then the kernel keeps the subject's identity under the hold key if anything
+   * is held, shreds the subject's key and records the answer (`erasureOf`). The subject's row is
+   * locked first, so two erasures of one subject run one after the other.
+   *
+   * Idempotent: once done, the subject has no live key, so a second call finds nothing to erase
+   * and answers each plugin with empty lists (or, when it raced the first, the first's stored
+   * answer). A caller resuming after a crash reads the first answer with `erasureOf(subjectId)`,
+   * the id it got from `keys.findSubjectId` before erasing.
+   */
   eraseSubject(em: EntityManager, subject: DataSubject): Promise<readonly PluginErasure[]> {
-    return em.transactional((tx) => this.#erase.run({ em: tx, subject }));
+    return em.transactional(async (tx) => {
+      const found = await this.keys.findSubjectId(tx, subject);
+      if (found) {
+        await query(tx, `select "id" from "privacy_subject" where "id" = ? for update`, [found]);
+        if ((await this.keys.findSubjectId(tx, subject)) !== found) {
+          // Another erasure of this subject committed while this one waited for the lock.
+          return (await this.erasureOf(tx, found)) ?? this.#erase.run({ em: tx, subject });
+        }
+      }
+      const answers = await this.#erase.run({ em: tx, subject });
+      if (found) {
+        await this.holds.keepIdentity(tx, found);
+        await this.keys.shred(tx, found);
+        await query(
+          tx,
+          `insert into "privacy_erasure" ("subject_id", "merchant_id", "erased_at", "answer") values (?, ?, now(), ?)`,
+          [found, subject.merchantId, JSON.stringify(answers)],
+        );
+      }
+      return answers;
+    });
+  }
+
+  /** The answer of the subject's completed erasure, or null when it was never erased. */
+  async erasureOf(em: EntityManager, subjectId: string): Promise<readonly PluginErasure[] | null> {
+    const [row] = await query<{ answer: unknown }>(
+      em,
+      `select "answer" from "privacy_erasure" where "subject_id" = ?`,
+      [subjectId],
+    );
+    if (!row) return null;
+    const answer = (typeof row.answer === 'string' ? JSON.parse(row.answer) : row.answer) as PluginErasure[];
+    return answer.map((a) => ({
+      ...a,
+      kept: a.kept.map((k) => ({ ...k, until: k.until === null ? null : new Date(k.until) })),
+    }));
   }
 }
