@@ -1,59 +1,101 @@
-import type { EntityManager } from '@mikro-orm/core';
-import { type DataSubject, type HookHandler, query, type SubjectKeys } from '../../core/plugin-api.ts';
+import {
+  type GatewayServices,
+  type HeldRecordInput,
+  type HookHandler,
+  query,
+} from '../../core/plugin-api.ts';
+import { keysetPages, PAYMENT_RECORD, subjectCustomer } from '../payments/api.ts';
 
-/** The subject's attempts: those of the merchant's customer of that privacy subject. */
-const OF_SUBJECT = 'customer_id = (select c.id from customer c where c.merchant_id = ? and c.subject_id = ?)';
-
-/** The customer reference is kept only on the subject, sealed: the blind index finds its id. */
-async function ofSubject(keys: SubjectKeys, em: EntityManager, subject: DataSubject): Promise<string[]> {
-  // A subject never seen, or shredded, matches no customer.
-  const subjectId = await keys.findSubjectId(em, subject);
-  return [subject.merchantId, subjectId ?? '00000000-0000-0000-0000-000000000000'];
-}
+const DECISIONS = {
+  select: `id, payment_id, created_at, method, amount::text as amount, currency, category, decision, score, reasons`,
+  from: 'fraud_attempt',
+  where: 'customer_id = ? and decision is not null',
+};
 
 /**
  * The automated decisions about the subject with their main reasons (GDPR Art. 15(1)(h) and 22,
- * PIPA Art. 37-2). The keyed indexes are left out: they say nothing without the key.
+ * PIPA Art. 37-2), a page at a time. The keyed indexes are left out: they say nothing without the key.
  */
 export const exportDecisions =
-  (keys: SubjectKeys): HookHandler<'subject.export'> =>
-  ({ em, subject }) => {
+  (services: GatewayServices): HookHandler<'subject.export'> =>
+  async ({ em, subject }) => {
+    const found = await subjectCustomer(em, services.privacy.keys, subject);
+    if (!found) return [];
     async function* records() {
-      const rows = await query<Record<string, unknown>>(
-        em,
-        `select payment_id as "paymentId", created_at as "decidedAt", method, amount::text as amount, currency,
-         category, decision, score, reasons
-       from fraud_attempt where ${OF_SUBJECT} and decision is not null order by created_at, id`,
-        await ofSubject(keys, em, subject),
-      );
-      yield* rows;
+      for await (const page of keysetPages(em, DECISIONS, [found!.customerId])) {
+        for (const r of page) {
+          yield {
+            paymentId: r.payment_id,
+            decidedAt: r.created_at,
+            method: r.method,
+            amount: r.amount,
+            currency: r.currency,
+            category: r.category,
+            decision: r.decision,
+            score: r.score,
+            reasons: typeof r.reasons === 'string' ? JSON.parse(r.reasons) : r.reasons,
+          };
+        }
+      }
     }
     return [{ name: 'fraud.decisions', source: 'inferred', records: records() }];
   };
 
 /**
  * Erases what links the subject's attempts to devices, addresses, instruments and recipients,
- * and the features; keeps the decisions themselves (decision, score, reasons, amount) as
- * payment records, which payment law requires (Korea EFTA Art. 22; AML in the EU: 5 years).
+ * and the features. The decisions themselves (decision, score, reasons, amount) are records of
+ * the payment they were made on: each is kept under that payment's retention hold (its date plus
+ * the longest applicable period: Korea's payment records, EU AML records), cited, and purged
+ * with the subject's hold key; a decision no hold covers any more is deleted.
  */
 export const eraseDecisions =
-  (keys: SubjectKeys): HookHandler<'subject.erase'> =>
+  (services: GatewayServices): HookHandler<'subject.erase'> =>
   async ({ em, subject }) => {
+    const found = await subjectCustomer(em, services.privacy.keys, subject);
+    if (!found) return { erased: [], kept: [] };
     await query(
       em,
       `update fraud_attempt set device_index = null, ip_index = null, instrument_index = null,
        recipient_index = null, recipient_sealed = null, features = null
-     where ${OF_SUBJECT}`,
-      await ofSubject(keys, em, subject),
+     where customer_id = ?`,
+      [found.customerId],
     );
-    return {
-      erased: ['deviceIndex', 'ipIndex', 'instrumentIndex', 'recipientIndex', 'recipientSealed', 'features'],
-      kept: [
-        {
-          what: 'fraud decisions on payments (decision, score, reasons, amount)',
-          rule: 'payment records: Korea EFTA Art. 22 and E-Commerce Act Art. 6; GDPR Art. 17(3)(b) (AML, 5 years)',
-          until: null,
-        },
-      ],
-    };
+    const now = new Date();
+    const { holds } = services.privacy;
+    const pastHold: string[] = [];
+    async function* held(): AsyncGenerator<HeldRecordInput> {
+      const all = { ...DECISIONS, where: 'customer_id = ?' };
+      for await (const page of keysetPages(em, all, [found!.customerId])) {
+        for (const r of page) {
+          const hold = holds.holdFor(found!.facts, PAYMENT_RECORD, new Date(r.created_at as string));
+          if (hold && hold.until > now) yield { recordId: r.id as string, hold, payload: null };
+          else pastHold.push(r.id as string);
+        }
+      }
+    }
+    const kept = await holds.keep(
+      em,
+      {
+        subjectId: found.subjectId,
+        merchantId: subject.merchantId,
+        plugin: 'fraud',
+        what: 'fraud decisions on payments (decision, score, reasons, amount)',
+      },
+      held(),
+    );
+    for (let i = 0; i < pastHold.length; i += 1000) {
+      await query(em, 'delete from fraud_attempt where id = any(?::uuid[])', [
+        `{${pastHold.slice(i, i + 1000).join(',')}}`,
+      ]);
+    }
+    const erased = [
+      'deviceIndex',
+      'ipIndex',
+      'instrumentIndex',
+      'recipientIndex',
+      'recipientSealed',
+      'features',
+    ];
+    if (pastHold.length > 0) erased.push(`${pastHold.length} fraud decision(s) no hold covers`);
+    return { erased, kept };
   };

@@ -57,8 +57,8 @@ export const fraudPlugin = definePlugin({
       schema: (builder) => registerFraudSchema(builder, rules, profiles),
       hooks: {
         'payment.beforeAuthorize': (input) => decider.decide(input),
-        'subject.export': exportDecisions(plugin.services.privacy.keys),
-        'subject.erase': eraseDecisions(plugin.services.privacy.keys),
+        'subject.export': exportDecisions(plugin.services),
+        'subject.erase': eraseDecisions(plugin.services),
       },
       commands: {
         'fraud replay': replayCommand(rules, model, plugin.options.cashEquivalentCategories, seedBuiltIns),

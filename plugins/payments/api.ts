@@ -24,6 +24,7 @@ export type {
   RequiredAction,
 } from './payment-method.ts';
 export type { PaymentView } from './payment-view.ts';
+export { keysetPages, PAGE, PAYMENT_RECORD } from './payments.privacy.ts';
 export type { PaymentsServices } from './payments-services.ts';
 export {
   decline,
@@ -32,3 +33,4 @@ export {
   type SimulatedNetworkOptions,
   type Verdict,
 } from './simulated-network.ts';
+export { type SubjectCustomer, subjectCustomer } from './subject-customer.ts';

@@ -40,6 +40,7 @@ import { Migration0013Fees } from './migrations/0013-fees.ts';
 import { Migration0014MerchantSettings } from './migrations/0014-merchant-settings.ts';
 import { Migration0015CustomerProfile } from './migrations/0015-customer-profile.ts';
 import { Migration0016CustomerRefUnderSubjectKeys } from './migrations/0016-customer-ref-under-subject-keys.ts';
+import { Migration0017CustomerHistoryIndex } from './migrations/0017-customer-history-index.ts';
 import { PayFromAccountBatcher } from './pay-from-account-batcher.ts';
 import { PaymentService } from './payment.service.ts';
 import { PaymentAccounts } from './payment-accounts.ts';
@@ -49,6 +50,7 @@ import { PaymentJanitor } from './payment-janitor.ts';
 import { PaymentOperationSchema } from './payment-operation.entity.ts';
 import { registerPaymentReviewSchema } from './payment-review.schema.ts';
 import { PaymentTransitions } from './payment-transitions.ts';
+import { erasePayments, exportPayments } from './payments.privacy.ts';
 import { registerPaymentsSchema } from './payments.schema.ts';
 import { paymentsDataMap } from './payments-data-map.ts';
 import { paymentsOptions } from './payments-options.ts';
@@ -106,6 +108,7 @@ export const paymentsPlugin = definePlugin({
     { name: '0014-merchant-settings', class: Migration0014MerchantSettings },
     { name: '0015-customer-profile', class: Migration0015CustomerProfile },
     { name: '0016-customer-ref-under-subject-keys', class: Migration0016CustomerRefUnderSubjectKeys },
+    { name: '0017-customer-history-index', class: Migration0017CustomerHistoryIndex },
   ],
   dataMap: paymentsDataMap,
   setup: (runtime) => {
@@ -186,6 +189,10 @@ export const paymentsPlugin = definePlugin({
         if ('events' in runtime.services) registerEventSubjectsSchema(builder);
       },
       commands: { 'ledger verify': verifyLedgerCommand },
+      hooks: {
+        'subject.export': exportPayments(runtime.services),
+        'subject.erase': erasePayments(runtime.services),
+      },
       // Written by the payments triggers when the events plugin is installed.
       eventTypes: PAYMENT_EVENT_TYPES,
       onReady: async () => {

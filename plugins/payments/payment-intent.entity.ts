@@ -68,7 +68,11 @@ const PaymentIntentSchema = defineEntity({
   },
   indexes: [
     { name: 'payment_intent_merchant_id_created_at_index', properties: ['merchant', 'createdAt', 'id'] },
-    { name: 'payment_intent_customer_id_index', properties: ['customer'] },
+    // A customer's history, oldest first: the keyset pages of a subject's export and erasure.
+    {
+      name: 'payment_intent_customer_id_created_at_id_index',
+      properties: ['customer', 'createdAt', 'id'],
+    },
     {
       name: 'payment_intent_authorization_expires_at_index',
       properties: ['authorizationExpiresAt'],

@@ -2,6 +2,7 @@ import { definePlugin, technical } from '../../core/plugin-api.ts';
 import { Migration0001WalletTables } from './migrations/0001-wallet-tables.ts';
 import { WalletSchema } from './wallet.entity.ts';
 import { walletMethod } from './wallet.method.ts';
+import { eraseWallets, exportWallets } from './wallet.privacy.ts';
 import { registerWalletSchema } from './wallet.schema.ts';
 import { WalletService } from './wallet.service.ts';
 import './global-types.ts';
@@ -27,6 +28,13 @@ export const walletPlugin = definePlugin({
     const { payments } = plugin.services;
     payments.methods.register(plugin.name, walletMethod);
     const wallet = new WalletService(payments);
-    return { services: wallet, schema: (builder) => registerWalletSchema(builder, wallet) };
+    return {
+      services: wallet,
+      schema: (builder) => registerWalletSchema(builder, wallet),
+      hooks: {
+        'subject.export': exportWallets(plugin.services),
+        'subject.erase': eraseWallets(plugin.services),
+      },
+    };
   },
 });

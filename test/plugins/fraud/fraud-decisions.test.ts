@@ -190,7 +190,7 @@ describe('tenancy and enablement', () => {
 });
 
 describe('the subject’s rights', () => {
-  test('an access export lists the decisions with their reasons; erasure unlinks, the decisions stay', async () => {
+  test('an access export lists the decisions with their reasons; erasure unlinks, the decisions stay under the hold', async () => {
     const ref = 'subject-of-decisions';
     const buyer = await customer(shop.client, ref);
     await pay(
@@ -210,7 +210,13 @@ describe('the subject’s rights', () => {
     const erasure = await privacy.eraseSubject(t.gateway.database.em.fork(), subject);
     expect(erasure.find((e) => e.plugin === 'fraud')).toMatchObject({
       erased: expect.arrayContaining(['deviceIndex', 'recipientSealed']),
-      kept: [expect.objectContaining({ what: expect.stringContaining('fraud decisions') })],
+      kept: [
+        expect.objectContaining({
+          what: expect.stringContaining('fraud decisions'),
+          rule: expect.stringContaining('pipa: Act on Consumer Protection in Electronic Commerce Art. 6(1)'),
+          until: expect.any(Date),
+        }),
+      ],
     });
     const [row] = await rows(
       'select device_index, ip_index, instrument_index, recipient_index, recipient_sealed, features, decision from fraud_attempt where customer_id = ?',

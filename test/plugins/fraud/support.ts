@@ -3,12 +3,13 @@ import type { HttpGraphQLClient } from '../../../core/testing/graphql-clients.ts
 import { eventsPlugin } from '../../../plugins/events/index.ts';
 import { fraudPlugin } from '../../../plugins/fraud/index.ts';
 import { paymentsPlugin } from '../../../plugins/payments/index.ts';
+import { pipaPlugin } from '../../../plugins/pipa/index.ts';
 import { walletPlugin } from '../../../plugins/wallet/index.ts';
 import { fakeFactor } from '../../core/enablement/fixtures/fake-factor.plugin.ts';
 import { setPluginEnabled } from '../../core/enablement/support.ts';
 import { createFakeAcquirer } from '../payments/fake-acquirer.ts';
 
-/** A gateway with the fraud plugin, the wallet, a fake card network and a factor operators prove. */
+/** A gateway with the fraud plugin, the wallet, a fake card network, the PIPA pack and a factor operators prove. */
 export async function bootFraudGateway(options: { model?: 'on' | 'off' } = {}): Promise<TestGateway> {
   const network = createFakeAcquirer();
   const t = await createTestGateway({
@@ -19,6 +20,8 @@ export async function bootFraudGateway(options: { model?: 'on' | 'off' } = {}): 
       walletPlugin,
       network.plugin,
       fraudPlugin.with(options),
+      // Its buyers are Korean: their decisions are held under PIPA's payment-record hold.
+      pipaPlugin,
     ],
   });
   await t.operator.data('mutation { proveFakeFactor { expiresAt } }');
