@@ -558,7 +558,7 @@ CREATE TABLE public.payment_intent (
 CREATE INDEX payment_intent_action_expires_at_index ON public.payment_intent USING btree (action_expires_at) WHERE (status = 'requires_action'::text);
 CREATE INDEX payment_intent_authorization_expires_at_index ON public.payment_intent USING btree (authorization_expires_at) WHERE (status = ANY (ARRAY['authorized'::text, 'partially_captured'::text]));
 CREATE INDEX payment_intent_awaiting_capture_index ON public.payment_intent USING btree (authorization_expires_at) WHERE ((status = 'authorized'::text) AND (capture_method = 'automatic'::text) AND (captured_amount = 0));
-CREATE INDEX payment_intent_customer_id_index ON public.payment_intent USING btree (customer_id);
+CREATE INDEX payment_intent_customer_id_created_at_id_index ON public.payment_intent USING btree (customer_id, created_at, id);
 CREATE INDEX payment_intent_merchant_id_created_at_index ON public.payment_intent USING btree (merchant_id, created_at, id);
 CREATE TRIGGER payment_intent_created_events AFTER INSERT ON public.payment_intent REFERENCING NEW TABLE AS created FOR EACH STATEMENT EXECUTE FUNCTION payments_created_events();
 CREATE TRIGGER payment_intent_status_event AFTER UPDATE OF status ON public.payment_intent FOR EACH ROW WHEN ((true AND (old.status IS DISTINCT FROM new.status))) EXECUTE FUNCTION payments_payment_event();
@@ -661,6 +661,61 @@ CREATE TABLE public.privacy_breach (
     CONSTRAINT privacy_breach_recorded_by_kind_check CHECK ((recorded_by_kind = ANY (ARRAY['operator'::text, 'merchant'::text, 'partner'::text])))
 );
 CREATE INDEX privacy_breach_merchant_id_discovered_at_index ON public.privacy_breach USING btree (merchant_id, discovered_at);
+
+CREATE TABLE public.privacy_erasure (
+    subject_id uuid NOT NULL,
+    merchant_id uuid NOT NULL,
+    erased_at timestamp with time zone NOT NULL,
+    answer jsonb NOT NULL,
+    CONSTRAINT privacy_erasure_pkey PRIMARY KEY (subject_id),
+    CONSTRAINT privacy_erasure_merchant_id_foreign FOREIGN KEY (merchant_id) REFERENCES merchant(id),
+    CONSTRAINT privacy_erasure_subject_id_foreign FOREIGN KEY (subject_id) REFERENCES privacy_subject(id)
+);
+
+CREATE TABLE public.privacy_held_record (
+    id uuid NOT NULL,
+    hold_id uuid NOT NULL,
+    record_id character varying(100) NOT NULL,
+    purge_after timestamp with time zone NOT NULL,
+    sealed text NOT NULL,
+    CONSTRAINT privacy_held_record_pkey PRIMARY KEY (id),
+    CONSTRAINT privacy_held_record_hold_id_foreign FOREIGN KEY (hold_id) REFERENCES privacy_hold(id)
+);
+CREATE INDEX privacy_held_record_hold_id_record_id_index ON public.privacy_held_record USING btree (hold_id, record_id);
+CREATE INDEX privacy_held_record_purge_after_index ON public.privacy_held_record USING btree (purge_after);
+
+CREATE TABLE public.privacy_hold (
+    id uuid NOT NULL,
+    subject_id uuid NOT NULL,
+    merchant_id uuid NOT NULL,
+    plugin character varying(60) NOT NULL,
+    what text NOT NULL,
+    law character varying(60) NOT NULL,
+    article text NOT NULL,
+    until timestamp with time zone NOT NULL,
+    created_at timestamp with time zone NOT NULL,
+    purged_at timestamp with time zone,
+    CONSTRAINT privacy_hold_pkey PRIMARY KEY (id),
+    CONSTRAINT privacy_hold_merchant_id_foreign FOREIGN KEY (merchant_id) REFERENCES merchant(id),
+    CONSTRAINT privacy_hold_subject_id_foreign FOREIGN KEY (subject_id) REFERENCES privacy_subject(id)
+);
+CREATE INDEX privacy_hold_subject_id_index ON public.privacy_hold USING btree (subject_id);
+CREATE INDEX privacy_hold_until_index ON public.privacy_hold USING btree (until) WHERE (purged_at IS NULL);
+
+CREATE TABLE public.privacy_hold_key (
+    subject_id uuid NOT NULL,
+    merchant_id uuid NOT NULL,
+    wrapped_key text,
+    identity_sealed text,
+    purge_after timestamp with time zone NOT NULL,
+    created_at timestamp with time zone NOT NULL,
+    destroyed_at timestamp with time zone,
+    CONSTRAINT privacy_hold_key_pkey PRIMARY KEY (subject_id),
+    CONSTRAINT privacy_hold_key_destroyed_check CHECK (((destroyed_at IS NULL) = (wrapped_key IS NOT NULL))),
+    CONSTRAINT privacy_hold_key_merchant_id_foreign FOREIGN KEY (merchant_id) REFERENCES merchant(id),
+    CONSTRAINT privacy_hold_key_subject_id_foreign FOREIGN KEY (subject_id) REFERENCES privacy_subject(id)
+);
+CREATE INDEX privacy_hold_key_purge_after_index ON public.privacy_hold_key USING btree (purge_after) WHERE (destroyed_at IS NULL);
 
 CREATE TABLE public.privacy_index_key (
     id character varying(20) NOT NULL,
