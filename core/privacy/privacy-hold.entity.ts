@@ -13,7 +13,7 @@ const PrivacyHoldKeySchema = defineEntity({
   ],
   properties: {
     /** One hold key per erased subject that a law still holds records of. */
-    subject: () => p.oneToOne(PrivacySubject).primary(),
+    subject: () => p.manyToOne(PrivacySubject).primary(),
     merchant: () => p.manyToOne(Merchant),
     /** The hold key, sealed under the master key; null once destroyed. */
     wrappedKey: p.text().nullable(),
@@ -98,7 +98,7 @@ const PrivacyErasureSchema = defineEntity({
   name: 'PrivacyErasure',
   tableName: 'privacy_erasure',
   properties: {
-    subject: () => p.oneToOne(PrivacySubject).primary(),
+    subject: () => p.manyToOne(PrivacySubject).primary(),
     merchant: () => p.manyToOne(Merchant),
     erasedAt: p.datetime(),
     /** Every plugin's answer: what it erased and what it kept, under which rule, until when. */

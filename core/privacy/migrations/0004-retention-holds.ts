@@ -5,7 +5,9 @@
  * `privacy_held_record`, sealed under a hold key of its own (`privacy_hold_key`), which the purge
  * job destroys when the subject's last hold ends. `privacy_erasure` keeps each completed
  * erasure's answer, written in the erasure's transaction, so a request resumed after a crash can
- * read what was done. The tables start empty: nothing was erased before this.
+ * read what was done. The tables start empty: nothing was erased before this. A subject row is
+ * never deleted (a shred leaves it as a tombstone); the cascades on the two tables keyed by it are
+ * what the ORM declares for a key that is also a reference.
  */
 import { Migration } from '@mikro-orm/migrations';
 
@@ -21,7 +23,7 @@ export class Migration0004RetentionHolds extends Migration {
       `alter table "privacy_hold_key" add constraint "privacy_hold_key_destroyed_check" check (("destroyed_at" is null) = ("wrapped_key" is not null));`,
     );
     this.addSql(
-      `alter table "privacy_hold_key" add constraint "privacy_hold_key_subject_id_foreign" foreign key ("subject_id") references "privacy_subject" ("id");`,
+      `alter table "privacy_hold_key" add constraint "privacy_hold_key_subject_id_foreign" foreign key ("subject_id") references "privacy_subject" ("id") on update cascade on delete cascade;`,
     );
     this.addSql(
       `alter table "privacy_hold_key" add constraint "privacy_hold_key_merchant_id_foreign" foreign key ("merchant_id") references "merchant" ("id");`,
@@ -58,7 +60,7 @@ export class Migration0004RetentionHolds extends Migration {
       `create table "privacy_erasure" ("subject_id" uuid not null, "merchant_id" uuid not null, "erased_at" timestamptz not null, "answer" jsonb not null, primary key ("subject_id"));`,
     );
     this.addSql(
-      `alter table "privacy_erasure" add constraint "privacy_erasure_subject_id_foreign" foreign key ("subject_id") references "privacy_subject" ("id");`,
+      `alter table "privacy_erasure" add constraint "privacy_erasure_subject_id_foreign" foreign key ("subject_id") references "privacy_subject" ("id") on update cascade on delete cascade;`,
     );
     this.addSql(
       `alter table "privacy_erasure" add constraint "privacy_erasure_merchant_id_foreign" foreign key ("merchant_id") references "merchant" ("id");`,
