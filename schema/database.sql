@@ -669,7 +669,7 @@ CREATE TABLE public.privacy_erasure (
     answer jsonb NOT NULL,
     CONSTRAINT privacy_erasure_pkey PRIMARY KEY (subject_id),
     CONSTRAINT privacy_erasure_merchant_id_foreign FOREIGN KEY (merchant_id) REFERENCES merchant(id),
-    CONSTRAINT privacy_erasure_subject_id_foreign FOREIGN KEY (subject_id) REFERENCES privacy_subject(id)
+    CONSTRAINT privacy_erasure_subject_id_foreign FOREIGN KEY (subject_id) REFERENCES privacy_subject(id) ON UPDATE CASCADE ON DELETE CASCADE
 );
 
 CREATE TABLE public.privacy_held_record (
@@ -713,7 +713,7 @@ CREATE TABLE public.privacy_hold_key (
     CONSTRAINT privacy_hold_key_pkey PRIMARY KEY (subject_id),
     CONSTRAINT privacy_hold_key_destroyed_check CHECK (((destroyed_at IS NULL) = (wrapped_key IS NOT NULL))),
     CONSTRAINT privacy_hold_key_merchant_id_foreign FOREIGN KEY (merchant_id) REFERENCES merchant(id),
-    CONSTRAINT privacy_hold_key_subject_id_foreign FOREIGN KEY (subject_id) REFERENCES privacy_subject(id)
+    CONSTRAINT privacy_hold_key_subject_id_foreign FOREIGN KEY (subject_id) REFERENCES privacy_subject(id) ON UPDATE CASCADE ON DELETE CASCADE
 );
 CREATE INDEX privacy_hold_key_purge_after_index ON public.privacy_hold_key USING btree (purge_after) WHERE (destroyed_at IS NULL);
 
