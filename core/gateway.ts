@@ -36,6 +36,7 @@ import { GatewayMetrics } from './http/metrics.ts';
 import { metricsListener } from './http/metrics-exposure.ts';
 import { useNestingLimit } from './http/nesting-limit.ts';
 import { persistedOperationsPlugins } from './http/persisted-operations.ts';
+import { type MountedRoute, routePrefixProblem } from './http/plugin-routes.ts';
 import { RateLimits } from './http/rate-limits.ts';
 import { useRequestJsonErrors } from './http/request-json.ts';
 import { createRouter } from './http/router.ts';
@@ -93,6 +94,7 @@ export async function createGateway(config: GatewayConfig): Promise<Gateway> {
   const scopeLoaders: ScopeLoaderFactory[] = [];
   const setups: { name: string; setup: PluginSetup<unknown> }[] = [];
   const commands = new Map<string, PluginCommand & { plugin: string }>();
+  const routes: MountedRoute[] = [];
   const eventTypes = new EventTypeRegistry();
   const regulations = new RegulationRegistry();
   let builtSchema: GraphQLSchema | undefined;
@@ -130,6 +132,25 @@ export async function createGateway(config: GatewayConfig): Promise<Gateway> {
       }
       commands.set(command, { ...spec, plugin: name });
     }
+    for (const route of setup.routes ?? []) {
+      const problem = routePrefixProblem(route.prefix, routes, [
+        GRAPHQL_PATH,
+        '/health',
+        '/ready',
+        '/metrics',
+      ]);
+      if (problem)
+        throw new BootError({
+          plugin: name,
+          problem,
+          fix: 'give the route a prefix of its own, e.g. "/<plugin name>/"',
+        });
+      routes.push({
+        prefix: route.prefix,
+        handle: (request, res) => route.handle(request, res),
+        plugin: name,
+      });
+    }
     setups.push({ name, setup });
   }
   const requiresOf = new Map(plugins.map((p) => [p.definition.name, p.requires]));
@@ -164,6 +185,34 @@ export async function createGateway(config: GatewayConfig): Promise<Gateway> {
   let ready = false;
   let closed = false;
 
+  /** The context of a request, GraphQL's or a plugin route's: authenticated and counted once. */
+  async function requestContext(
+    requestId: string,
+    headers: Headers,
+    req: IncomingMessage | undefined,
+    authenticated?: Principal,
+  ): Promise<RequestContext> {
+    // A WebSocket operation arrives authenticated and counted (core/http/websocket.ts).
+    let principal = authenticated;
+    const ip = req ? clientIp(req, trustedProxies) : undefined;
+    if (!principal) {
+      principal = await authenticateFrom(
+        tokenFromAuthorization(headers.get('authorization')),
+        ip ?? 'unknown',
+      );
+      await limits.request(principal, ip ?? 'unknown');
+    }
+    return {
+      requestId,
+      principal,
+      em: database.em.fork(),
+      log: log.child({ requestId }),
+      services,
+      headers,
+      ...(ip ? { clientIp: ip } : {}),
+    };
+  }
+
   const yoga = createYoga<
     { requestId?: string; principal?: Principal; headers?: Headers; req?: IncomingMessage },
     RequestContext
@@ -195,29 +244,13 @@ export async function createGateway(config: GatewayConfig): Promise<Gateway> {
       ...persistedOperationsPlugins(config.http?.persistedOperations),
       useAccessNote(),
     ],
-    context: async (initial): Promise<RequestContext> => {
-      const requestId = initial.requestId ?? randomUUID();
-      const headers = initial.request?.headers ?? initial.headers ?? new Headers();
-      // A WebSocket operation arrives authenticated and counted (core/http/websocket.ts).
-      let principal = initial.principal;
-      const ip = initial.req ? clientIp(initial.req, trustedProxies) : undefined;
-      if (!principal) {
-        principal = await authenticateFrom(
-          tokenFromAuthorization(headers.get('authorization')),
-          ip ?? 'unknown',
-        );
-        await limits.request(principal, ip ?? 'unknown');
-      }
-      return {
-        requestId,
-        principal,
-        em: database.em.fork(),
-        log: log.child({ requestId }),
-        services,
-        headers,
-        ...(ip ? { clientIp: ip } : {}),
-      };
-    },
+    context: (initial): Promise<RequestContext> =>
+      requestContext(
+        initial.requestId ?? randomUUID(),
+        initial.request?.headers ?? initial.headers ?? new Headers(),
+        initial.req,
+        initial.principal,
+      ),
   });
 
   const server = createServer(
@@ -230,6 +263,8 @@ export async function createGateway(config: GatewayConfig): Promise<Gateway> {
       graphiql,
       isReady: () => ready,
       databaseReachable: () => database.isReachable(),
+      routes,
+      routeContext: (req, requestId) => requestContext(requestId, headersOf(req), req),
     }),
   );
   // Idle keep-alive connections: the server waits longest (load balancers close theirs after
@@ -310,6 +345,15 @@ export async function createGateway(config: GatewayConfig): Promise<Gateway> {
       log.flush?.();
     },
   };
+}
+
+/** A Node request's headers as a Fetch `Headers` (lower-case names, repeated ones joined). */
+function headersOf(req: IncomingMessage): Headers {
+  const headers = new Headers();
+  for (const [name, value] of Object.entries(req.headers)) {
+    if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(', ') : value);
+  }
+  return headers;
 }
 
 /** The URL a local client uses for a listening address (a wildcard means every interface). */

@@ -84,6 +84,7 @@ export type {
   HookName,
   HookRunner,
 } from './hooks.ts';
+export type { PluginRoute, PluginRouteRequest } from './http/plugin-routes.ts';
 export type { Logger } from './logging.ts';
 // Money: bigint minor units, ISO 4217 exponents
 export { currencyExponent, isCurrency } from './money/currencies.ts';
@@ -113,6 +114,7 @@ export {
   EEA_COUNTRIES,
   type LawScope,
 } from './privacy/jurisdiction.ts';
+export type { PluginSection } from './privacy/privacy.service.ts';
 export { PrivacySubject } from './privacy/privacy-subject.entity.ts';
 export { PROFILE_FIELDS, type ProfileField } from './privacy/profile-fields.ts';
 export {
@@ -121,6 +123,7 @@ export {
   ProfileFieldNotAllowed,
   type ProfilePurposes,
 } from './privacy/profile-purposes.ts';
+export type { ProcessingEntry } from './privacy/record-of-processing.ts';
 export type {
   AutomatedDecisionRule,
   BreachClock,

@@ -5,6 +5,7 @@ import type { DataMap } from './db/data-map.ts';
 import type { EventTypeDeclaration } from './event-types.ts';
 import type { GatewayServices } from './global-types.ts';
 import type { HookHandlers } from './hooks.ts';
+import type { PluginRoute } from './http/plugin-routes.ts';
 import type { PluginRuntime } from './plugin-runtime.ts';
 import type { ProcessingPurpose } from './privacy/profile-purposes.ts';
 import type { RegulationPack } from './privacy/regulation-pack.ts';
@@ -55,6 +56,8 @@ export interface PluginSetup<Services> {
   /** Loaders for the auth scopes this plugin adds to `GatewayAuthScopes`. */
   authScopes?: ScopeLoaderFactory;
   commands?: Readonly<Record<string, PluginCommand>>;
+  /** HTTP routes beside `/graphql`, each under a path prefix of its own (a download). */
+  routes?: readonly PluginRoute[];
   /** Every event type the plugin emits, with its payload's schema (listed by `eventTypes`). */
   eventTypes?: readonly EventTypeDeclaration[];
   /** The law this plugin encodes (a regulation pack: `plugins/gdpr`); the plugin must be switched per merchant. */

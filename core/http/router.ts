@@ -1,11 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { YogaServerInstance } from 'graphql-yoga';
+import type { RequestContext } from '../context.ts';
 import type { Logger } from '../logging.ts';
 import { type AccessNote, requestScope } from '../request-scope.ts';
 import { logAccess } from './access-log.ts';
 import type { GatewayMetrics } from './metrics.ts';
 import { serveMetrics } from './metrics-exposure.ts';
+import { type MountedRoute, servePluginRoute } from './plugin-routes.ts';
 import { setSecurityHeaders, wantsGraphiQL } from './security-headers.ts';
 
 export interface RouterOptions {
@@ -22,6 +24,10 @@ export interface RouterOptions {
   isReady: () => boolean;
   /** A live round trip to the database. */
   databaseReachable: () => Promise<boolean>;
+  /** Routes plugins add beside GraphQL (core/http/plugin-routes.ts), by path prefix. */
+  routes: readonly MountedRoute[];
+  /** The request context of a plugin route: authenticated and counted as a GraphQL request. */
+  routeContext: (req: IncomingMessage, requestId: string) => Promise<RequestContext>;
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -40,8 +46,15 @@ export function createRouter(options: RouterOptions) {
     res.setHeader('x-request-id', requestId);
     const path = (req.url ?? '/').split('?')[0]!;
     const operational = ['/health', '/ready', ...(options.publicMetrics ? ['/metrics'] : [])];
+    const pluginRoute = options.routes.find((r) => path.startsWith(r.prefix));
     const route =
-      path === options.graphqlPath ? 'graphql' : operational.includes(path) ? path.slice(1) : 'other';
+      path === options.graphqlPath
+        ? 'graphql'
+        : operational.includes(path)
+          ? path.slice(1)
+          : pluginRoute
+            ? pluginRoute.plugin
+            : 'other';
     setSecurityHeaders(req, res, route === 'graphql' && options.graphiql && wantsGraphiQL(req));
     const stop = metrics.httpDuration.startTimer({ route });
     res.on('finish', () => {
@@ -73,6 +86,12 @@ export function createRouter(options: RouterOptions) {
           }
           return void yoga(req, res, { requestId });
         default:
+          if (pluginRoute && options.isReady()) {
+            const context = () => options.routeContext(req, requestId);
+            return void servePluginRoute(pluginRoute, req, res, path, context, options.log);
+          }
+          if (pluginRoute)
+            return json(res, 503, { error: 'The gateway is starting: the database is not ready yet' });
           return json(res, 404, { error: 'not found', graphql: options.graphqlPath });
       }
     });
