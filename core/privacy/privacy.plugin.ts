@@ -9,7 +9,7 @@ import { Migration0002PrivacyBreaches } from './migrations/0002-privacy-breaches
 import { Migration0003CustomerSessionsUnderSubjectKeys } from './migrations/0003-customer-sessions-under-subject-keys.ts';
 import { Migration0004RetentionHolds } from './migrations/0004-retention-holds.ts';
 import { registerPrivacySchema } from './privacy.schema.ts';
-import { type PluginErasure, PrivacyService } from './privacy.service.ts';
+import { type PluginErasure, type PluginSection, PrivacyService } from './privacy.service.ts';
 import { PrivacyBreachSchema } from './privacy-breach.entity.ts';
 import {
   PrivacyErasureSchema,
@@ -24,7 +24,6 @@ import { recordOfProcessing } from './record-of-processing.ts';
 import { Regulations } from './regulations.ts';
 import { ropaCommand } from './ropa-command.ts';
 import { SubjectHolds } from './subject-holds.ts';
-import type { SubjectSection } from './subject-hooks.ts';
 import { SubjectKeys } from './subject-keys.ts';
 import './global-types.ts';
 
@@ -154,7 +153,8 @@ export function privacyPlugin(installed: readonly InstalledPlugin[]) {
       // No `merchantOf`: a plugin disabled for a merchant may still hold what it stored while it
       // was enabled, and a subject's export or erasure must reach all of it.
       const exportRunner = plugin.declareHook('subject.export', {
-        combine: (answers): readonly SubjectSection[] => answers.flatMap(({ answer }) => answer),
+        combine: (answers): readonly PluginSection[] =>
+          answers.flatMap(({ plugin: by, answer }) => answer.map((section) => ({ ...section, plugin: by }))),
       });
       const eraseRunner = plugin.declareHook('subject.erase', {
         combine: (answers): readonly PluginErasure[] =>
@@ -188,6 +188,7 @@ export function privacyPlugin(installed: readonly InstalledPlugin[]) {
           purposes,
           holds,
           holdPurge,
+          record,
         ),
         schema: (builder) => {
           registerPrivacySchema(builder, record, purposes);

@@ -4,10 +4,16 @@ import type { HookRunner } from '../hooks.ts';
 import type { BlindIndex } from './blind-index.ts';
 import type { HoldPurgeJob } from './hold-purge-job.ts';
 import type { ProfilePurposes } from './profile-purposes.ts';
+import type { ProcessingEntry } from './record-of-processing.ts';
 import type { Regulations } from './regulations.ts';
 import type { SubjectHolds } from './subject-holds.ts';
 import type { DataSubject, SubjectErasure, SubjectSection } from './subject-hooks.ts';
 import type { SubjectKeys } from './subject-keys.ts';
+
+/** One plugin's section of a subject's data, with the plugin that gave it. */
+export interface PluginSection extends SubjectSection {
+  readonly plugin: string;
+}
 
 /** One plugin's answer to an erasure, with the plugin that gave it. */
 export interface PluginErasure extends SubjectErasure {
@@ -19,7 +25,7 @@ export interface PluginErasure extends SubjectErasure {
  * here, so no plugin needs to know which others store something about a subject.
  */
 export class PrivacyService {
-  readonly #export: HookRunner<'subject.export', readonly SubjectSection[]>;
+  readonly #export: HookRunner<'subject.export', readonly PluginSection[]>;
   readonly #erase: HookRunner<'subject.erase', readonly PluginErasure[]>;
   /** Per-subject keys: seal a personal value under its subject's key, open it, shred the key. */
   readonly keys: SubjectKeys;
@@ -33,9 +39,11 @@ export class PrivacyService {
   readonly holds: SubjectHolds;
   /** Purges held records when their holds end; runs hourly in every process (`run(now)` in tests). */
   readonly holdPurge: HoldPurgeJob;
+  /** The record of processing (GDPR Art. 30): every installed plugin's data map, flattened. */
+  readonly record: readonly ProcessingEntry[];
 
   constructor(
-    exportRunner: HookRunner<'subject.export', readonly SubjectSection[]>,
+    exportRunner: HookRunner<'subject.export', readonly PluginSection[]>,
     eraseRunner: HookRunner<'subject.erase', readonly PluginErasure[]>,
     keys: SubjectKeys,
     blindIndex: BlindIndex,
@@ -43,7 +51,9 @@ export class PrivacyService {
     purposes: ProfilePurposes,
     holds: SubjectHolds,
     holdPurge: HoldPurgeJob,
+    record: readonly ProcessingEntry[],
   ) {
+    this.record = record;
     this.purposes = purposes;
     this.holds = holds;
     this.holdPurge = holdPurge;
@@ -55,7 +65,7 @@ export class PrivacyService {
   }
 
   /** Every plugin's sections, in plugin dependency order; records are read as the caller iterates. */
-  exportSubject(em: EntityManager, subject: DataSubject): Promise<readonly SubjectSection[]> {
+  exportSubject(em: EntityManager, subject: DataSubject): Promise<readonly PluginSection[]> {
     return this.#export.run({ em, subject });
   }
 
