@@ -7,6 +7,7 @@ import { fraudPlugin } from './plugins/fraud/index.ts';
 import { gdprPlugin } from './plugins/gdpr/index.ts';
 import { paymentsPlugin } from './plugins/payments/index.ts';
 import { pipaPlugin } from './plugins/pipa/index.ts';
+import { portabilityPlugin } from './plugins/portability/index.ts';
 import { sandboxCardPlugin } from './plugins/sandbox-card/index.ts';
 import { totpPlugin } from './plugins/totp/index.ts';
 import { walletPlugin } from './plugins/wallet/index.ts';
@@ -65,6 +66,8 @@ export default defineConfig({
     sandboxCardPlugin,
     carrierBillingPlugin,
     consentPlugin,
+    // Access and portability exports of a data subject (plugins/portability/README.md).
+    portabilityPlugin,
     // Regulation packs: typed data consent and operators read; no hook on the payment path, no
     // table, so they cost a payment nothing. On for every merchant unless an operator turns one off.
     gdprPlugin,

@@ -646,6 +646,39 @@ CREATE TABLE public.plugin_switch_audit (
 CREATE INDEX plugin_switch_audit_merchant_id_id_index ON public.plugin_switch_audit USING btree (merchant_id, id);
 CREATE TRIGGER plugin_switch_audit_append_only BEFORE UPDATE ON public.plugin_switch_audit FOR EACH ROW EXECUTE FUNCTION plugin_switch_audit_append_only();
 
+CREATE TABLE public.portability_export (
+    id uuid NOT NULL,
+    merchant_id uuid NOT NULL,
+    subject_id uuid NOT NULL,
+    kind character varying(20) NOT NULL,
+    request_id uuid,
+    status character varying(20) NOT NULL,
+    claim uuid,
+    claimed_until timestamp with time zone,
+    format_version integer NOT NULL,
+    files jsonb NOT NULL,
+    failure character varying(200),
+    created_at timestamp with time zone NOT NULL,
+    ready_at timestamp with time zone,
+    expires_at timestamp with time zone NOT NULL,
+    CONSTRAINT portability_export_pkey PRIMARY KEY (id),
+    CONSTRAINT portability_export_kind_check CHECK (((kind)::text = ANY ((ARRAY['access'::character varying, 'portability'::character varying])::text[]))),
+    CONSTRAINT portability_export_merchant_id_foreign FOREIGN KEY (merchant_id) REFERENCES merchant(id),
+    CONSTRAINT portability_export_status_check CHECK (((status)::text = ANY ((ARRAY['pending'::character varying, 'building'::character varying, 'ready'::character varying, 'failed'::character varying])::text[]))),
+    CONSTRAINT portability_export_subject_id_foreign FOREIGN KEY (subject_id) REFERENCES privacy_subject(id)
+);
+CREATE INDEX portability_export_expires_at_index ON public.portability_export USING btree (expires_at);
+CREATE INDEX portability_export_work_index ON public.portability_export USING btree (status, claimed_until);
+
+CREATE TABLE public.portability_export_chunk (
+    export_id uuid NOT NULL,
+    file character varying(200) NOT NULL,
+    seq integer NOT NULL,
+    data text NOT NULL,
+    CONSTRAINT portability_export_chunk_pkey PRIMARY KEY (export_id, file, seq),
+    CONSTRAINT portability_export_chunk_export_id_foreign FOREIGN KEY (export_id) REFERENCES portability_export(id) ON DELETE CASCADE
+);
+
 CREATE TABLE public.privacy_breach (
     id uuid NOT NULL,
     merchant_id uuid NOT NULL,
