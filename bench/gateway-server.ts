@@ -1,6 +1,7 @@
 import { SecretBox } from '../core/crypto/secret-box.ts';
 import { createGateway } from '../core/gateway.ts';
 import config from '../yoga.config.ts';
+import { benchExportPlugin } from './bench-export.plugin.ts';
 import { benchFundingPlugin } from './bench-funding.plugin.ts';
 
 /**
@@ -17,7 +18,7 @@ const gateway = await createGateway({
   // Loopback only: events-bench reads the gateway's own /metrics on the GraphQL port.
   http: { ...config.http, graphiql: false, metrics: 'public' },
   log: { level: 'warn' },
-  plugins: [...config.plugins, benchFundingPlugin],
+  plugins: [...config.plugins, benchFundingPlugin, benchExportPlugin],
 });
 const { url } = await gateway.start({ port: 0, host: '127.0.0.1' });
 const { secret } = await gateway.services.auth.issueOperatorKey(gateway.database.em.fork(), 'bench');

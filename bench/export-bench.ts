@@ -1,0 +1,177 @@
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createInterface } from 'node:readline';
+import pg from 'pg';
+import { createIsolatedDatabase } from '../core/testing/isolated-database.ts';
+import { fundedWallet, graphql, merchantWithKey } from './setup-helpers.ts';
+
+/**
+ * `npm run bench:export` (issue 12 target: <= 10 s and <= 256 MB peak RSS of the gateway).
+ * The gateway in its own process (bench/gateway-server.ts, every plugin of yoga.config.ts) on
+ * a fresh PostgreSQL database (DATABASE_URL's server); one customer with a funded wallet and one
+ * real payment through GraphQL, then BENCH_PAYMENTS - 1 (100,000 in all) copies of that payment
+ * row inserted by one SQL statement, spread back in time. Then an access export of the customer
+ * through the gateway: started, built, and every file downloaded (gzip, as a browser takes it).
+ * `export_100k_s` is that whole time; `export_100k_peak_rss_mb` the gateway's VmHWM (peak RSS
+ * over its life, boot included). Merged into bench/results/latest.json.
+ */
+const serverUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+const paymentCount = Number(process.env.BENCH_PAYMENTS ?? 100_000);
+
+const PAY = `mutation($input: CreatePaymentInput!) {
+  createPayment(input: $input) { __typename ... on Payment { id status } ... on Error { code } }
+}`;
+
+function peakRssMb(pid: number): number {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = Number(/VmHWM:\s+(\d+) kB/.exec(status)?.[1]);
+  return Math.round((kb / 1024) * 10) / 10;
+}
+
+/** user + system CPU time of a process so far, in seconds (USER_HZ 100): the figure a busy machine distorts least. */
+function cpuSeconds(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
+async function main(): Promise<number> {
+  const database = await createIsolatedDatabase(serverUrl);
+  const child = spawn(process.execPath, ['bench/gateway-server.ts'], {
+    // Until the payments plugin exports its own section: the stand-in (bench/bench-export.plugin.ts).
+    env: { BENCH_EXPORT_STANDIN: '1', ...process.env, BENCH_DATABASE_URL: database.url },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  try {
+    const line = await new Promise<string>((resolve, reject) => {
+      createInterface({ input: child.stdout! }).once('line', resolve);
+      child.once('exit', (code) => reject(new Error(`the gateway exited (${code}) before it was ready`)));
+    });
+    const { url, operatorKey } = JSON.parse(line) as { url: string; operatorKey: string };
+    const origin = new URL(url).origin;
+    const rssAtReady = peakRssMb(child.pid!);
+    const { merchantId, key } = await merchantWithKey(url, operatorKey, 'Export shop');
+    const customerRef = 'export-bench-customer';
+    const { customerId, walletId } = await fundedWallet(url, key, customerRef);
+    const paid = await graphql<{ createPayment: { __typename: string; id: string } }>(url, key, PAY, {
+      input: { customerId, method: 'wallet', sourceId: walletId, amount: { amount: '10', currency: 'KRW' } },
+    });
+    if (paid.createPayment.__typename !== 'Payment') throw new Error('the template payment failed');
+
+    process.stderr.write(`seeding ${paymentCount} payments...\n`);
+    const sql = new pg.Client({ connectionString: database.url });
+    await sql.connect();
+    const seedStarted = performance.now();
+    // Copies of the real payment: every column as the payments plugin wrote it, ids and times apart.
+    await sql.query(
+      `insert into payment_intent (id, merchant_id, customer_id, method, source_id, purpose, funding_account_id,
+         payee_account_id, currency, amount, authorized_amount, captured_amount, refunded_amount, capture_method,
+         status, decline_reason, decline_message, action_type, action_hint, action_expires_at, method_reference,
+         hold_id, authorization_expires_at, description, metadata, created_at, updated_at, review, fee_micros,
+         fee_returned_micros, fee_on_refund)
+       select gen_random_uuid(), merchant_id, customer_id, method, source_id, purpose, funding_account_id,
+         payee_account_id, currency, amount + g % 1000, authorized_amount + g % 1000, captured_amount + g % 1000,
+         refunded_amount, capture_method, status, decline_reason, decline_message, action_type, action_hint,
+         action_expires_at, method_reference, null, authorization_expires_at, 'bench purchase ' || g, metadata,
+         created_at - make_interval(secs => g * 30), updated_at - make_interval(secs => g * 30), review, fee_micros,
+         fee_returned_micros, fee_on_refund
+       from payment_intent, generate_series(1, $2::int) g where id = $1`,
+      [paid.createPayment.id, paymentCount - 1],
+    );
+    await sql.query('analyze payment_intent');
+    const seeded = (
+      await sql.query(
+        'select count(*)::int as n from payment_intent where customer_id = $1 and purpose <> $2',
+        [customerId, 'top_up'],
+      )
+    ).rows[0].n as number;
+    process.stderr.write(`seeded ${seeded} payments in ${Math.round(performance.now() - seedStarted)} ms\n`);
+    await sql.end();
+    const rssBefore = peakRssMb(child.pid!);
+
+    process.stderr.write('exporting...\n');
+    const started = performance.now();
+    const cpuBefore = cpuSeconds(child.pid!);
+    const { benchCreateExport: id } = await graphql<{ benchCreateExport: string }>(
+      url,
+      operatorKey,
+      'mutation($m: ID!, $r: String!) { benchCreateExport(merchantId: $m, customerRef: $r, kind: "access") }',
+      { m: merchantId, r: customerRef },
+    );
+    type Export = { status: string; files: { name: string; url: string; bytes: number }[] };
+    let exported: Export;
+    for (;;) {
+      const { dataExport } = await graphql<{ dataExport: Export & { __typename: string } }>(
+        url,
+        operatorKey,
+        'query($id: ID!) { dataExport(id: $id) { __typename ... on DataExport { status files { name url bytes } } } }',
+        { id },
+      );
+      if (dataExport.status === 'ready' || dataExport.status === 'failed') {
+        exported = dataExport;
+        break;
+      }
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    if (exported.status !== 'ready') throw new Error('the export failed: see the gateway log');
+    const builtSeconds = (performance.now() - started) / 1000;
+    let downloaded = 0;
+    let manifestTail = '';
+    for (const file of exported.files) {
+      const response = await fetch(new URL(file.url, origin), {
+        headers: { authorization: `Bearer ${operatorKey}`, 'accept-encoding': 'gzip' },
+      });
+      if (response.status !== 200 || !response.body)
+        throw new Error(`download of ${file.name}: ${response.status}`);
+      const decoder = new TextDecoder();
+      for await (const piece of response.body) {
+        downloaded += piece.byteLength;
+        if (file.name === 'export.json')
+          manifestTail = (manifestTail + decoder.decode(piece, { stream: true })).slice(-1_000_000);
+      }
+    }
+    const seconds = (performance.now() - started) / 1000;
+    const peak = peakRssMb(child.pid!);
+    const cpu = Math.round((cpuSeconds(child.pid!) - cpuBefore) * 100) / 100;
+    const files = exported.files.map((f) => `${f.name} ${(f.bytes / 1e6).toFixed(1)} MB`).join(', ');
+    // The largest section's count, read at the end of the document (each section ends with its count).
+    const counts = [...manifestTail.matchAll(/\],"count":(\d+)\}/g)].map((m) => Number(m[1]));
+    const paymentsCount = Math.max(0, ...counts);
+    const result = {
+      export_100k_s: Math.round(seconds * 100) / 100,
+      export_100k_build_s: Math.round(builtSeconds * 100) / 100,
+      export_100k_peak_rss_mb: peak,
+      export_100k_rss_before_mb: rssBefore,
+      export_100k_rss_at_ready_mb: rssAtReady,
+      export_100k_gateway_cpu_s: cpu,
+      export_100k_largest_section: paymentsCount,
+      export_100k_download_bytes: downloaded,
+    };
+    mkdirSync('bench/results', { recursive: true });
+    const file = 'bench/results/latest.json';
+    const others = existsSync(file)
+      ? (JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>)
+      : {};
+    writeFileSync(file, `${JSON.stringify({ ...others, ...result }, null, 2)}\n`);
+    process.stdout.write(
+      `\nexport of ${seeded} payments (access, every section): ${result.export_100k_s} s (built in ${result.export_100k_build_s} s; target <= 10)\n` +
+        `gateway CPU time for it: ${cpu} s (load average now ${readFileSync('/proc/loadavg', 'utf8').split(' ')[0]})\n` +
+        `gateway peak RSS: ${peak} MB (peak when ready: ${rssAtReady} MB, before the export: ${rssBefore} MB; target <= 256)\n` +
+        `files: ${files}; downloaded ${(downloaded / 1e6).toFixed(1)} MB; largest section: ${paymentsCount} records\n` +
+        '\nwrote bench/results/latest.json\n',
+    );
+    return paymentsCount >= paymentCount && seconds <= 10 && peak <= 256 ? 0 : 1;
+  } finally {
+    child.kill('SIGTERM');
+    await new Promise((resolve) => child.once('exit', resolve));
+    await database.drop();
+  }
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    process.stderr.write(`${(error as Error).stack}\n`);
+    process.exit(1);
+  },
+);
