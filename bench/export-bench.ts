@@ -111,7 +111,7 @@ async function main(): Promise<number> {
         exported = dataExport;
         break;
       }
-      await new Promise((resolve) => setTimeout(resolve, 50));
+      await new Promise((resolve) => setTimeout(resolve, 200));
     }
     if (exported.status !== 'ready') throw new Error('the export failed: see the gateway log');
     const builtSeconds = (performance.now() - started) / 1000;
