@@ -41,6 +41,7 @@ import { Migration0014MerchantSettings } from './migrations/0014-merchant-settin
 import { Migration0015CustomerProfile } from './migrations/0015-customer-profile.ts';
 import { Migration0016CustomerRefUnderSubjectKeys } from './migrations/0016-customer-ref-under-subject-keys.ts';
 import { Migration0017CustomerHistoryIndex } from './migrations/0017-customer-history-index.ts';
+import { Migration0018FeesInTheBatch } from './migrations/0018-fees-in-the-batch.ts';
 import { PayFromAccountBatcher } from './pay-from-account-batcher.ts';
 import { PaymentService } from './payment.service.ts';
 import { PaymentAccounts } from './payment-accounts.ts';
@@ -109,6 +110,7 @@ export const paymentsPlugin = definePlugin({
     { name: '0015-customer-profile', class: Migration0015CustomerProfile },
     { name: '0016-customer-ref-under-subject-keys', class: Migration0016CustomerRefUnderSubjectKeys },
     { name: '0017-customer-history-index', class: Migration0017CustomerHistoryIndex },
+    { name: '0018-fees-in-the-batch', class: Migration0018FeesInTheBatch },
   ],
   dataMap: paymentsDataMap,
   setup: (runtime) => {
