@@ -42,6 +42,7 @@ import { Migration0015CustomerProfile } from './migrations/0015-customer-profile
 import { Migration0016CustomerRefUnderSubjectKeys } from './migrations/0016-customer-ref-under-subject-keys.ts';
 import { Migration0017CustomerHistoryIndex } from './migrations/0017-customer-history-index.ts';
 import { Migration0018FeesInTheBatch } from './migrations/0018-fees-in-the-batch.ts';
+import { Migration0019UsageFees } from './migrations/0019-usage-fees.ts';
 import { PayFromAccountBatcher } from './pay-from-account-batcher.ts';
 import { PaymentService } from './payment.service.ts';
 import { PaymentAccounts } from './payment-accounts.ts';
@@ -111,6 +112,7 @@ export const paymentsPlugin = definePlugin({
     { name: '0016-customer-ref-under-subject-keys', class: Migration0016CustomerRefUnderSubjectKeys },
     { name: '0017-customer-history-index', class: Migration0017CustomerHistoryIndex },
     { name: '0018-fees-in-the-batch', class: Migration0018FeesInTheBatch },
+    { name: '0019-usage-fees', class: Migration0019UsageFees },
   ],
   dataMap: paymentsDataMap,
   setup: (runtime) => {
@@ -132,7 +134,8 @@ export const paymentsPlugin = definePlugin({
       authorizationHoldHours: options.authorizationHoldHours,
     });
     const settings = new MerchantSettingsService(settingsBoard, runtime.orm, runtime.log);
-    const transitions = new PaymentTransitions(ledger, new FeePosting(options.merchantBalanceStripes), {
+    const fees = new FeePosting(options.merchantBalanceStripes);
+    const transitions = new PaymentTransitions(ledger, fees, {
       authorizationHoldHours: (merchantId) => settingsBoard.authorizationHoldHours(merchantId),
       retryBaseSeconds: options.janitor.retryBaseSeconds,
       retryMaxSeconds: options.janitor.retryMaxSeconds,
@@ -158,7 +161,7 @@ export const paymentsPlugin = definePlugin({
       settings: settingsBoard,
     });
     const janitor = new PaymentJanitor(intents, idempotency, runtime, methodTimeoutMs);
-    const metering = new MeteringService({ ledger, accounts, methods, idempotency });
+    const metering = new MeteringService({ ledger, accounts, methods, idempotency, fees });
     const settlement = new SettlementService(ledger, accounts, options.merchantBalanceStripes);
     const customers = new CustomerService();
     const feePricings = new FeePricingService(methods);

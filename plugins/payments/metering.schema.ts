@@ -29,6 +29,11 @@ export function registerMeteringSchema(builder: GatewayBuilder, metering: Meteri
         resolve: (m) => formatMicrosAsMinorDecimal(m.accruedMicros),
       }),
       billed: t.field({ type: Money, resolve: (m) => money(m.billedMinor, m.currency) }),
+      fees: t.string({
+        description:
+          'The gateway’s fees on what was charged, under the merchant’s pricing for the meter’s method: minor units, exact decimal ("0.15" KRW on a charge of KRW 10 at 1.5 %). Below one minor unit they accrue and are posted once whole; see docs/payments.md.',
+        resolve: (m) => formatMicrosAsMinorDecimal(m.feeMicros),
+      }),
       method: t.exposeString('method'),
       sourceId: t.id({ resolve: (m) => m.fundingAccount.id }),
       description: t.exposeString('description', { nullable: true }),

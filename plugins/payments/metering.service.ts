@@ -13,6 +13,7 @@ import {
   ValidationError,
 } from '../../core/plugin-api.ts';
 import { Customer } from './customer.entity.ts';
+import type { FeePosting } from './fees/fee-posting.ts';
 import type { IdempotencyService, IdempotentRequest } from './idempotency.service.ts';
 import type { LedgerService } from './ledger/ledger.service.ts';
 import { LedgerAccount } from './ledger/ledger-account.entity.ts';
@@ -44,17 +45,20 @@ export class MeteringService {
   readonly #accounts: PaymentAccounts;
   readonly #methods: PaymentMethodRegistry;
   readonly #idempotency: IdempotencyService;
+  readonly #fees: FeePosting;
 
   constructor(deps: {
     ledger: LedgerService;
     accounts: PaymentAccounts;
     methods: PaymentMethodRegistry;
     idempotency: IdempotencyService;
+    fees: FeePosting;
   }) {
     this.#ledger = deps.ledger;
     this.#accounts = deps.accounts;
     this.#methods = deps.methods;
     this.#idempotency = deps.idempotency;
+    this.#fees = deps.fees;
   }
 
   async createMeter(ctx: MerchantContext, input: CreateMeterInput): Promise<UsageMeter> {
@@ -134,7 +138,13 @@ export class MeteringService {
     });
   }
 
-  /** Charges the whole minor units accrued and carries the remainder; does nothing below one unit. */
+  /**
+   * Charges the whole minor units accrued and carries the remainder; does nothing below one unit.
+   * The charge pays the merchant's pricing for the meter's method on what it charged, posted with
+   * it: a fee is computed on whole minor units, so it is exact in millionths (1.5 % of KRW 10 is
+   * KRW 0.15, carried until the merchant's fees reach a whole won), which a fee per sub-minor use
+   * would not be (1.5 % of KRW 0.000001 is a fraction of a millionth).
+   */
   chargeMeter(ctx: MerchantContext, meterId: string, key?: string | null): Promise<UsageMeter> {
     const idem = this.#idempotency.request(ctx, 'chargeUsageMeter', { meterId }, key);
     return this.step(ctx, meterId, idem, async (tx, meter) => {
@@ -149,13 +159,21 @@ export class MeteringService {
         reference: `usage_meter:${meter.id}`,
         description: meter.description,
       });
+      const feeMicros = await this.#fees.chargeUsage(tx, {
+        merchantId: meter.merchant.id,
+        method: meter.method,
+        payeeAccountId: payee,
+        charged: money(minor, meter.currency),
+      });
       meter.accruedMicros = remainderMicros;
       meter.billedMinor += minor;
+      meter.feeMicros += feeMicros;
       tx.create(UsageRecord, {
         meter,
         kind: 'charge',
         quantity: 0n,
         amountMicros: minor * MICROS_PER_MINOR,
+        feeMicros,
         entry: entryId,
       });
     });

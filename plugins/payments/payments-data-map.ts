@@ -119,6 +119,7 @@ export const paymentsDataMap: DataMap = {
     description: paymentRecord('what is metered'),
     accruedMicros: paymentRecord('what is owed'),
     billedMinor: paymentRecord('what was charged'),
+    feeMicros: paymentRecord('the gateway’s fees'),
     createdAt: paymentRecord('when'),
   },
   UsageRecord: {
@@ -127,6 +128,7 @@ export const paymentsDataMap: DataMap = {
     kind: paymentRecord('usage or charge'),
     quantity: paymentRecord('how much was used'),
     amountMicros: paymentRecord('what it cost'),
+    feeMicros: paymentRecord('the gateway’s fee on a charge'),
     entry: paymentRecord('the ledger entry of a charge'),
     createdAt: paymentRecord('when'),
   },

@@ -24,6 +24,8 @@ const UsageMeterSchema = defineEntity({
     accruedMicros: p.bigint(),
     /** Charged so far, in whole minor units. */
     billedMinor: p.bigint(),
+    /** Fees its charges paid under the merchant's pricing, in millionths of a minor unit. */
+    feeMicros: p.bigint().default(0),
     createdAt: p.datetime().onCreate(() => new Date()),
   },
   checks: [
@@ -31,6 +33,7 @@ const UsageMeterSchema = defineEntity({
       name: 'usage_meter_amounts_check',
       expression: 'unit_price_micros > 0 and accrued_micros >= 0 and billed_minor >= 0',
     },
+    { name: 'usage_meter_fee_micros_check', expression: 'fee_micros >= 0' },
   ],
 });
 

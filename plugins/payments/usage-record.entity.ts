@@ -18,10 +18,13 @@ const UsageRecordSchema = defineEntity({
     quantity: p.bigint(),
     /** Usage: what it added; charge: what it took off the accrual (a multiple of one million). */
     amountMicros: p.bigint(),
+    /** A charge: the fee it paid under the merchant's pricing, in millionths of a minor unit. */
+    feeMicros: p.bigint().default(0),
     entry: () => p.manyToOne(JournalEntry).nullable(),
     createdAt: p.datetime().onCreate(() => new Date()),
   },
   indexes: [{ name: 'usage_record_meter_id_created_at_index', properties: ['meter', 'createdAt'] }],
+  checks: [{ name: 'usage_record_fee_micros_check', expression: 'fee_micros >= 0' }],
 });
 
 /** One step of a meter: usage accrued, or a charge of what accrued. Sums to the meter's totals. */

@@ -82,12 +82,17 @@ const CHECKS: { check: string; sql: string }[] = [
                where l.entry_id = h.posted_entry_id and l.amount > 0) > h.amount)`,
   },
   {
-    // Payments record their fees exactly; the ledger holds the whole minor units posted and
-    // fee_accrual the carried remainder: per merchant and currency they must add up to the millionth.
+    // Payments and usage charges record their fees exactly; the ledger holds the whole minor units
+    // posted and fee_accrual the carried remainder: per merchant and currency they must add up to the millionth.
     check: 'fees charged equal fees posted plus carried',
     sql: `with charged as (
-        select merchant_id, currency, sum(fee_micros - fee_returned_micros) as micros
-        from payment_intent where fee_micros > 0 group by merchant_id, currency),
+        select merchant_id, currency, sum(micros) as micros from (
+          select merchant_id, currency, fee_micros - fee_returned_micros as micros
+            from payment_intent where fee_micros > 0
+          union all
+          select m.merchant_id, m.currency, r.fee_micros from usage_record r join usage_meter m on m.id = r.meter_id
+            where r.fee_micros > 0) f
+        group by merchant_id, currency),
       posted as (
         select a.merchant_id, a.currency, sum(l.amount) * 1000000 as micros
         from journal_line l join journal_entry e on e.id = l.entry_id and e.kind in ('fee', 'fee_return')

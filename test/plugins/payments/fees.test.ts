@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { query } from '../../../core/plugin-api.ts';
 import type { TestGateway } from '../../../core/testing/create-test-gateway.ts';
 import type { HttpGraphQLClient } from '../../../core/testing/graphql-clients.ts';
 import { walletPlugin } from '../../../plugins/wallet/index.ts';
@@ -16,6 +17,10 @@ import {
 } from './support.ts';
 
 const FEE = 'query($id: ID!) { payment(id: $id) { ... on Payment { fee status } } }';
+const METER = `__typename ... on UsageMeter { id accrued billed { amount } fees } ... on Error { message }`;
+const CREATE_METER = `mutation($input: CreateUsageMeterInput!) { createUsageMeter(input: $input) { ${METER} } }`;
+const RECORD_USAGE = `mutation($id: ID!, $q: Int!) { recordUsage(meterId: $id, quantity: $q) { ${METER} } }`;
+const CHARGE_METER = `mutation($id: ID!) { chargeUsageMeter(meterId: $id) { ${METER} } }`;
 const SETTLE = `mutation($end: DateTime!) {
   runSettlement(periodEnd: $end) { ... on SettlementRun { payouts { merchantId amount { amount } fees { amount } } } }
 }`;
@@ -275,5 +280,61 @@ describe('fees', () => {
       { reason: 'a test', changedBy: null, before: { fixedMinor: '1' }, after: { fixedMinor: '2' } },
       { reason: 'a test', changedBy: null, before: null, after: { fixedMinor: '1' } },
     ]);
+  });
+  test('a usage charge pays the pricing of the meter’s method: KRW 10 charged at 1.5 % accrues KRW 0.15, posted with the usage, checked by verify', async () => {
+    const { merchantId, client } = await t.createMerchant('Metered shop');
+    await setPricing(t.operator, { merchantId, method: 'wallet', fixed: '0', basisPoints: 150 });
+    const holder = await fundedWallet(client, 1000n);
+    const meter = await mutate(client, CREATE_METER, {
+      input: {
+        customerId: holder.customerId,
+        unitPrice: '0.1',
+        currency: 'KRW',
+        method: 'wallet',
+        sourceId: holder.walletId,
+      },
+    });
+    const meterId = (meter as unknown as { id: string }).id;
+    await mutate(client, RECORD_USAGE, { id: meterId, q: 100 });
+    // Usage alone moves no money, so it pays no fee yet.
+    expect(await feeState(t, merchantId)).toMatchObject({ posted: 0n, carriedMicros: 0n, payable: 0n });
+    expect(await mutate(client, CHARGE_METER, { id: meterId })).toMatchObject({
+      billed: { amount: '10' },
+      fees: '0.15',
+    });
+    expect(await feeState(t, merchantId)).toMatchObject({
+      posted: 0n,
+      carriedMicros: 150_000n,
+      payable: 10n,
+    });
+    // 60 KRW more at 1.5 %: KRW 0.9, so 1.05 in all; one whole won is posted, 0.05 carried.
+    await mutate(client, RECORD_USAGE, { id: meterId, q: 605 });
+    expect(await mutate(client, CHARGE_METER, { id: meterId })).toMatchObject({
+      billed: { amount: '70' },
+      accrued: '0.5',
+      fees: '1.05',
+    });
+    const state = await feeState(t, merchantId);
+    expect(state.posted * 1_000_000n + state.carriedMicros).toBe(1_050_000n);
+    expect(state.payable).toBe(70n - state.posted);
+    expect(await ledgerIsSound(t)).toMatchObject({ ok: true });
+
+    // A charge whose recorded fee disagrees with what the ledger took is found by verify.
+    const em = t.gateway.database.em.fork();
+    const bump = (delta: number) =>
+      query(
+        em,
+        `update usage_record set fee_micros = fee_micros + ? where kind = 'charge' and fee_micros > 0
+          and meter_id = ? and id = (select id from usage_record where meter_id = ? and kind = 'charge' limit 1)`,
+        [delta, meterId, meterId],
+      );
+    await bump(1);
+    const broken = await ledgerIsSound(t);
+    expect(broken.ok).toBe(false);
+    expect(broken.problems).toContainEqual(
+      expect.objectContaining({ check: 'fees charged equal fees posted plus carried' }),
+    );
+    await bump(-1);
+    expect(await ledgerIsSound(t)).toMatchObject({ ok: true });
   });
 });
