@@ -250,8 +250,11 @@ begin
         coalesce(array_agg(f.fees_shard), '{}'), coalesce(array_agg(a.units), '{}')
       into v_fee_entries, v_fee_merchants, v_fee_currencies, v_fee_payees, v_fee_payee_shards, v_fee_accounts,
         v_fee_shards, v_fee_units
-      from payments_fee_accrue((select array_agg(f.merchant) from f), (select array_agg(f.currency) from f),
-          (select array_agg(f.payee_shard) from f), (select array_agg(f.micros) from f)) a
+      from payments_fee_accrue(
+          (select array_agg(f.merchant order by f.merchant, f.currency, f.payee_shard) from f),
+          (select array_agg(f.currency order by f.merchant, f.currency, f.payee_shard) from f),
+          (select array_agg(f.payee_shard order by f.merchant, f.currency, f.payee_shard) from f),
+          (select array_agg(f.micros order by f.merchant, f.currency, f.payee_shard) from f)) a
       join f on f.merchant = a.merchant and f.currency = a.currency and f.payee_shard = a.shard
       where a.units > 0;
   end if;
