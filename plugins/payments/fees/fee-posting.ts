@@ -20,7 +20,12 @@ export class FeePosting {
   /** After a capture: the fee of the whole captured amount, less what earlier captures charged. */
   async charge(em: EntityManager, payment: PaymentIntent): Promise<void> {
     if (payment.purpose !== 'payment') return;
-    const pricing = await this.#fee(em, payment.merchant.id, payment.method, money(payment.capturedAmount, payment.currency));
+    const pricing = await this.#fee(
+      em,
+      payment.merchant.id,
+      payment.method,
+      money(payment.capturedAmount, payment.currency),
+    );
     if (!pricing) return;
     const due = pricing.micros;
     if (due <= payment.feeMicros) return;
@@ -78,7 +83,13 @@ export class FeePosting {
     return this.#post(em, payment.merchant.id, payment.currency, payment.payeeAccount.id, micros);
   }
 
-  async #post(em: EntityManager, merchantId: string, currency: string, payee: string, micros: bigint): Promise<void> {
+  async #post(
+    em: EntityManager,
+    merchantId: string,
+    currency: string,
+    payee: string,
+    micros: bigint,
+  ): Promise<void> {
     await query(em, 'select payments_fee_move(?::uuid, ?, ?::uuid, ?::bigint, ?::smallint)', [
       merchantId,
       currency,
