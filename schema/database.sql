@@ -887,9 +887,11 @@ CREATE TABLE public.usage_meter (
     accrued_micros bigint NOT NULL,
     billed_minor bigint NOT NULL,
     created_at timestamp with time zone NOT NULL,
+    fee_micros bigint DEFAULT '0'::bigint NOT NULL,
     CONSTRAINT usage_meter_pkey PRIMARY KEY (id),
     CONSTRAINT usage_meter_amounts_check CHECK (((unit_price_micros > 0) AND (accrued_micros >= 0) AND (billed_minor >= 0))),
     CONSTRAINT usage_meter_customer_id_foreign FOREIGN KEY (customer_id) REFERENCES customer(id),
+    CONSTRAINT usage_meter_fee_micros_check CHECK ((fee_micros >= 0)),
     CONSTRAINT usage_meter_funding_account_id_foreign FOREIGN KEY (funding_account_id) REFERENCES ledger_account(id),
     CONSTRAINT usage_meter_merchant_id_foreign FOREIGN KEY (merchant_id) REFERENCES merchant(id)
 );
@@ -902,8 +904,10 @@ CREATE TABLE public.usage_record (
     amount_micros bigint NOT NULL,
     entry_id uuid,
     created_at timestamp with time zone NOT NULL,
+    fee_micros bigint DEFAULT '0'::bigint NOT NULL,
     CONSTRAINT usage_record_pkey PRIMARY KEY (id),
     CONSTRAINT usage_record_entry_id_foreign FOREIGN KEY (entry_id) REFERENCES journal_entry(id) ON DELETE SET NULL,
+    CONSTRAINT usage_record_fee_micros_check CHECK ((fee_micros >= 0)),
     CONSTRAINT usage_record_kind_check CHECK ((kind = ANY (ARRAY['usage'::text, 'charge'::text]))),
     CONSTRAINT usage_record_meter_id_foreign FOREIGN KEY (meter_id) REFERENCES usage_meter(id)
 );
@@ -1282,9 +1286,18 @@ CREATE OR REPLACE FUNCTION public.ledger_record_entries(p_entries uuid[], p_debi
  LANGUAGE plpgsql
 AS $function$
   begin
+    perform ledger_record_entries_of_kinds(p_entries, p_debits, p_credits, p_amounts, p_currencies,
+      array_fill(p_kind, array[coalesce(cardinality(p_entries), 0)]), p_references, p_descriptions);
+  end $function$;
+
+CREATE OR REPLACE FUNCTION public.ledger_record_entries_of_kinds(p_entries uuid[], p_debits uuid[], p_credits uuid[], p_amounts bigint[], p_currencies text[], p_kinds text[], p_references text[], p_descriptions text[])
+ RETURNS void
+ LANGUAGE plpgsql
+AS $function$
+  begin
     insert into journal_entry (id, kind, reference, description, created_at)
-      select e.id, p_kind, e.reference, e.description, now()
-      from unnest(p_entries, p_references, p_descriptions) as e(id, reference, description);
+      select e.id, e.kind, e.reference, e.description, now()
+      from unnest(p_entries, p_kinds, p_references, p_descriptions) as e(id, kind, reference, description);
     insert into journal_line (entry_id, account_id, currency, amount, created_at)
       select e.id, l.account, e.currency, l.amount, now()
       from unnest(p_entries, p_debits, p_credits, p_amounts, p_currencies) as e(id, debit, credit, amount, currency)
@@ -1414,6 +1427,28 @@ AS $function$
     'declineReason', p.decline_reason)
 $function$;
 
+CREATE OR REPLACE FUNCTION public.payments_fee_accrue(p_merchants uuid[], p_currencies text[], p_shards smallint[], p_micros bigint[])
+ RETURNS TABLE(merchant uuid, currency text, shard smallint, units bigint)
+ LANGUAGE plpgsql
+AS $function$
+  #variable_conflict use_column
+  begin
+    insert into fee_accrual (merchant_id, currency, shard, accrued_micros)
+      select x.merchant, x.currency, x.shard, 0 from unnest(p_merchants, p_currencies, p_shards)
+        as x(merchant, currency, shard)
+      order by 1, 2, 3
+      on conflict do nothing;
+    return query with t as (
+        select x.merchant, x.currency, x.shard, a.accrued_micros + x.micros as total
+        from unnest(p_merchants, p_currencies, p_shards, p_micros) as x(merchant, currency, shard, micros)
+        join fee_accrual a on a.merchant_id = x.merchant and a.currency = x.currency and a.shard = x.shard),
+      u as (select t.*, floor(t.total::numeric / 1000000)::bigint as units from t),
+      carried as (
+        update fee_accrual a set accrued_micros = u.total - u.units * 1000000 from u
+          where a.merchant_id = u.merchant and a.currency = u.currency and a.shard = u.shard)
+      select u.merchant, u.currency::text, u.shard, u.units from u;
+  end $function$;
+
 CREATE OR REPLACE FUNCTION public.payments_fee_micros(p_amount bigint, p_fixed bigint, p_basis_points integer, p_min bigint, p_max bigint)
  RETURNS bigint
  LANGUAGE sql
@@ -1448,24 +1483,15 @@ AS $function$
         on b.account_id = k.account and b.shard = k.shard
       order by b.account_id, b.shard
       for update of b;
-    insert into fee_accrual (merchant_id, currency, shard, accrued_micros)
-      select x.merchant, x.currency, x.shard, 0 from unnest(p_merchants, p_currencies, p_payee_shards)
-        as x(merchant, currency, shard)
-      order by 1, 2, 3
-      on conflict do nothing;
-    with t as (
-      select x.*, a.accrued_micros + x.micros as total
-      from unnest(p_merchants, p_currencies, p_payees, p_payee_shards, p_fees, p_fees_shards, p_micros)
-        as x(merchant, currency, payee, payee_shard, fees, fees_shard, micros)
-      join fee_accrual a on a.merchant_id = x.merchant and a.currency = x.currency and a.shard = x.payee_shard),
-    u as (select t.*, floor(t.total::numeric / 1000000)::bigint as units from t),
-    carried as (
-      update fee_accrual a set accrued_micros = u.total - u.units * 1000000 from u
-        where a.merchant_id = u.merchant and a.currency = u.currency and a.shard = u.payee_shard)
-    select array_agg(u.merchant) as merchants, array_agg(u.currency) as currencies, array_agg(u.payee) as payees,
-        array_agg(u.payee_shard) as payee_shards, array_agg(u.fees) as fees, array_agg(u.fees_shard) as fees_shards,
-        array_agg(u.units) as units, array_agg(gen_random_uuid()) as entries
-      into v_moves from u where u.units <> 0;
+    select array_agg(x.merchant) as merchants, array_agg(x.currency) as currencies, array_agg(x.payee) as payees,
+        array_agg(x.payee_shard) as payee_shards, array_agg(x.fees) as fees, array_agg(x.fees_shard) as fees_shards,
+        array_agg(a.units) as units, array_agg(gen_random_uuid()) as entries
+      into v_moves
+      from payments_fee_accrue(p_merchants, p_currencies, p_payee_shards, p_micros) a
+      join unnest(p_merchants, p_currencies, p_payees, p_payee_shards, p_fees, p_fees_shards)
+          as x(merchant, currency, payee, payee_shard, fees, fees_shard)
+        on x.merchant = a.merchant and x.currency = a.currency and x.payee_shard = a.shard
+      where a.units <> 0;
     if v_moves.units is null then return '{}'; end if;
     perform ledger_move(m.account, m.shard, m.debits, m.credits, 0, 0)
       from (select k.account, k.shard, sum(k.debits)::bigint as debits, sum(k.credits)::bigint as credits
@@ -1474,17 +1500,13 @@ AS $function$
             cross join lateral (values (x.payee, x.payee_shard, greatest(x.units, 0), greatest(-x.units, 0)),
               (x.fees, x.fees_shard, greatest(-x.units, 0), greatest(x.units, 0))) k(account, shard, debits, credits)
             group by k.account, k.shard order by k.account, k.shard) m;
-    perform ledger_record_entries(array_agg(x.entry), array_agg(x.payee), array_agg(x.fees),
-        array_agg(x.units), array_agg(x.currency), 'fee', array_agg('fees:' || x.merchant), array_agg(null::text))
+    perform ledger_record_entries_of_kinds(array_agg(x.entry),
+        array_agg(case when x.units > 0 then x.payee else x.fees end),
+        array_agg(case when x.units > 0 then x.fees else x.payee end), array_agg(abs(x.units)),
+        array_agg(x.currency), array_agg(case when x.units > 0 then 'fee' else 'fee_return' end),
+        array_agg('fees:' || x.merchant), array_agg(null::text))
       from unnest(v_moves.entries, v_moves.merchants, v_moves.currencies, v_moves.payees, v_moves.fees,
-        v_moves.units) as x(entry, merchant, currency, payee, fees, units)
-      where x.units > 0 having count(*) > 0;
-    perform ledger_record_entries(array_agg(x.entry), array_agg(x.fees), array_agg(x.payee),
-        array_agg(-x.units), array_agg(x.currency), 'fee_return', array_agg('fees:' || x.merchant),
-        array_agg(null::text))
-      from unnest(v_moves.entries, v_moves.merchants, v_moves.currencies, v_moves.payees, v_moves.fees,
-        v_moves.units) as x(entry, merchant, currency, payee, fees, units)
-      where x.units < 0 having count(*) > 0;
+        v_moves.units) as x(entry, merchant, currency, payee, fees, units);
     return v_moves.entries;
   end $function$;
 
@@ -1534,6 +1556,7 @@ AS $function$
 CREATE OR REPLACE FUNCTION public.payments_pay_from_accounts(p_items jsonb, p_idem_ttl_seconds double precision, p_payee_stripes smallint)
  RETURNS TABLE(n integer, outcome text, detail text, payment_id uuid, created_ms bigint)
  LANGUAGE plpgsql
+ SET plan_cache_mode TO 'force_generic_plan'
 AS $function$
 declare
   v_now timestamptz := date_trunc('milliseconds', now());
@@ -1547,6 +1570,15 @@ declare
   v_paid payments_batch_item[];
   r payments_batch_item;
   v_available bigint;
+  v_fee_entries uuid[] := '{}';
+  v_fee_merchants uuid[] := '{}';
+  v_fee_currencies text[] := '{}';
+  v_fee_payees uuid[] := '{}';
+  v_fee_payee_shards smallint[] := '{}';
+  v_fee_accounts uuid[] := '{}';
+  v_fee_shards smallint[] := '{}';
+  v_fee_units bigint[] := '{}';
+  v_moved boolean;
 begin
   if exists (select 1 from unnest(v_items) s
       where s.valid and (s.payee is null or (s.fee_micros > 0 and s.fees_account is null))) then
@@ -1636,13 +1668,62 @@ begin
   if cardinality(v_paid) = 0 then
     return;
   end if;
-  perform ledger_move(t.payee, t.payee_shard, 0, t.amount, 0, 0)
-    from (select s.payee, s.payee_shard, sum(s.amount)::bigint as amount from unnest(v_paid) s
-          group by s.payee, s.payee_shard order by s.payee, s.payee_shard) t;
-  perform ledger_record_entries(array_agg(gen_random_uuid()), array_agg(s.source), array_agg(s.payee),
-      array_agg(s.amount), array_agg(s.currency), 'payment', array_agg('payment:' || s.payment_id),
-      array_agg(s.description))
-    from unnest(v_paid) s;
+  if exists (select 1 from unnest(v_paid) s where s.fee_micros > 0) then
+    -- The batch's fees, summed per merchant stripe, accrue; what reaches whole minor units is posted below.
+    with f as (
+      select s.merchant, s.currency, s.payee, s.payee_shard, s.fees_account, s.fees_shard,
+          sum(s.fee_micros)::bigint as micros
+        from unnest(v_paid) s where s.fee_micros > 0
+        group by s.merchant, s.currency, s.payee, s.payee_shard, s.fees_account, s.fees_shard)
+    select coalesce(array_agg(gen_random_uuid()), '{}'), coalesce(array_agg(f.merchant), '{}'),
+        coalesce(array_agg(f.currency), '{}'), coalesce(array_agg(f.payee), '{}'),
+        coalesce(array_agg(f.payee_shard), '{}'), coalesce(array_agg(f.fees_account), '{}'),
+        coalesce(array_agg(f.fees_shard), '{}'), coalesce(array_agg(a.units), '{}')
+      into v_fee_entries, v_fee_merchants, v_fee_currencies, v_fee_payees, v_fee_payee_shards, v_fee_accounts,
+        v_fee_shards, v_fee_units
+      from payments_fee_accrue(
+          (select array_agg(f.merchant order by f.merchant, f.currency, f.payee_shard) from f),
+          (select array_agg(f.currency order by f.merchant, f.currency, f.payee_shard) from f),
+          (select array_agg(f.payee_shard order by f.merchant, f.currency, f.payee_shard) from f),
+          (select array_agg(f.micros order by f.merchant, f.currency, f.payee_shard) from f)) a
+      join f on f.merchant = a.merchant and f.currency = a.currency and f.payee_shard = a.shard
+      where a.units > 0;
+  end if;
+  -- Every stripe the batch credits or debits, once: the payees get the payments less the fees
+  -- posted, the fees stripes those fees. All were locked above, in order.
+  with m as (
+    select k.account, k.shard, sum(k.debits)::bigint as debits, sum(k.credits)::bigint as credits
+      from (select s.payee as account, s.payee_shard as shard, 0::bigint as debits, s.amount as credits
+              from unnest(v_paid) s
+            union all
+            select x.payee, x.payee_shard, x.units, 0 from unnest(v_fee_payees, v_fee_payee_shards, v_fee_units)
+              as x(payee, payee_shard, units)
+            union all
+            select x.fees, x.fees_shard, 0, x.units from unnest(v_fee_accounts, v_fee_shards, v_fee_units)
+              as x(fees, fees_shard, units)) k
+      group by k.account, k.shard),
+  moved as (
+    update ledger_balance b set debits_posted = b.debits_posted + m.debits, credits_posted = b.credits_posted + m.credits
+      from m
+      where b.account_id = m.account and b.shard = m.shard
+        and ledger_rule_holds(b.rule, b.debits_posted + m.debits, b.credits_posted + m.credits, b.debits_pending,
+          b.credits_pending)
+      returning 1)
+  select (select count(*) from moved) = (select count(*) from m) into v_moved;
+  if not v_moved then
+    -- Payable and fees accounts may go below zero: a stripe refusing this is a broken ledger.
+    raise exception 'a payee or fees stripe refused the batch' using errcode = 'GW900';
+  end if;
+  -- The payments' entries and the fees' (at most one per merchant stripe), with one writer call.
+  perform ledger_record_entries_of_kinds(array_agg(e.id), array_agg(e.debit), array_agg(e.credit),
+      array_agg(e.amount), array_agg(e.currency), array_agg(e.kind), array_agg(e.reference), array_agg(e.description))
+    from (select gen_random_uuid() as id, s.source as debit, s.payee as credit, s.amount, s.currency,
+              'payment' as kind, 'payment:' || s.payment_id as reference, s.description
+            from unnest(v_paid) s
+          union all
+          select x.entry, x.payee, x.fees, x.units, x.currency, 'fee', 'fees:' || x.merchant, null
+            from unnest(v_fee_entries, v_fee_payees, v_fee_accounts, v_fee_units, v_fee_currencies, v_fee_merchants)
+              as x(entry, payee, fees, units, currency, merchant)) e;
   insert into payment_intent (id, merchant_id, customer_id, method, source_id, purpose, funding_account_id,
       payee_account_id, currency, amount, authorized_amount, captured_amount, refunded_amount, capture_method,
       status, method_reference, description, metadata, fee_micros, fee_on_refund, created_at, updated_at)
@@ -1650,15 +1731,6 @@ begin
       s.amount, s.amount, s.amount, 0, 'automatic', 'captured', s.source::text, s.description, s.metadata,
       s.fee_micros, case when s.fee_micros > 0 then s.fee_on_refund end, v_now, v_now
     from unnest(v_paid) s order by s.n;
-  if exists (select 1 from unnest(v_paid) s where s.fee_micros > 0) then
-    -- The batch's fees, summed per merchant stripe: one accrual update and at most one entry each.
-    perform payments_fee_moves(array_agg(f.merchant), array_agg(f.currency), array_agg(f.payee),
-        array_agg(f.payee_shard), array_agg(f.fees_account), array_agg(f.fees_shard), array_agg(f.micros))
-      from (select s.merchant, s.currency, s.payee, s.payee_shard, s.fees_account, s.fees_shard,
-              sum(s.fee_micros)::bigint as micros
-            from unnest(v_paid) s where s.fee_micros > 0
-            group by s.merchant, s.currency, s.payee, s.payee_shard, s.fees_account, s.fees_shard) f;
-  end if;
   return query select s.n, 'captured', s.fee_micros::text, s.payment_id, v_created_ms from unnest(v_paid) s;
 end $function$;
 
