@@ -105,6 +105,7 @@ export {
   type PluginSetup,
 } from './plugin.ts';
 export type { PluginRuntime } from './plugin-runtime.ts';
+export { deadline } from './privacy/deadline.ts';
 // Data subjects: the types of the subject.export and subject.erase hooks
 export {
   type ApplicableLaw,

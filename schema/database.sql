@@ -327,6 +327,7 @@ CREATE TABLE public.fraud_attempt (
 );
 CREATE INDEX fraud_attempt_customer_index ON public.fraud_attempt USING btree (customer_id, created_at);
 CREATE INDEX fraud_attempt_device_index ON public.fraud_attempt USING btree (device_index, created_at) WHERE (device_index IS NOT NULL);
+CREATE INDEX fraud_attempt_held_index ON public.fraud_attempt USING btree (merchant_id, created_at) WHERE (decision = 'review'::text);
 CREATE INDEX fraud_attempt_instrument_index ON public.fraud_attempt USING btree (instrument_index, created_at) WHERE (instrument_index IS NOT NULL);
 CREATE INDEX fraud_attempt_ip_index ON public.fraud_attempt USING btree (ip_index, created_at) WHERE (ip_index IS NOT NULL);
 CREATE INDEX fraud_attempt_merchant_index ON public.fraud_attempt USING btree (merchant_id, created_at);
@@ -339,6 +340,31 @@ CREATE TABLE public.fraud_merchant_profile (
     updated_at timestamp with time zone NOT NULL,
     CONSTRAINT fraud_merchant_profile_pkey PRIMARY KEY (merchant_id)
 );
+
+CREATE TABLE public.fraud_review (
+    attempt_id uuid NOT NULL,
+    payment_id uuid NOT NULL,
+    merchant_id uuid NOT NULL,
+    customer_id uuid NOT NULL,
+    status text NOT NULL,
+    subject_requested_at timestamp with time zone,
+    subject_statement_sealed text,
+    due_at timestamp with time zone,
+    due_rule text,
+    decided_at timestamp with time zone,
+    decided_by_kind text,
+    decided_by_key text,
+    decision_reason text,
+    allow_until timestamp with time zone,
+    allow_used_by uuid,
+    history jsonb NOT NULL,
+    created_at timestamp with time zone NOT NULL,
+    updated_at timestamp with time zone NOT NULL,
+    CONSTRAINT fraud_review_pkey PRIMARY KEY (attempt_id),
+    CONSTRAINT fraud_review_status_check CHECK ((status = ANY (ARRAY['open'::text, 'approved'::text, 'declined'::text])))
+);
+CREATE INDEX fraud_review_allowance_index ON public.fraud_review USING btree (customer_id) WHERE ((allow_until IS NOT NULL) AND (allow_used_by IS NULL));
+CREATE INDEX fraud_review_queue_index ON public.fraud_review USING btree (merchant_id, due_at) WHERE (status = 'open'::text);
 
 CREATE TABLE public.fraud_rule_version (
     id uuid NOT NULL,

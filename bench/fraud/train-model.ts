@@ -7,7 +7,10 @@ const REVIEW_FPR = 0.01;
 const BLOCK_FPR = 0.001;
 
 /** Fits the risk model on assessed attempts and sets its thresholds on the same data. */
-export function trainModel(data: Assessed, trainedOn: string): RiskModel {
+export function trainModel(
+  data: Pick<Assessed, 'labels' | 'inputs' | 'names'>,
+  trainedOn: string,
+): RiskModel {
   const labels = Uint8Array.from(data.labels, (l) => (l.fraud ? 1 : 0));
   const fit = fitLogistic(data.inputs, data.names.length, labels, {
     steps: 400,

@@ -73,6 +73,11 @@ export interface GpcRule extends Cited {
 
 export interface AutomatedDecisionRule extends Cited {
   readonly rights: readonly ('explanation' | 'human-review' | 'contest' | 'opt-out')[];
+  /**
+   * How long a person has to answer the subject's request for review, where the law sets a
+   * period (it runs from the request; the fraud plugin's review queue shows it as the due date).
+   */
+  readonly answerWithin?: Period & Cited;
 }
 
 export interface SensitiveCategories extends Cited {

@@ -54,6 +54,11 @@ const FraudAttemptSchema = defineEntity({
     },
     { name: 'fraud_attempt_payment_index', properties: ['paymentId'] },
     { name: 'fraud_attempt_merchant_index', properties: ['merchantId', 'createdAt'] },
+    {
+      name: 'fraud_attempt_held_index',
+      properties: ['merchantId', 'createdAt'],
+      where: "decision = 'review'",
+    },
   ],
 });
 

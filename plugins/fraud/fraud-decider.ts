@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
+import type { EntityManager } from '@mikro-orm/core';
 import { query, type RequestContext } from '../../core/plugin-api.ts';
 import { type AuthorizeVerdict, type BeforeAuthorizeInput, Customer } from '../payments/api.ts';
 import type { FraudRuleService } from './fraud-rule.service.ts';
-import { decide } from './fraud-rules.ts';
+import { decide, type RulesVerdict } from './fraud-rules.ts';
 import type { PgFeatureStore } from './pg-feature-store.ts';
 import { type AttemptFacts, riskFeatures, storedFeatures } from './risk-features.ts';
 import { combine, type RiskModel, scoreModel } from './risk-model.ts';
@@ -38,8 +39,9 @@ export class FraudDecider {
     const features = riskFeatures(facts, recorded);
     const rules = await this.#rules.compiled(ctx.em, recorded.rulesVersion);
     const model = this.#model ? scoreModel(this.#model, features) : null;
-    const verdict = combine(decide(rules, input.merchantId, features), model);
-    await ctx.em.fork().transactional(async (tx) => {
+    const automated = combine(decide(rules, input.merchantId, features), model);
+    const verdict = await ctx.em.fork().transactional(async (tx) => {
+      const verdict = automated.decision === 'allow' ? automated : await overridden(tx, facts, automated);
       await query(
         tx,
         `update fraud_attempt set decision = ?, score = ?, reasons = ?::jsonb, matched_rules = ?::jsonb,
@@ -66,6 +68,7 @@ export class FraudDecider {
           rules: [...verdict.matched],
         },
       });
+      return verdict;
     });
     if (verdict.decision !== 'allow') {
       ctx.log.info(
@@ -106,6 +109,36 @@ export class FraudDecider {
       recipientSealed: risk.recipient === null ? null : await sealRecipient(ctx, input, id, risk.recipient),
     };
   }
+}
+
+/**
+ * A person approved an identical earlier attempt this decision would refuse again (the override
+ * of a block or challenge, fraud-review.service.ts): it goes through once, and says why. Only
+ * asked when the automated answer is not allow, so the allowed path pays nothing for it; the row
+ * is taken under lock in the decision's own transaction, so two retries cannot both use it.
+ */
+async function overridden(
+  tx: EntityManager,
+  facts: AttemptFacts,
+  automated: RulesVerdict,
+): Promise<RulesVerdict> {
+  const [used] = await query<{ attempt_id: string }>(
+    tx,
+    `update fraud_review set allow_used_by = ?, updated_at = clock_timestamp()
+     where attempt_id = (
+       select r.attempt_id from fraud_review r join fraud_attempt a on a.id = r.attempt_id
+       where r.customer_id = ? and r.allow_until > clock_timestamp() and r.allow_used_by is null
+         and a.merchant_id = ? and a.amount = ? and a.currency = ? and a.instrument_index = ?
+       order by r.allow_until limit 1 for update of r skip locked)
+     returning attempt_id`,
+    [facts.id, facts.customerId, facts.merchantId, facts.amount, facts.currency, facts.instrument],
+  );
+  if (!used) return automated;
+  return {
+    ...automated,
+    decision: 'allow',
+    reasons: ['a person approved an identical earlier payment that was refused (override)'],
+  };
 }
 
 /** The recipient under the payer's own key: shredding the payer's key erases it with the rest. */

@@ -18,4 +18,32 @@ export const FRAUD_EVENT_TYPES: readonly EventTypeDeclaration[] = [
       rules: z.array(z.object({ id: z.uuid(), version: z.number().int(), action: z.string() })),
     }),
   },
+  {
+    type: 'fraud.review_requested',
+    description:
+      'The payer asked a person to review an automated decision about their payment (GDPR Art. 22(3), PIPA Art. 37-2): it is in the review queue, due by `dueAt` where the applicable law sets a period. Their statement is not in the event (it is personal): read `fraudReview(paymentId).subjectStatement`.',
+    payload: z.object({
+      attemptId: z.uuid(),
+      paymentId: z.uuid(),
+      customerId: z.uuid(),
+      decision: z.enum(AUTHORIZE_DECISION_VALUES),
+      dueAt: z.iso.datetime().nullable(),
+    }),
+  },
+  {
+    type: 'fraud.review_decided',
+    description:
+      'A person (an operator or the merchant) decided on an automated decision: `approved` (honest; a held payment is captured, a blocked or challenged customer may retry the identical payment once within 24 hours) or `declined` (fraud; a held payment is voided). The outcome is the training label.',
+    payload: z.object({
+      attemptId: z.uuid(),
+      paymentId: z.uuid(),
+      customerId: z.uuid(),
+      decision: z.enum(AUTHORIZE_DECISION_VALUES),
+      outcome: z.enum(['approved', 'declined']),
+      label: z.enum(['fraud', 'legitimate']),
+      subjectRequested: z.boolean(),
+      decidedBy: z.enum(['operator', 'merchant']),
+      retryAllowed: z.boolean(),
+    }),
+  },
 ];

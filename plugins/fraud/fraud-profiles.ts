@@ -50,19 +50,35 @@ export class FraudProfiles {
     return row ? toView(row) : null;
   }
 
-  /** A merchant sees its own; an operator every merchant's. */
+  /**
+   * A merchant sees its own; an operator every merchant's; a customer session those about its
+   * payer (a blocked attempt's id is how the payer asks for its review).
+   */
   async recentDecisions(
     ctx: AuthenticatedContext,
     decision: AuthorizeDecision | null,
     first: number,
   ): Promise<FraudDecisionView[]> {
-    const merchantId = ctx.principal.kind === 'merchant' ? ctx.principal.merchantId : null;
+    const { principal } = ctx;
+    if (principal.kind === 'partner') return [];
+    const merchantId = principal.kind === 'operator' ? null : principal.merchantId;
+    const subjectId = principal.kind === 'customer' ? principal.subjectId : null;
     const rows = await query<DecisionRow>(
       ctx.em,
       `select ${COLUMNS} from fraud_attempt
        where decision is not null and (?::text is null or decision = ?) and (?::uuid is null or merchant_id = ?::uuid)
+         and (?::uuid is null or customer_id in (select c.id from customer c where c.merchant_id = ?::uuid and c.subject_id = ?::uuid))
        order by created_at desc limit ?`,
-      [decision, decision, merchantId, merchantId, Math.min(Math.max(first, 1), 200)],
+      [
+        decision,
+        decision,
+        merchantId,
+        merchantId,
+        subjectId,
+        merchantId,
+        subjectId,
+        Math.min(Math.max(first, 1), 200),
+      ],
     );
     return rows.map(toView);
   }

@@ -38,7 +38,44 @@ export const exportDecisions =
         }
       }
     }
-    return [{ name: 'fraud.decisions', source: 'inferred', records: records() }];
+    const { keys } = services.privacy;
+    const params = [found.customerId];
+    // The subject's own request and point of view (provided) apart from a person's outcome (inferred).
+    async function* requests() {
+      const rows = await query<{
+        paymentId: string;
+        requestedAt: Date;
+        sealed: string | null;
+        attemptId: string;
+      }>(
+        em,
+        `select payment_id as "paymentId", subject_requested_at as "requestedAt",
+           subject_statement_sealed as sealed, attempt_id as "attemptId"
+         from fraud_review where customer_id = ? and subject_requested_at is not null order by subject_requested_at, attempt_id`,
+        params,
+      );
+      for (const { sealed, attemptId, ...row } of rows) {
+        const statement =
+          sealed === null ? null : await keys.open(em, sealed, `FraudReview.subjectStatement:${attemptId}`);
+        yield { ...row, statement };
+      }
+    }
+    async function* reviews() {
+      const rows = await query<Record<string, unknown>>(
+        em,
+        `select payment_id as "paymentId", status, due_at as "dueAt", due_rule as "dueRule",
+           decided_at as "decidedAt", decided_by_kind as "decidedBy", decision_reason as "decisionReason",
+           allow_until as "retryAllowedUntil"
+         from fraud_review where customer_id = ? order by created_at, attempt_id`,
+        params,
+      );
+      yield* rows;
+    }
+    return [
+      { name: 'fraud.decisions', source: 'inferred', records: records() },
+      { name: 'fraud.review-requests', source: 'provided', records: requests() },
+      { name: 'fraud.reviews', source: 'inferred', records: reviews() },
+    ];
   };
 
 /**
@@ -60,6 +97,11 @@ export const eraseDecisions =
      where customer_id = ?`,
       [found.customerId],
     );
+    // The point of view is the subject's own words: gone with the erasure; the review's outcome
+    // stays with its decision (a payment record like the decision).
+    await query(em, 'update fraud_review set subject_statement_sealed = null where customer_id = ?', [
+      found.customerId,
+    ]);
     const now = new Date();
     const { holds } = services.privacy;
     const pastHold: string[] = [];
@@ -95,6 +137,7 @@ export const eraseDecisions =
       'recipientIndex',
       'recipientSealed',
       'features',
+      'subjectStatement',
     ];
     if (pastHold.length > 0) erased.push(`${pastHold.length} fraud decision(s) no hold covers`);
     return { erased, kept };

@@ -11,6 +11,8 @@ import { backtestCondition, type FraudBacktest } from './fraud-backtest.ts';
 import { AUTHORIZE_DECISION_VALUES, type FraudDecisionView } from './fraud-decision.ts';
 import { MERCHANT_CATEGORIES } from './fraud-merchant-profile.entity.ts';
 import type { FraudProfiles } from './fraud-profiles.ts';
+import { registerFraudReviewSchema } from './fraud-review.schema.ts';
+import type { FraudReviewService } from './fraud-review.service.ts';
 import type { FraudRuleInput, FraudRuleService } from './fraud-rule.service.ts';
 import { type FraudRuleVersion, RULE_ACTIONS } from './fraud-rules.ts';
 
@@ -23,6 +25,7 @@ export function registerFraudSchema(
   builder: GatewayBuilder,
   rules: FraudRuleService,
   profiles: FraudProfiles,
+  reviews: FraudReviewService,
 ): void {
   registerErrorType(builder, FraudRuleInvalidError, {
     fields: (t) => ({ expression: t.exposeString('expression') }),
@@ -33,6 +36,8 @@ export function registerFraudSchema(
     values: RULE_ACTIONS,
   });
   const Category = builder.enumType('MerchantCategory', { values: MERCHANT_CATEGORIES });
+
+  registerFraudReviewSchema(builder, reviews, Decision);
 
   const RuleRef = builder.objectRef<FraudDecisionView['rules'][number]>('FraudRuleMatch').implement({
     authScopes: DECISION_READERS,
@@ -151,9 +156,10 @@ export function registerFraudSchema(
       args: { id: t.arg.id({ required: true }) },
       resolve: (_root, args, ctx) => rules.versions(ctx, String(args.id)),
     }),
-    fraudDecisions: t.withAuth({ $any: { operator: true, merchant: true } }).field({
+    fraudDecisions: t.withAuth(DECISION_READERS).field({
       type: [FraudDecision],
-      description: 'Recent decisions, newest first, blocked attempts (which have no payment) included.',
+      description:
+        'Recent decisions, newest first, blocked attempts (which have no payment) included. A merchant sees its own; a customer session the decisions about its payer.',
       args: { decision: t.arg({ type: Decision }), first: t.arg.int({ defaultValue: 50 }) },
       resolve: (_root, args, ctx) => profiles.recentDecisions(ctx, args.decision ?? null, args.first ?? 50),
     }),

@@ -6,13 +6,17 @@ import { FraudAttemptSchema } from './fraud-attempt.entity.ts';
 import { fraudDataMap } from './fraud-data-map.ts';
 import { FraudDecider } from './fraud-decider.ts';
 import { FRAUD_EVENT_TYPES } from './fraud-event-types.ts';
+import { labelsCommand } from './fraud-labels-command.ts';
 import { FraudMerchantProfileSchema, MERCHANT_CATEGORIES } from './fraud-merchant-profile.entity.ts';
 import { FraudProfiles } from './fraud-profiles.ts';
 import { replayCommand } from './fraud-replay-command.ts';
+import { FraudReviewSchema } from './fraud-review.entity.ts';
+import { FraudReviewService } from './fraud-review.service.ts';
 import { FraudRuleService } from './fraud-rule.service.ts';
 import { FraudRuleVersionSchema } from './fraud-rule-version.entity.ts';
 import type { FraudServices } from './fraud-services.ts';
 import { Migration0001FraudTables } from './migrations/0001-fraud-tables.ts';
+import { Migration0002FraudReviews } from './migrations/0002-fraud-reviews.ts';
 import { PgFeatureStore } from './pg-feature-store.ts';
 import { loadRiskModel } from './risk-model.ts';
 import './global-types.ts';
@@ -39,8 +43,11 @@ export const fraudPlugin = definePlugin({
   description: 'Fraud decisions before authorization: velocity features, CEL rules, cash-out detection',
   requires: ['payments', 'events'],
   options: fraudOptions,
-  entities: [FraudAttemptSchema, FraudMerchantProfileSchema, FraudRuleVersionSchema],
-  migrations: [{ name: '0001-fraud-tables', class: Migration0001FraudTables }],
+  entities: [FraudAttemptSchema, FraudMerchantProfileSchema, FraudRuleVersionSchema, FraudReviewSchema],
+  migrations: [
+    { name: '0001-fraud-tables', class: Migration0001FraudTables },
+    { name: '0002-fraud-reviews', class: Migration0002FraudReviews },
+  ],
   dataMap: fraudDataMap,
   enablement: { perMerchant: true, default: 'off' },
   setup: (plugin) => {
@@ -50,11 +57,12 @@ export const fraudPlugin = definePlugin({
     const model = loadRiskModel();
     const decider = new FraudDecider(store, rules, plugin.options.model === 'on' ? model : null);
     const profiles = new FraudProfiles();
-    const services: FraudServices = { decider, rules, profiles };
+    const reviews = new FraudReviewService();
+    const services: FraudServices = { decider, rules, profiles, reviews };
     const seedBuiltIns = () => rules.seedBuiltIns(plugin.orm.em.fork());
     return {
       services,
-      schema: (builder) => registerFraudSchema(builder, rules, profiles),
+      schema: (builder) => registerFraudSchema(builder, rules, profiles, reviews),
       hooks: {
         'payment.beforeAuthorize': (input) => decider.decide(input),
         'subject.export': exportDecisions(plugin.services),
@@ -62,6 +70,7 @@ export const fraudPlugin = definePlugin({
       },
       commands: {
         'fraud replay': replayCommand(rules, model, plugin.options.cashEquivalentCategories, seedBuiltIns),
+        'fraud labels': labelsCommand(),
       },
       eventTypes: FRAUD_EVENT_TYPES,
       onReady: seedBuiltIns,

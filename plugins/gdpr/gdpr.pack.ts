@@ -38,6 +38,8 @@ export const GDPR: RegulationPack = {
     automatedDecisions: {
       rights: ['human-review', 'contest', 'explanation'],
       article: 'GDPR Art. 22(3), Art. 15(1)(h)',
+      // Art. 12(3): action on a request under Articles 15 to 22 within one month.
+      answerWithin: { amount: 1, unit: 'months', article: 'GDPR Art. 12(3)' },
     },
     sensitive: {
       categories: [

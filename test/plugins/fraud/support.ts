@@ -2,6 +2,7 @@ import { createTestGateway, type TestGateway } from '../../../core/testing/creat
 import type { HttpGraphQLClient } from '../../../core/testing/graphql-clients.ts';
 import { eventsPlugin } from '../../../plugins/events/index.ts';
 import { fraudPlugin } from '../../../plugins/fraud/index.ts';
+import type { gdprPlugin } from '../../../plugins/gdpr/index.ts';
 import { paymentsPlugin } from '../../../plugins/payments/index.ts';
 import { pipaPlugin } from '../../../plugins/pipa/index.ts';
 import { walletPlugin } from '../../../plugins/wallet/index.ts';
@@ -9,8 +10,12 @@ import { fakeFactor } from '../../core/enablement/fixtures/fake-factor.plugin.ts
 import { setPluginEnabled } from '../../core/enablement/support.ts';
 import { createFakeAcquirer } from '../payments/fake-acquirer.ts';
 
-/** A gateway with the fraud plugin, the wallet, a fake card network, the PIPA pack and a factor operators prove. */
-export async function bootFraudGateway(options: { model?: 'on' | 'off' } = {}): Promise<TestGateway> {
+/** A gateway with the fraud plugin, the wallet, a fake card network and a factor operators prove. */
+export async function bootFraudGateway(
+  options: { model?: 'on' | 'off' } = {},
+  // Regulation packs, for the subject's review requests.
+  extra: readonly (typeof gdprPlugin)[] = [],
+): Promise<TestGateway> {
   const network = createFakeAcquirer();
   const t = await createTestGateway({
     plugins: [
@@ -22,6 +27,7 @@ export async function bootFraudGateway(options: { model?: 'on' | 'off' } = {}): 
       fraudPlugin.with(options),
       // Its buyers are Korean: their decisions are held under PIPA's payment-record hold.
       pipaPlugin,
+      ...extra,
     ],
   });
   await t.operator.data('mutation { proveFakeFactor { expiresAt } }');
