@@ -12,7 +12,7 @@ export interface FraudBacktest {
   readonly matchedChallenged: number;
   readonly matchedReviewed: number;
   readonly matchedBlocked: number;
-  /** Of the matched: labelled since by a person's review (declined: fraud; approved: honest). */
+  /** Of the matched: labelled since by a person (declined: fraud; approved: honest, an override included). */
   readonly matchedDeclinedOnReview: number;
   readonly matchedApprovedOnReview: number;
   /** Up to 20 payment ids it would have flagged, newest first. */
@@ -24,7 +24,8 @@ const MAX_ATTEMPTS = 20_000;
 /**
  * What a condition would have matched among stored past attempts, run on the features each
  * attempt was decided on (stored with the decision), so a backtest sees exactly what the live
- * rule would have seen. Labels are the review decisions on the payments.
+ * rule would have seen. Labels are people's outcomes: the review of the attempt (fraud-review.service.ts),
+ * else the decision on its held payment.
  */
 export async function backtestCondition(
   ctx: OperatorContext,
@@ -49,8 +50,9 @@ export async function backtestCondition(
     label: string | null;
   }>(
     ctx.em,
-    `select a.features, a.decision, a.payment_id, p.review ->> 'status' as label
+    `select a.features, a.decision, a.payment_id, coalesce(r.status, p.review ->> 'status') as label
      from fraud_attempt a left join payment_intent p on p.id = a.payment_id
+       left join fraud_review r on r.attempt_id = a.id
      where a.features is not null and a.created_at > now() - make_interval(days => ?)
        and (?::uuid is null or a.merchant_id = ?::uuid)
      order by a.created_at desc limit ${MAX_ATTEMPTS}`,

@@ -343,6 +343,16 @@ describe('labels for training', () => {
     expect(new Set(labelled.map((l) => l.kind))).toEqual(new Set(['review-approved', 'review-declined']));
     expect(lines.at(-1)).toMatch(/fraud and \d+ legitimate labels written/);
 
+    // Backtests count the same outcomes: the override (approved) and the contested block (declined).
+    const { backtestFraudRule } = await t.operator.data<{
+      backtestFraudRule: { matchedApprovedOnReview: number; matchedDeclinedOnReview: number };
+    }>(
+      `mutation($m: ID!) { backtestFraudRule(expression: "amount % 1000 == 777", merchantId: $m, days: 1) {
+        ... on FraudBacktest { matchedApprovedOnReview matchedDeclinedOnReview } } }`,
+      { m: shop.merchantId },
+    );
+    expect(backtestFraudRule).toEqual({ matchedApprovedOnReview: 1, matchedDeclinedOnReview: 1 });
+
     const stored = readLabelled(out);
     expect(stored.labels).toHaveLength(labelled.length);
     const model = trainModel(
