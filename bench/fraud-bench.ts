@@ -129,7 +129,7 @@ async function seedAttempts(sql: pg.Client, merchantId: string, customers: strin
          md5('instrument' || (i % 100000)) || md5('n' || (i % 100000)),
          null, 'allow', 0, '[]'::jsonb, '[]'::jsonb, null, t, t
        from generate_series($3::int, $4::int) i,
-         lateral (select now() - ((i * 7919) % (30 * 86400)) * interval '1 second' as t) ts`,
+         lateral (select now() - ((i::bigint * 7919) % (30 * 86400)) * interval '1 second' as t) ts`,
       [merchantId, customers, from, to],
     );
   }
