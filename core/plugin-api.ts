@@ -105,7 +105,6 @@ export {
   type PluginSetup,
 } from './plugin.ts';
 export type { PluginRuntime } from './plugin-runtime.ts';
-export { deadline } from './privacy/deadline.ts';
 // Data subjects: the types of the subject.export and subject.erase hooks
 export {
   type ApplicableLaw,
@@ -116,6 +115,7 @@ export {
   type LawScope,
 } from './privacy/jurisdiction.ts';
 export type { PluginSection } from './privacy/privacy.service.ts';
+export { deadline, isPublicHoliday } from './privacy/deadline.ts';
 export { PrivacySubject } from './privacy/privacy-subject.entity.ts';
 export { PROFILE_FIELDS, type ProfileField } from './privacy/profile-fields.ts';
 export {
@@ -134,6 +134,7 @@ export type {
   ConsentModel,
   DeclaredRegulationPack,
   GpcRule,
+  HolidayCalendar,
   Period,
   RecordType,
   RegulationPack,

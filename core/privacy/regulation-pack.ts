@@ -21,10 +21,25 @@ export interface Cited {
   readonly article: string;
 }
 
-/** A length of time as the law counts it. Business days skip weekends (holidays are the operator's). */
+/**
+ * A length of time as the law counts it. Business days skip weekends, and the public holidays of
+ * `calendar` when the pack names one (deadline.ts).
+ */
 export interface Period {
   readonly amount: number;
   readonly unit: 'hours' | 'days' | 'business-days' | 'months' | 'years';
+  /** Whose public holidays are not business days, for `business-days`; none: weekends only. */
+  readonly calendar?: HolidayCalendar;
+}
+
+/** A public-holiday calendar of date-holidays (`US`, `CA`), counted in its time zone. */
+export interface HolidayCalendar {
+  /** ISO 3166-1 alpha-2. */
+  readonly country: string;
+  /** The state or region, as date-holidays names it (`CA`). */
+  readonly region?: string;
+  /** IANA zone whose days are counted (`America/Los_Angeles`). */
+  readonly timeZone: string;
 }
 
 export interface ConsentModel extends Cited {
@@ -47,7 +62,14 @@ export interface ChildRule extends Cited {
   readonly consentBy: 'guardian' | 'subject-opt-in';
 }
 
-export type RequestKind = 'access' | 'erasure' | 'correction' | 'portability' | 'opt-out' | 'restriction';
+export type RequestKind =
+  | 'access'
+  | 'erasure'
+  | 'correction'
+  | 'portability'
+  | 'opt-out'
+  | 'restriction'
+  | 'objection';
 
 export interface RequestDeadline extends Cited {
   readonly kinds: readonly RequestKind[];
@@ -56,6 +78,13 @@ export interface RequestDeadline extends Cited {
   readonly answerWithin: Period;
   /** Once, with notice to the subject and the reason. */
   readonly extension: Period | null;
+  /**
+   * The extension's notice must reach the subject within this from receipt (GDPR: within the
+   * first month); null: any time before the answer is due.
+   */
+  readonly extensionNoticeWithin?: Period | null;
+  /** False where the law lets the request be honoured without verifying who asks (CPRA opt-out). */
+  readonly verification?: boolean;
 }
 
 export type RecordType = 'payment' | 'aml' | 'consent-proof';

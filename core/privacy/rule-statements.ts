@@ -46,8 +46,15 @@ export function ruleStatements(rules: RegulationRules): RuleStatement[] {
     const parts = [
       r.acknowledgeWithin && `acknowledge within ${formatPeriod(r.acknowledgeWithin)}`,
       `answer within ${formatPeriod(r.answerWithin)}`,
-      r.extension && `extendable once by ${formatPeriod(r.extension)} with notice`,
+      r.extension &&
+        `extendable once by ${formatPeriod(r.extension)} with notice${r.extensionNoticeWithin ? ` given within ${formatPeriod(r.extensionNoticeWithin)}` : ''}`,
+      r.verification === false && 'no verification of the requester needed',
     ];
+    const calendar = [r.acknowledgeWithin, r.answerWithin].find((p) => p?.calendar)?.calendar;
+    if (calendar)
+      parts.push(
+        `business days exclude ${[calendar.country, calendar.region].filter(Boolean).join('-')} public holidays`,
+      );
     out.push({
       id: `requests.${r.kinds.join('-')}`,
       kind: 'requests',

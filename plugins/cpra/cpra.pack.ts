@@ -1,4 +1,10 @@
-import type { RegulationPack } from '../../core/plugin-api.ts';
+import type { HolidayCalendar, RegulationPack } from '../../core/plugin-api.ts';
+
+/**
+ * 11 CCR 7001: a business day is Monday to Friday except state holidays, counted where the
+ * consumer is (California's state holidays, from date-holidays `US`/`CA`).
+ */
+const CALIFORNIA: HolidayCalendar = { country: 'US', region: 'CA', timeZone: 'America/Los_Angeles' };
 
 /**
  * The CCPA as amended by the CPRA, with its regulations (11 CCR), as typed data
@@ -35,17 +41,19 @@ export const CPRA: RegulationPack = {
     requests: [
       {
         kinds: ['access', 'erasure', 'correction'],
-        acknowledgeWithin: { amount: 10, unit: 'business-days' },
+        acknowledgeWithin: { amount: 10, unit: 'business-days', calendar: CALIFORNIA },
         answerWithin: { amount: 45, unit: 'days' },
         extension: { amount: 45, unit: 'days' },
-        article: 'Cal. Civ. Code s.1798.130(a)(2); 11 CCR 7021',
+        article: 'Cal. Civ. Code s.1798.130(a)(2); 11 CCR 7021; business days: 11 CCR 7001',
       },
       {
         kinds: ['opt-out'],
         acknowledgeWithin: null,
-        answerWithin: { amount: 15, unit: 'business-days' },
+        answerWithin: { amount: 15, unit: 'business-days', calendar: CALIFORNIA },
         extension: null,
-        article: '11 CCR 7026(f)',
+        // "A request to opt-out of sale/sharing need not be a verifiable consumer request."
+        verification: false,
+        article: '11 CCR 7026(d) and (f); business days: 11 CCR 7001',
       },
     ],
     retentionHolds: [],

@@ -20,11 +20,15 @@ export const GDPR: RegulationPack = {
     children: [{ below: 16, covers: 'every-purpose', consentBy: 'guardian', article: 'GDPR Art. 8(1)' }],
     requests: [
       {
-        kinds: ['access', 'erasure', 'correction', 'portability', 'restriction'],
+        kinds: ['access', 'erasure', 'correction', 'portability', 'restriction', 'objection'],
         acknowledgeWithin: null,
         answerWithin: { amount: 1, unit: 'months' },
         extension: { amount: 2, unit: 'months' },
-        article: 'GDPR Art. 12(3); months counted by Regulation 1182/71 Art. 3(2)(c)',
+        // "The controller shall inform the data subject of any such extension within one month
+        // of receipt of the request, together with the reasons for the delay."
+        extensionNoticeWithin: { amount: 1, unit: 'months' },
+        article:
+          'GDPR Art. 12(3) (Art. 15 to 18, 20 and 21); months counted by Regulation 1182/71 Art. 3(2)(c)',
       },
     ],
     retentionHolds: [

@@ -1,6 +1,8 @@
+import { TZDate } from '@date-fns/tz';
+import { addBusinessDays, addDays, isWeekend, startOfDay } from 'date-fns';
 import fc from 'fast-check';
 import { expect, test } from 'vitest';
-import { deadline } from '../../../core/privacy/deadline.ts';
+import { deadline, isPublicHoliday } from '../../../core/privacy/deadline.ts';
 
 const instant = fc.date({
   min: new Date('2000-01-01T00:00:00Z'),
@@ -54,5 +56,48 @@ test('business days skip weekends: n weekdays later, never on a Saturday or Sund
       }
       expect(weekdays).toBe(n);
     }),
+  );
+});
+
+const CALIFORNIA = { country: 'US', region: 'CA', timeZone: 'America/Los_Angeles' } as const;
+const losAngelesDay = (d: Date) =>
+  new Intl.DateTimeFormat('en-CA', { timeZone: CALIFORNIA.timeZone, weekday: 'short' }).format(d);
+
+test('a named calendar: n working days in its zone, never ending on a weekend or one of its public holidays', () => {
+  fc.assert(
+    fc.property(instant, fc.integer({ min: 1, max: 30 }), (from, n) => {
+      const due = deadline(from, { amount: n, unit: 'business-days', calendar: CALIFORNIA });
+      expect(['Sat', 'Sun']).not.toContain(losAngelesDay(due));
+      expect(isPublicHoliday(due, CALIFORNIA)).toBe(false);
+      // Never sooner than the same count without holidays, and as many working days in between.
+      const plain = addBusinessDays(new TZDate(from.getTime(), CALIFORNIA.timeZone), n);
+      expect(due.getTime()).toBeGreaterThanOrEqual(plain.getTime());
+      // Whole local days after the day of receipt, up to the due day.
+      const lastDay = startOfDay(new TZDate(due.getTime(), CALIFORNIA.timeZone));
+      let working = 0;
+      for (
+        let d = addDays(startOfDay(new TZDate(from.getTime(), CALIFORNIA.timeZone)), 1);
+        d <= lastDay;
+        d = addDays(d, 1)
+      ) {
+        if (!isWeekend(d) && !isPublicHoliday(d, CALIFORNIA)) working++;
+      }
+      expect(working).toBe(n);
+    }),
+    { numRuns: 200 },
+  );
+});
+
+test('Thanksgiving and the day after are not California business days (11 CCR 7001)', () => {
+  // Received Wednesday 25 November 2026, 10:00 in Los Angeles: Thursday 26 and Friday 27 are
+  // state holidays, so the 10th business day is Thursday 10 December (not Tuesday 8).
+  const received = new Date('2026-11-25T18:00:00Z');
+  expect(isPublicHoliday(new Date('2026-11-26T20:00:00Z'), CALIFORNIA)).toBe(true);
+  expect(isPublicHoliday(new Date('2026-11-27T20:00:00Z'), CALIFORNIA)).toBe(true);
+  expect(deadline(received, { amount: 10, unit: 'business-days' }).toISOString()).toBe(
+    '2026-12-09T18:00:00.000Z',
+  );
+  expect(deadline(received, { amount: 10, unit: 'business-days', calendar: CALIFORNIA }).toISOString()).toBe(
+    '2026-12-11T18:00:00.000Z',
   );
 });
