@@ -9,6 +9,7 @@ import { paymentsPlugin } from './plugins/payments/index.ts';
 import { pipaPlugin } from './plugins/pipa/index.ts';
 import { portabilityPlugin } from './plugins/portability/index.ts';
 import { sandboxCardPlugin } from './plugins/sandbox-card/index.ts';
+import { subjectRequestsPlugin } from './plugins/subject-requests/index.ts';
 import { totpPlugin } from './plugins/totp/index.ts';
 import { walletPlugin } from './plugins/wallet/index.ts';
 
@@ -73,6 +74,9 @@ export default defineConfig({
     gdprPlugin,
     cpraPlugin,
     pipaPlugin,
+    // Data subject requests (docs/subject-requests.md): deadlines from the packs above; a check
+    // every minute in each process reports overdue requests and resumes interrupted ones.
+    subjectRequestsPlugin,
     // Off for every merchant until an operator enables it (setPluginEnabled): a payment of a
     // merchant without it pays nothing for it.
     fraudPlugin,

@@ -870,6 +870,53 @@ CREATE TABLE public.step_up_grant (
 );
 CREATE INDEX step_up_grant_credential_id_expires_at_index ON public.step_up_grant USING btree (credential_id, expires_at);
 
+CREATE TABLE public.subject_request (
+    id uuid NOT NULL,
+    merchant_id uuid NOT NULL,
+    subject_id uuid NOT NULL,
+    customer_id uuid,
+    kind character varying(20) NOT NULL,
+    status character varying(24) NOT NULL,
+    channel character varying(20) NOT NULL,
+    filed_by character varying(100) NOT NULL,
+    received_at timestamp with time zone NOT NULL,
+    law character varying(40),
+    rule character varying(300),
+    acknowledge_by timestamp with time zone,
+    acknowledged_at timestamp with time zone,
+    due_at timestamp with time zone,
+    extended_at timestamp with time zone,
+    extension_reason text,
+    verified_at timestamp with time zone,
+    verification character varying(100),
+    details_sealed text,
+    overdue_at timestamp with time zone,
+    claimed_until timestamp with time zone,
+    completed_at timestamp with time zone,
+    answer jsonb,
+    refusal_reason text,
+    updated_at timestamp with time zone NOT NULL,
+    CONSTRAINT subject_request_pkey PRIMARY KEY (id),
+    CONSTRAINT subject_request_merchant_id_foreign FOREIGN KEY (merchant_id) REFERENCES merchant(id)
+);
+CREATE INDEX subject_request_merchant_subject ON public.subject_request USING btree (merchant_id, subject_id);
+CREATE INDEX subject_request_open_due ON public.subject_request USING btree (status, due_at);
+
+CREATE TABLE public.subject_request_change (
+    id uuid NOT NULL,
+    request_id uuid NOT NULL,
+    from_status character varying(24),
+    to_status character varying(24) NOT NULL,
+    action character varying(24) NOT NULL,
+    actor character varying(100) NOT NULL,
+    note text,
+    at timestamp with time zone NOT NULL,
+    CONSTRAINT subject_request_change_pkey PRIMARY KEY (id),
+    CONSTRAINT subject_request_change_request_id_foreign FOREIGN KEY (request_id) REFERENCES subject_request(id)
+);
+CREATE INDEX subject_request_change_request ON public.subject_request_change USING btree (request_id, at);
+CREATE TRIGGER subject_request_change_append_only BEFORE DELETE OR UPDATE ON public.subject_request_change FOR EACH ROW EXECUTE FUNCTION subject_request_change_append_only();
+
 CREATE TABLE public.totp_factor (
     id uuid NOT NULL,
     api_key_id uuid,
@@ -1814,6 +1861,14 @@ CREATE OR REPLACE FUNCTION public.plugin_switch_audit_append_only()
 AS $function$
       begin
         raise exception 'plugin_switch_audit rows are never rewritten: record a new change instead';
+      end $function$;
+
+CREATE OR REPLACE FUNCTION public.subject_request_change_append_only()
+ RETURNS trigger
+ LANGUAGE plpgsql
+AS $function$
+      begin
+        raise exception 'subject_request_change is append-only: it is the proof that requests were answered';
       end $function$;
 
 CREATE OR REPLACE FUNCTION public.webhook_endpoint_wants(p_partner_id uuid, p_endpoint_merchant_id uuid, p_patterns text[], p_event_merchant_id uuid, p_type text)

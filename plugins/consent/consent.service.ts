@@ -164,6 +164,55 @@ export class ConsentService {
     });
   }
 
+  /**
+   * Refuses, for a data subject request, the optional purposes `which` names: every optional one
+   * (a restriction, GDPR Art. 18(2)), those that sell or share (a CPRA opt-out), or the named
+   * ones (an objection). Each is refused on the notice it was granted under, and on each current
+   * notice for the subject that asks it, so a receipt proves the refusal even where nothing was
+   * granted yet. Mandatory purposes are never touched: the contract goes on.
+   */
+  async refuseForRequest(
+    ctx: MerchantContext,
+    input: {
+      customerRef: string;
+      which: 'optional' | 'sale-or-sharing' | readonly string[];
+      collectionPoint: string;
+    },
+  ): Promise<ReceiptView[]> {
+    const subject = await this.#subject(ctx, input.customerRef);
+    const subjectId = await this.#services.privacy.keys.findSubjectId(ctx.em, subject);
+    const state = subjectId ? await this.#stateOf(ctx.em, subjectId) : new Map<string, PurposeState>();
+    const named = (p: { id: string; mandatory: boolean; sellsOrShares: boolean }) =>
+      !p.mandatory &&
+      (input.which === 'optional' ||
+        (input.which === 'sale-or-sharing' ? p.sellsOrShares : input.which.includes(p.id)));
+    const targets = new Map<string, OptOut>();
+    for (const s of state.values()) {
+      if (!s.granted) continue;
+      const notice = await this.notices.get(ctx.em, subject.merchantId, s.noticeId);
+      const purpose = notice.content.purposes.find((p) => p.id === s.purpose);
+      if (purpose && named(purpose))
+        targets.set(s.purpose, { purpose: s.purpose, noticeId: s.noticeId, overrides: null });
+    }
+    const current = await this.notices.applicable(
+      ctx.em,
+      subject.merchantId,
+      subject.facts.jurisdiction,
+      null,
+    );
+    for (const notice of current) {
+      for (const purpose of notice.content.purposes) {
+        const now = state.get(purpose.id);
+        if (named(purpose) && !targets.has(purpose.id) && (!now || now.granted))
+          targets.set(purpose.id, { purpose: purpose.id, noticeId: notice.id, overrides: null });
+      }
+    }
+    return this.#recordPerNotice(ctx, subject, [...targets.values()], 'refused', {
+      method: 'api',
+      collectionPoint: input.collectionPoint,
+    });
+  }
+
   /** The subject's current state per purpose. */
   async state(ctx: ConsentContext, customerRef?: string | null): Promise<PurposeState[]> {
     const subject = await this.#subject(ctx, customerRef);
