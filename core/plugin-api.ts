@@ -105,7 +105,8 @@ export {
   type PluginSetup,
 } from './plugin.ts';
 export type { PluginRuntime } from './plugin-runtime.ts';
-// Data subjects: the types of the subject.export and subject.erase hooks
+// Privacy: periods counted as the law counts them, which law applies, the data-subject hooks
+export { deadline, isPublicHoliday } from './privacy/deadline.ts';
 export {
   type ApplicableLaw,
   applicableLaws,
@@ -115,7 +116,6 @@ export {
   type LawScope,
 } from './privacy/jurisdiction.ts';
 export type { PluginSection } from './privacy/privacy.service.ts';
-export { deadline, isPublicHoliday } from './privacy/deadline.ts';
 export { PrivacySubject } from './privacy/privacy-subject.entity.ts';
 export { PROFILE_FIELDS, type ProfileField } from './privacy/profile-fields.ts';
 export {
