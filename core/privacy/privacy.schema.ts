@@ -98,12 +98,16 @@ function registerPurposeSchema(
 ): void {
   registerErrorType(builder, ProfileFieldNotAllowed, {
     description:
-      'A profile field no purpose enabled for the merchant needs (data minimization, GDPR Art. 5(1)(c), PIPA Art. 16(1)). Nothing was stored.',
+      'A profile field no purpose enabled for the merchant needs (data minimization, GDPR Art. 5(1)(c), PIPA Art. 16(1)), or needed only by consent-based purposes the customer has not consented to (GDPR Art. 6(1)(a), PIPA Art. 15(1)1). Nothing was stored.',
     fields: (t) => ({
       field: t.exposeString('field'),
       purposes: t.exposeStringList('purposes', {
         description:
-          'The installed purposes that would need the field, none enabled for this merchant; empty when no installed plugin needs it.',
+          'The purposes that would need the field: installed ones none enabled for this merchant, or (consentMissing) the enabled consent-based ones; empty when no installed plugin needs it.',
+      }),
+      consentMissing: t.exposeBoolean('consentMissing', {
+        description:
+          'The purposes are enabled but rest on consent: the customer must consent to one of them (its notice purpose id is the purpose name) before the field is stored.',
       }),
     }),
   });
@@ -115,7 +119,12 @@ function registerPurposeSchema(
       name: t.exposeString('name'),
       plugin: t.exposeString('plugin', { description: 'Enabled for a merchant when this plugin is.' }),
       description: t.exposeString('description'),
-      basis: t.field({ type: Basis, resolve: (p) => p.basis }),
+      basis: t.field({
+        type: Basis,
+        description:
+          'CONSENT: its fields are stored only for a customer that consents to this purpose (by its name).',
+        resolve: (p) => p.basis,
+      }),
       fields: t.stringList({ description: 'The profile fields it needs.', resolve: (p) => [...p.profile] }),
       enabled: t.exposeBoolean('enabled', { description: 'Enabled for this merchant.' }),
     }),

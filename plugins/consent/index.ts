@@ -25,8 +25,16 @@ export function consentPluginWith(facts: SubjectFactsReader) {
     version: '1.0.0',
     description: 'Versioned consent notices, hash-chained receipts, consent.allows, GPC and guardian consent',
     requires: ['payments', 'events'],
-    // Minimization: with consent enabled for a merchant, it may store its customers' birth dates.
+    // Minimization: with consent installed a merchant may store its customers' birth dates, and
+    // their name, email and phone only for a customer that has said yes to `marketing` (the
+    // notice purpose id): a consent-based purpose collects nothing before the consent.
     purposes: {
+      marketing: {
+        description:
+          'contact the customer with offers by email, text message or post, once it has consented to the notice purpose "marketing"',
+        basis: 'consent',
+        profile: ['name', 'email', 'phone'],
+      },
       'age-of-consent': {
         description:
           'tell a minor from an adult before recording their consent (the guardian ages of each law)',

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import {
   type AuthenticatedContext,
+  type DataSubject,
   isUuid,
   Merchant,
   type MerchantContext,
@@ -71,7 +72,7 @@ export class CustomerService {
         'jurisdiction must be an ISO 3166-1 alpha-2 code, optionally with an ISO 3166-2 subdivision (DE, KR, US-CA)',
       );
     }
-    const profile = this.#collectable(ctx, merchantId, input.profile ?? {});
+    const profile = await this.#collectable(ctx, { merchantId, customerRef }, input.profile ?? {});
     const { keys } = ctx.services.privacy;
     // The reference is stored only on the subject, sealed; the blind index finds it.
     const known = await keys.findSubjectId(ctx.em, { merchantId, customerRef });
@@ -96,17 +97,18 @@ export class CustomerService {
    * customers only: another merchant's id answers as unknown.
    */
   async setProfile(ctx: MerchantContext, id: string, input: CustomerProfile): Promise<Customer> {
-    const profile = this.#collectable(ctx, ctx.principal.merchantId, input);
-    const customer = isUuid(id)
-      ? await ctx.em.findOne(Customer, { id, merchant: ctx.principal.merchantId })
-      : null;
+    const { merchantId } = ctx.principal;
+    validProfile(input);
+    const customer = isUuid(id) ? await ctx.em.findOne(Customer, { id, merchant: merchantId }) : null;
     if (!customer) throw new NotFoundError('Customer', id);
-    if ((await this.customerRef(ctx, customer)) === null) {
+    const customerRef = await this.customerRef(ctx, customer);
+    if (customerRef === null) {
       throw new ValidationError(
         'customerId',
         'this customer’s personal data was erased: nothing can be stored for it',
       );
     }
+    const profile = await this.#collectable(ctx, { merchantId, customerRef }, input);
     await sealProfile(ctx.em, ctx.services.privacy.keys, customer, customer.subject.id, profile);
     await ctx.em.flush();
     return customer;
@@ -142,16 +144,21 @@ export class CustomerService {
 
   /**
    * The valid profile, if every field given a value is needed by a purpose enabled for the
-   * merchant (clearing a field is always allowed). Checked before anything is written.
+   * merchant, and, where that purpose rests on consent, allowed by the subject (clearing a field
+   * is always allowed). Checked before anything is written. Without the consent plugin no
+   * subject can have consented, so a consent-based purpose collects nothing.
    */
-  #collectable(
+  async #collectable(
     ctx: MerchantContext,
-    merchantId: string,
+    subject: DataSubject,
     input: CustomerProfile,
-  ): Partial<Record<ProfileField, string | null>> {
+  ): Promise<Partial<Record<ProfileField, string | null>>> {
     const profile = validProfile(input);
     const given = PROFILE_FIELDS.filter((field) => profile[field] != null);
-    ctx.services.privacy.purposes.assertCollectable(merchantId, given);
+    const { services } = ctx;
+    await services.privacy.purposes.assertCollectable(subject.merchantId, given, (purpose) =>
+      'consent' in services ? services.consent.allows(ctx, subject, purpose) : Promise.resolve(false),
+    );
     return profile;
   }
 

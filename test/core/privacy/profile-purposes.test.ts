@@ -5,29 +5,38 @@ import { PROFILE_FIELDS, type ProfileField } from '../../../core/privacy/profile
 import { ProfileFieldNotAllowed, ProfilePurposes } from '../../../core/privacy/profile-purposes.ts';
 
 const field = fc.constantFrom(...PROFILE_FIELDS);
-const plugins = fc.array(fc.record({ needs: fc.uniqueArray(field), enabled: fc.boolean() }), {
-  maxLength: 4,
-});
+const plugins = fc.array(
+  fc.record({
+    needs: fc.uniqueArray(field),
+    enabled: fc.boolean(),
+    consent: fc.boolean(),
+    granted: fc.boolean(),
+  }),
+  { maxLength: 4 },
+);
 
-test('property: input is collectable exactly when every given field is needed by an enabled purpose; else the first missing field is named with the purposes it lacks', () => {
-  fc.assert(
-    fc.property(plugins, fc.uniqueArray(field), (declared, given) => {
+test('property: input is collectable exactly when every given field is needed by an enabled purpose that needs no consent or whose consent the subject gave; else the first missing field is named with the purposes it lacks', async () => {
+  await fc.assert(
+    fc.asyncProperty(plugins, fc.uniqueArray(field), async (declared, given) => {
       const definitions = declared.map(
-        ({ needs }, i): PluginDefinition => ({
+        ({ needs, consent }, i): PluginDefinition => ({
           name: `p${i}`,
           version: '1.0.0',
-          purposes: { [`purpose-${i}`]: { description: 'x', basis: 'contract', profile: needs } },
+          purposes: {
+            [`purpose-${i}`]: { description: 'x', basis: consent ? 'consent' : 'contract', profile: needs },
+          },
         }),
       );
       const purposes = new ProfilePurposes(
         definitions,
         (plugin) => declared[Number(plugin.slice(1))]!.enabled,
       );
-      const allowed = new Set<ProfileField>(declared.filter((d) => d.enabled).flatMap((d) => d.needs));
+      const usable = (d: (typeof declared)[number]) => d.enabled && (!d.consent || d.granted);
+      const allowed = new Set<ProfileField>(declared.filter(usable).flatMap((d) => d.needs));
       const firstMissing = PROFILE_FIELDS.find((f) => given.includes(f) && !allowed.has(f));
       let thrown: unknown;
       try {
-        purposes.assertCollectable('m', given);
+        await purposes.assertCollectable('m', given, async (p) => declared[Number(p.slice(8))]!.granted);
       } catch (error) {
         thrown = error;
       }
@@ -35,8 +44,15 @@ test('property: input is collectable exactly when every given field is needed by
       expect(thrown).toBeInstanceOf(ProfileFieldNotAllowed);
       const refusal = thrown as ProfileFieldNotAllowed;
       expect(refusal.field).toBe(firstMissing);
+      const enabledNeeding = declared.flatMap((d, i) =>
+        d.enabled && d.needs.includes(firstMissing) ? [`purpose-${i}`] : [],
+      );
+      // Enabled purposes that need it exist only when all of them wait for a consent.
+      expect(refusal.consentMissing).toBe(enabledNeeding.length > 0);
       expect(refusal.purposes).toEqual(
-        declared.flatMap((d, i) => (d.needs.includes(firstMissing) ? [`purpose-${i}`] : [])),
+        enabledNeeding.length > 0
+          ? enabledNeeding
+          : declared.flatMap((d, i) => (d.needs.includes(firstMissing) ? [`purpose-${i}`] : [])),
       );
       return true;
     }),

@@ -1,0 +1,129 @@
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import type { TestGateway } from '../../../core/testing/create-test-gateway.ts';
+import type { HttpGraphQLClient } from '../../../core/testing/graphql-clients.ts';
+import { allows, consentGateway, createCustomer, giveConsent, publishNotice } from './support.ts';
+
+// Minimization with consent (issue 11): name, email and phone are needed only by the consent
+// plugin's `marketing` purpose, whose basis is consent. A merchant may store them for a customer
+// that has consented to the notice purpose `marketing`, and for no other; the refusal names the
+// purpose and says the consent is what lacks.
+
+let t: TestGateway;
+beforeAll(async () => {
+  t = await consentGateway();
+});
+afterAll(() => t?.close());
+
+const PURPOSES = [
+  { id: 'payment', mandatory: true, items: ['payment record'] },
+  { id: 'marketing', mandatory: false, items: ['name', 'email', 'phone'] },
+];
+
+interface Refusal {
+  __typename: string;
+  field?: string;
+  purposes?: string[];
+  consentMissing?: boolean;
+  message?: string;
+  profile?: Record<string, string | null>;
+}
+const OUTCOME = `__typename
+  ... on Customer { profile { name email phone } }
+  ... on ProfileFieldNotAllowed { field purposes consentMissing message }`;
+
+const setProfile = async (shop: HttpGraphQLClient, id: string, profile: Record<string, string | null>) =>
+  (
+    await shop.data<{ setCustomerProfile: Refusal }>(
+      `mutation($id: ID!, $p: CustomerProfileInput!) { setCustomerProfile(customerId: $id, profile: $p) { ${OUTCOME} } }`,
+      { id, p: profile },
+    )
+  ).setCustomerProfile;
+
+const profileOf = async (shop: HttpGraphQLClient, id: string) =>
+  (
+    await shop.data<{ customer: { profile: Record<string, string | null> } }>(
+      'query($id: ID!) { customer(id: $id) { ... on Customer { profile { name email phone } } } }',
+      { id },
+    )
+  ).customer.profile;
+
+describe('profile fields for a consent-based purpose', () => {
+  test('refused before the customer consents to marketing, naming the purpose; nothing stored', async () => {
+    const { client: shop } = await t.createMerchant();
+    await publishNotice(shop, { language: 'en', territories: ['FR'], purposes: PURPOSES });
+    const { createCustomer: refused } = await shop.data<{ createCustomer: Refusal }>(
+      `mutation($input: CreateCustomerInput!) { createCustomer(input: $input) { ${OUTCOME} } }`,
+      { input: { customerRef: 'anna', jurisdiction: 'FR', profile: { email: 'anna@example.org' } } },
+    );
+    expect(refused).toMatchObject({
+      __typename: 'ProfileFieldNotAllowed',
+      field: 'email',
+      purposes: ['marketing'],
+      consentMissing: true,
+    });
+    expect(refused.message).toMatch(/consent to "marketing"/);
+    const { customers } = await shop.data<{ customers: { edges: unknown[] } }>(
+      '{ customers { edges { node { id } } } }',
+    );
+    expect(customers.edges).toEqual([]);
+  });
+
+  test('accepted once the customer consents; refused again after a refusal, for that customer only', async () => {
+    const { client: shop, merchantId } = await t.createMerchant();
+    const notice = await publishNotice(shop, { language: 'en', territories: ['FR'], purposes: PURPOSES });
+    const anna = await createCustomer(shop, 'anna', 'FR');
+    const ben = await createCustomer(shop, 'ben', 'FR');
+    await giveConsent(shop, {
+      customerRef: 'anna',
+      noticeId: notice.id,
+      decisions: [
+        { purpose: 'payment', granted: true },
+        { purpose: 'marketing', granted: true },
+      ],
+    });
+    expect(await allows(t, merchantId, 'anna', 'marketing')).toBe(true);
+
+    const contact = { name: 'Anna Martin', email: 'anna@example.org', phone: '+33612345678' };
+    expect(await setProfile(shop, anna, contact)).toEqual({ __typename: 'Customer', profile: contact });
+    expect(await setProfile(shop, ben, { phone: '+33687654321' })).toMatchObject({
+      __typename: 'ProfileFieldNotAllowed',
+      field: 'phone',
+      purposes: ['marketing'],
+      consentMissing: true,
+    });
+    expect(await profileOf(shop, ben)).toEqual({ name: null, email: null, phone: null });
+
+    // Anna changes her mind: the next value is refused, the stored profile is left as it was.
+    await giveConsent(shop, {
+      customerRef: 'anna',
+      noticeId: notice.id,
+      decisions: [
+        { purpose: 'payment', granted: true },
+        { purpose: 'marketing', granted: false },
+      ],
+    });
+    expect(await setProfile(shop, anna, { email: 'new@example.org' })).toMatchObject({
+      __typename: 'ProfileFieldNotAllowed',
+      field: 'email',
+      consentMissing: true,
+    });
+    // Clearing is always allowed.
+    expect(await setProfile(shop, anna, { email: null })).toMatchObject({ __typename: 'Customer' });
+  });
+
+  test('the purposes a merchant sees say which rest on consent', async () => {
+    const { client: shop, merchantId } = await t.createMerchant();
+    const { profilePurposes } = await shop.data<{
+      profilePurposes: { purposes: { name: string; basis: string; fields: string[]; enabled: boolean }[] };
+    }>(
+      'query($m: ID!) { profilePurposes(merchantId: $m) { ... on MerchantProfilePurposes { purposes { name basis fields enabled } } } }',
+      { m: merchantId },
+    );
+    expect(profilePurposes.purposes).toContainEqual({
+      name: 'marketing',
+      basis: 'consent',
+      fields: ['name', 'email', 'phone'],
+      enabled: true,
+    });
+  });
+});
