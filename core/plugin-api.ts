@@ -107,6 +107,7 @@ export {
 export type { PluginRuntime } from './plugin-runtime.ts';
 // Privacy: periods counted as the law counts them, which law applies, the data-subject hooks
 export { deadline, isPublicHoliday } from './privacy/deadline.ts';
+export { childRulesFor } from './privacy/child-rules.ts';
 export {
   type ApplicableLaw,
   applicableLaws,

@@ -30,7 +30,7 @@ export function registerPrivacyRulesSchema(builder: GatewayBuilder, regulations:
     }),
   });
 
-  const Law = builder.objectRef<ApplyingPack>('ApplicableRegulation').implement({
+  const Law = builder.objectRef<ApplyingPack & { jurisdiction: string }>('ApplicableRegulation').implement({
     description: 'A regulation pack that applies to a subject, with why and its rules.',
     authScopes: OPERATOR_OR_MERCHANT,
     fields: (t) => ({
@@ -43,7 +43,12 @@ export function registerPrivacyRulesSchema(builder: GatewayBuilder, regulations:
           'Whether the merchant has the pack on; null when no merchant was named. Off: consent for the subject is refused (REGULATION_PACK_DISABLED).',
         resolve: (a) => a.enabled,
       }),
-      rules: t.field({ type: [Rule], resolve: (a) => ruleStatements(a.pack.rules) }),
+      rules: t.field({
+        type: [Rule],
+        description:
+          'The rules for a subject in the asked jurisdiction: where a pack has a national children’s age there (a GDPR member state’s), that row replaces the pack’s own.',
+        resolve: (a) => ruleStatements(a.pack.rules, a.jurisdiction),
+      }),
     }),
   });
 
@@ -72,12 +77,12 @@ export function registerPrivacyRulesSchema(builder: GatewayBuilder, regulations:
         if (principal.kind === 'merchant') merchantId ??= principal.merchantId;
         if (merchantId !== null && (!isUuid(merchantId) || !canSeeMerchant(principal, merchantId)))
           throw new NotFoundError('Merchant', merchantId);
-        return [
-          ...regulations.applying(
+        return regulations
+          .applying(
             { jurisdiction: args.jurisdiction, establishment: args.establishment ?? null },
             merchantId,
-          ),
-        ];
+          )
+          .map((applying) => ({ ...applying, jurisdiction: args.jurisdiction }));
       },
     }),
   );

@@ -60,6 +60,12 @@ export interface ChildRule extends Cited {
   readonly covers: 'every-purpose' | 'sale-or-sharing';
   /** Who must say yes below that age. */
   readonly consentBy: 'guardian' | 'subject-opt-in';
+  /**
+   * A national age (GDPR Art. 8(1) second subparagraph: a member state may lower 16 to 13):
+   * for a subject living in these territories this rule replaces the pack's rules without
+   * territories that cover the same consents. Absent: the pack's own rule (childRulesFor).
+   */
+  readonly territories?: readonly string[];
 }
 
 export type RequestKind =
@@ -111,6 +117,18 @@ export interface AutomatedDecisionRule extends Cited {
 
 export interface SensitiveCategories extends Cited {
   readonly categories: readonly string[];
+  /**
+   * Words (English and Korean) by which a notice item names one of the categories: `health`,
+   * `fingerprint`, `건강`. Latin words match whole words, Hangul ones anywhere in the item.
+   */
+  readonly terms: readonly string[];
+  /**
+   * Collecting such an item needs a consent of its own: an optional purpose that asks for
+   * sensitive items only, never the contract's consent nor one shared with other items (GDPR
+   * Art. 9(2)(a) explicit consent, PIPA Art. 23(1)1 separate consent). Null where the law gives
+   * a right to limit instead (CPRA s.1798.121): listed, nothing refused at publish.
+   */
+  readonly separateConsent: Cited | null;
 }
 
 export type BreachRecipient = 'authority' | 'subjects';

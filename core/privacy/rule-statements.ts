@@ -1,3 +1,4 @@
+import { childRulesFor } from './child-rules.ts';
 import type { Period, RegulationRules } from './regulation-pack.ts';
 
 /** One rule as an operator reads it: a stable id, what it says, and its article. */
@@ -14,8 +15,12 @@ export function formatPeriod(period: Period): string {
   return `${period.amount} ${period.amount === 1 ? unit.replace(/s$/, '') : unit}`;
 }
 
-/** Every rule of a pack, flattened in a fixed order (the order of RegulationRules). */
-export function ruleStatements(rules: RegulationRules): RuleStatement[] {
+/**
+ * Every rule of a pack, flattened in a fixed order (the order of RegulationRules). With a
+ * jurisdiction, the children's rules are those for a subject living there (a national age
+ * replaces the pack's own); without, every row, national ones included.
+ */
+export function ruleStatements(rules: RegulationRules, jurisdiction?: string | null): RuleStatement[] {
   const { consent } = rules;
   const out: RuleStatement[] = [
     {
@@ -34,12 +39,14 @@ export function ruleStatements(rules: RegulationRules): RuleStatement[] {
         .join('; '),
     },
   ];
-  for (const child of rules.children) {
+  const children = jurisdiction === undefined ? rules.children : childRulesFor(rules, jurisdiction);
+  for (const child of children) {
+    const where = child.territories ? `.${child.territories.join('-')}` : '';
     out.push({
-      id: `children.under-${child.below}`,
+      id: `children.under-${child.below}${where}`,
       kind: 'children',
       article: child.article,
-      statement: `under ${child.below}: ${child.consentBy === 'guardian' ? 'a guardian consents' : 'the subject must opt in'} to ${child.covers === 'every-purpose' ? 'every purpose' : 'sale or sharing'}`,
+      statement: `under ${child.below}${child.territories ? ` in ${child.territories.join(', ')}` : ''}: ${child.consentBy === 'guardian' ? 'a guardian consents' : 'the subject must opt in'} to ${child.covers === 'every-purpose' ? 'every purpose' : 'sale or sharing'}`,
     });
   }
   for (const r of rules.requests) {

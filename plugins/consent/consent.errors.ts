@@ -34,6 +34,28 @@ export class BundledConsent extends GatewayError {
   }
 }
 
+/**
+ * A notice asks for an item of a sensitive category without a consent of its own (under a
+ * mandatory purpose, or together with other items) where an applicable pack wants one.
+ */
+export class SensitiveConsentRequired extends GatewayError {
+  readonly law: string;
+  readonly article: string;
+  readonly purpose: string;
+  readonly item: string;
+
+  constructor(law: string, article: string, purpose: string, item: string, why: string) {
+    super(
+      'SENSITIVE_CONSENT_REQUIRED',
+      `Purpose "${purpose}": ${why} ("${item}"); ${article} wants a consent of its own for it: an optional purpose that asks for the sensitive items only`,
+    );
+    this.law = law;
+    this.article = article;
+    this.purpose = purpose;
+    this.item = item;
+  }
+}
+
 /** A minor's opt-in to sale or sharing must be the minor's own action, not the merchant's on its behalf. */
 export class MinorOptInRequired extends GatewayError {
   readonly law: string;

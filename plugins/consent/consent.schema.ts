@@ -5,7 +5,12 @@ import {
   registerErrorType,
   ValidationError,
 } from '../../core/plugin-api.ts';
-import { BundledConsent, GuardianConsentRequired, MinorOptInRequired } from './consent.errors.ts';
+import {
+  BundledConsent,
+  GuardianConsentRequired,
+  MinorOptInRequired,
+  SensitiveConsentRequired,
+} from './consent.errors.ts';
 import type { ConsentContext, ConsentService, ReceiptView } from './consent.service.ts';
 import { ConsentNotice } from './consent-notice.entity.ts';
 import {
@@ -48,6 +53,16 @@ export function registerConsentSchema(builder: GatewayBuilder, consent: ConsentS
       law: t.exposeString('law'),
       article: t.exposeString('article'),
       purpose: t.exposeString('purpose', { description: 'The purpose that bundles.' }),
+    }),
+  });
+  registerErrorType(builder, SensitiveConsentRequired, {
+    description:
+      'The notice asks for an item of a sensitive category under a mandatory purpose or together with other items, where the law wants a consent of its own for it (GDPR Art. 9(2)(a), PIPA Art. 23(1)1).',
+    fields: (t) => ({
+      law: t.exposeString('law'),
+      article: t.exposeString('article'),
+      purpose: t.exposeString('purpose', { description: 'The purpose that asks for it.' }),
+      item: t.exposeString('item', { description: 'The sensitive item, as the notice names it.' }),
     }),
   });
   const Method = builder.enumType('ConsentMethod', {
@@ -323,7 +338,7 @@ export function registerConsentSchema(builder: GatewayBuilder, consent: ConsentS
       type: Notice,
       description: 'Publishes a new version of a notice; the previous ones stay readable.',
       args: { input: t.arg({ type: PublishInput, required: true }) },
-      errors: { types: [ValidationError, BundledConsent, RegulationPackDisabled] },
+      errors: { types: [ValidationError, BundledConsent, SensitiveConsentRequired, RegulationPackDisabled] },
       resolve: (_root, { input }, ctx) =>
         consent.notices.publish(ctx, {
           ...input,

@@ -2,6 +2,7 @@ import type { EntityManager } from '@mikro-orm/core';
 import {
   type CustomerContext,
   canSeeMerchant,
+  childRulesFor,
   type DataSubject,
   type GatewayServices,
   type MerchantContext,
@@ -304,6 +305,7 @@ export class ConsentService {
    * Refuses what the applicable packs' children rules forbid: a minor's own consent where a
    * guardian must give it, and the merchant opting a minor into sale or sharing where only the
    * minor's own action may (CPRA s.1798.120(c)). Guardian rules first: they are the stricter.
+   * The age is the subject's country's where the pack has a national row (childRulesFor).
    * Throws RegulationPackDisabled when a pack that applies is switched off for the merchant.
    */
   #checkAge(subject: Subject, decisions: readonly ReceiptDecision[], method: ConsentMethod): void {
@@ -312,7 +314,9 @@ export class ConsentService {
     if (!birthDate) return;
     const age = ageOn(birthDate, new Date());
     const rules = packs
-      .flatMap((pack) => pack.rules.children.map((rule) => ({ law: pack.name, ...rule })))
+      .flatMap((pack) =>
+        childRulesFor(pack.rules, subject.facts.jurisdiction).map((rule) => ({ law: pack.name, ...rule })),
+      )
       .sort((a, b) => Number(b.consentBy === 'guardian') - Number(a.consentBy === 'guardian'));
     for (const { law, below, covers, consentBy, article } of rules) {
       const needs = decisions.some(

@@ -9,10 +9,11 @@ import {
   type Regulations,
   ValidationError,
 } from '../../core/plugin-api.ts';
-import { BundledConsent } from './consent.errors.ts';
+import { BundledConsent, SensitiveConsentRequired } from './consent.errors.ts';
 import { ConsentNotice } from './consent-notice.entity.ts';
 import { bundledPurpose } from './notice-bundling.ts';
 import { contentHash, type NoticeContent, noticeContent } from './notice-content.ts';
+import { sensitiveWithoutOwnConsent } from './notice-sensitive.ts';
 
 export interface PublishNoticeInput {
   key: string;
@@ -87,14 +88,23 @@ export class NoticeService {
   /**
    * The packs of the notice's territories refuse what their law forbids a notice to ask: two
    * consents as one, where a pack wants each purpose decided separately (PIPA Art. 22(1), GDPR
-   * Art. 7(2)). A pack switched off for the merchant refuses the territory (RegulationPackDisabled).
+   * Art. 7(2)), and a sensitive item without a consent of its own, where a pack wants one (GDPR
+   * Art. 9(2)(a), PIPA Art. 23(1)1). A pack switched off for the merchant refuses the territory
+   * (RegulationPackDisabled).
    */
   #checkPacks(merchantId: string, territories: readonly string[], content: NoticeContent): void {
     for (const pack of this.#regulations.forTerritories(merchantId, territories)) {
-      if (!pack.rules.consent.separatePerPurpose) continue;
-      const bundled = bundledPurpose(content);
+      const bundled = pack.rules.consent.separatePerPurpose ? bundledPurpose(content) : null;
       if (bundled)
         throw new BundledConsent(pack.name, pack.rules.consent.article, bundled.purpose, bundled.why);
+      const { sensitive } = pack.rules;
+      const unseparated = sensitive?.separateConsent
+        ? sensitiveWithoutOwnConsent(content, sensitive.terms)
+        : null;
+      if (unseparated && sensitive?.separateConsent) {
+        const { purpose, item, why } = unseparated;
+        throw new SensitiveConsentRequired(pack.name, sensitive.separateConsent.article, purpose, item, why);
+      }
     }
   }
 

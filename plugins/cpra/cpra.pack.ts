@@ -6,6 +6,47 @@ import type { HolidayCalendar, RegulationPack } from '../../core/plugin-api.ts';
  */
 const CALIFORNIA: HolidayCalendar = { country: 'US', region: 'CA', timeZone: 'America/Los_Angeles' };
 
+/** How a notice item names a s.1798.140(ae) category (listed for operators). */
+const SENSITIVE_TERMS: readonly string[] = [
+  'social security',
+  'ssn',
+  'driver’s licence',
+  'driver’s license',
+  'passport',
+  'password',
+  'security code',
+  'cvc',
+  'precise geolocation',
+  'precise location',
+  'health',
+  'medical',
+  'diagnosis',
+  'disability',
+  'biometric',
+  'biometrics',
+  'fingerprint',
+  'fingerprints',
+  'face scan',
+  'facial',
+  'iris',
+  'genetic',
+  'dna',
+  'religion',
+  'religious',
+  'philosophical',
+  'belief',
+  'beliefs',
+  'political',
+  'trade union',
+  'union membership',
+  'sex life',
+  'sexual',
+  'racial',
+  'race',
+  'ethnic',
+  'ethnicity',
+];
+
 /**
  * The CCPA as amended by the CPRA, with its regulations (11 CCR), as typed data
  * (shared/REFERENCE.md). It protects California residents (Civ. Code s.1798.140(i)), wherever
@@ -73,6 +114,9 @@ export const CPRA: RegulationPack = {
         'genetic, biometric and health data',
         'sex life or sexual orientation',
       ],
+      terms: SENSITIVE_TERMS,
+      // A right to limit the use (s.1798.121), not a consent: nothing to refuse in a notice.
+      separateConsent: null,
       article: 'Cal. Civ. Code s.1798.140(ae); right to limit s.1798.121',
     },
     breach: [

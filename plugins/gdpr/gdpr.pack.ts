@@ -1,4 +1,103 @@
-import { EEA_COUNTRIES, type RegulationPack } from '../../core/plugin-api.ts';
+import { type ChildRule, EEA_COUNTRIES, type RegulationPack } from '../../core/plugin-api.ts';
+
+/**
+ * A member state's own age for a child's consent to an information society service (GDPR
+ * Art. 8(1) second subparagraph: no lower than 13). States that kept 16 (DE, HR, HU, IE, LI,
+ * LU, NL, PL, RO, SK) need no row. The national article is cited with Art. 8(1); the list was
+ * checked against the Bird & Bird GDPR tracker (children) where it covers the state, and should
+ * be re-checked against the national texts when one changes (README, "National ages").
+ */
+function nationalAge(country: string, below: number, law: string): ChildRule {
+  return {
+    below,
+    covers: 'every-purpose',
+    consentBy: 'guardian',
+    territories: [country],
+    article: `GDPR Art. 8(1); ${law}`,
+  };
+}
+
+/** How a notice item names an Art. 9(1) category (consent's notice check), in English and Korean. */
+const SPECIAL_CATEGORY_TERMS: readonly string[] = [
+  'health',
+  'medical',
+  'diagnosis',
+  'disability',
+  'biometric',
+  'biometrics',
+  'fingerprint',
+  'fingerprints',
+  'face scan',
+  'facial',
+  'iris',
+  'genetic',
+  'dna',
+  'religion',
+  'religious',
+  'philosophical',
+  'belief',
+  'beliefs',
+  'political',
+  'trade union',
+  'union membership',
+  'sex life',
+  'sexual',
+  'racial',
+  'race',
+  'ethnic',
+  'ethnicity',
+  '건강',
+  '의료',
+  '병력',
+  '장애',
+  '생체',
+  '지문',
+  '홍채',
+  '안면',
+  '얼굴',
+  '유전',
+  '종교',
+  '신념',
+  '사상',
+  '정치',
+  '노동조합',
+  '성생활',
+  '성적',
+  '인종',
+  '민족',
+];
+
+/** Sorted by country code; the README table follows this order. */
+const NATIONAL_AGES: readonly ChildRule[] = [
+  nationalAge('AT', 14, 'AT Datenschutzgesetz s.4(4)'),
+  nationalAge(
+    'BE',
+    13,
+    'BE Law of 30 July 2018 on the protection of natural persons (data protection) Art. 7',
+  ),
+  nationalAge('BG', 14, 'BG Personal Data Protection Act Art. 25c'),
+  nationalAge('CY', 14, 'CY Law 125(I)/2018 s.8'),
+  nationalAge('CZ', 15, 'CZ Act No. 110/2019 Coll. s.7'),
+  nationalAge('DK', 13, 'DK Data Protection Act (databeskyttelsesloven) s.6'),
+  nationalAge('EE', 13, 'EE Personal Data Protection Act s.8'),
+  nationalAge('ES', 14, 'ES Organic Law 3/2018 (LOPDGDD) Art. 7'),
+  nationalAge('FI', 13, 'FI Data Protection Act 1050/2018 s.5'),
+  nationalAge('FR', 15, 'FR Loi 78-17 Informatique et Libertés Art. 45 (Art. 7-1 before 2019)'),
+  nationalAge('GR', 15, 'GR Law 4624/2019 Art. 21'),
+  nationalAge('IS', 13, 'IS Act 90/2018 Art. 10'),
+  nationalAge('IT', 14, 'IT Personal Data Protection Code (Legislative Decree 196/2003) Art. 2-quinquies'),
+  nationalAge('LT', 14, 'LT Law on the Legal Protection of Personal Data Art. 6'),
+  nationalAge('LV', 13, 'LV Personal Data Processing Law s.33'),
+  nationalAge(
+    'MT',
+    13,
+    'MT Subsidiary Legislation 586.11 (child’s data and information society services) reg. 3',
+  ),
+  nationalAge('NO', 13, 'NO Personal Data Act (personopplysningsloven) s.5'),
+  nationalAge('PT', 13, 'PT Law 58/2019 Art. 16'),
+  nationalAge('SE', 13, 'SE Data Protection Act (2018:218) ch. 2 s.4'),
+  nationalAge('SI', 15, 'SI Personal Data Protection Act (ZVOP-2) Art. 8'),
+];
 
 /**
  * The GDPR as typed data (shared/REFERENCE.md). It protects subjects in the EEA (Art. 3(2), with
@@ -16,8 +115,11 @@ export const GDPR: RegulationPack = {
       withdrawalAsEasyAsConsent: true,
       article: 'GDPR Art. 7(2)-(4), Recital 43',
     },
-    // A member state may lower the age to 13 (Art. 8(1) second subparagraph): a national row goes here.
-    children: [{ below: 16, covers: 'every-purpose', consentBy: 'guardian', article: 'GDPR Art. 8(1)' }],
+    // 16 unless the subject's member state set a lower age (childRulesFor picks by residence).
+    children: [
+      { below: 16, covers: 'every-purpose', consentBy: 'guardian', article: 'GDPR Art. 8(1)' },
+      ...NATIONAL_AGES,
+    ],
     requests: [
       {
         kinds: ['access', 'erasure', 'correction', 'portability', 'restriction', 'objection'],
@@ -56,6 +158,8 @@ export const GDPR: RegulationPack = {
         'health',
         'sex life or sexual orientation',
       ],
+      terms: SPECIAL_CATEGORY_TERMS,
+      separateConsent: { article: 'GDPR Art. 9(2)(a)' },
       article: 'GDPR Art. 9(1)',
     },
     breach: [

@@ -20,6 +20,9 @@ export const APPI: RegulationPack = {
     automatedDecisions: null,
     sensitive: {
       categories: ['race', 'creed', 'social status', 'medical history', 'criminal record'],
+      terms: ['race', 'creed', 'medical', 'criminal'],
+      // Art. 20(2) asks for prior consent, not one of its own: nothing refused at publish.
+      separateConsent: null,
       article: 'APPI Art. 2(3)',
     },
     breach: [

@@ -28,7 +28,8 @@ afterAll(() => t?.close());
  */
 const RULES: Record<string, { where: string; rules: [string, string, string][] }> = {
   gdpr: {
-    where: 'FR',
+    // Germany kept Art. 8's 16; the member states' own ages: gdpr-national-ages.test.ts.
+    where: 'DE',
     rules: [
       ['consent', 'GDPR Art. 7', 'withdrawal is one call'],
       ['children.under-16', 'GDPR Art. 8(1)', 'under 16: a guardian consents to every purpose'],
@@ -115,9 +116,13 @@ const FR_NOTICE: PurposeInput[] = [
 ];
 const PUBLISH = `mutation($input: PublishConsentNoticeInput!) { publishConsentNotice(input: $input) {
   __typename ... on Error { code } ... on BundledConsent { law article purpose }
+  ... on SensitiveConsentRequired { law article purpose item }
   ... on RegulationPackDisabled { law jurisdiction } } }`;
 
-async function publishRaw(shop: HttpGraphQLClient, territories: string[], purposes: PurposeInput[]) {
+/** A notice purpose; its description defaults to `use for <id>`. */
+type RawPurpose = PurposeInput & { description?: string };
+
+async function publishRaw(shop: HttpGraphQLClient, territories: string[], purposes: RawPurpose[]) {
   const { publishConsentNotice } = await shop.data<{ publishConsentNotice: Record<string, string> }>(
     PUBLISH,
     {
@@ -127,8 +132,8 @@ async function publishRaw(shop: HttpGraphQLClient, territories: string[], purpos
         territories,
         title: 'Personal information',
         purposes: purposes.map((p) => ({
-          ...p,
           description: `use for ${p.id}`,
+          ...p,
           retention: '1 year',
           refusalConsequence: p.mandatory ? 'no purchase' : 'nothing else changes',
         })),
@@ -138,14 +143,56 @@ async function publishRaw(shop: HttpGraphQLClient, territories: string[], purpos
   return publishConsentNotice;
 }
 
-const BUNDLED: PurposeInput[][] = [
+const BUNDLED: RawPurpose[][] = [
   [{ id: 'payment-and-marketing', mandatory: true, items: ['email'] }],
   [
     { id: 'payment', mandatory: true, items: ['email'] },
     { id: 'marketing-analytics', mandatory: false, items: ['email'] },
   ],
   [{ id: 'payment', mandatory: true, items: ['email'], sellsOrShares: true }],
+  // A neutral id: the words the subject reads give the optional use away.
+  [
+    {
+      id: 'service',
+      mandatory: true,
+      items: ['email'],
+      description: 'process orders and send our newsletter',
+    },
+  ],
+  [{ id: 'service', mandatory: true, items: ['phone'], description: '결제 처리 및 마케팅 정보 발송' }],
 ];
+
+/**
+ * Notices that ask for a sensitive item without a consent of its own, and one that asks right:
+ * an optional purpose with the sensitive items only.
+ */
+const SENSITIVE_UNSEPARATED: PurposeInput[][] = [
+  [{ id: 'payment', mandatory: true, items: ['email', 'health condition'] }],
+  [
+    { id: 'payment', mandatory: true, items: ['email'] },
+    { id: 'wellness-offers', mandatory: false, items: ['email', 'health condition'] },
+  ],
+  [{ id: 'identity-check', mandatory: true, items: ['지문 정보'] }],
+];
+const SENSITIVE_SEPARATED: PurposeInput[] = [
+  { id: 'payment', mandatory: true, items: ['email'] },
+  { id: 'wellness-offers', mandatory: false, items: ['health condition', '건강 정보'] },
+];
+
+/** A pack that wants a consent of its own for sensitive items refuses each unseparated notice. */
+async function sensitiveRefused(law: string, territory: string, article: string) {
+  const { client: shop } = await t.createMerchant();
+  for (const purposes of SENSITIVE_UNSEPARATED) {
+    expect(await publishRaw(shop, [territory], purposes)).toMatchObject({
+      __typename: 'SensitiveConsentRequired',
+      law,
+      article: expect.stringContaining(article),
+    });
+  }
+  expect(await publishRaw(shop, [territory], SENSITIVE_SEPARATED)).toMatchObject({
+    __typename: 'ConsentNotice',
+  });
+}
 
 /** The rules the gateway enforces today, each with the behaviour that fails when it is removed. */
 const BEHAVIOUR: Record<string, () => Promise<void>> = {
@@ -187,6 +234,11 @@ const BEHAVIOUR: Record<string, () => Promise<void>> = {
       law: 'gdpr',
       purpose: 'marketing-analytics',
     });
+    expect(await publishRaw(shop, ['FR'], BUNDLED[3]!)).toMatchObject({
+      __typename: 'BundledConsent',
+      law: 'gdpr',
+      purpose: 'service',
+    });
     const notice = await publishNotice(shop, { language: 'en', territories: ['FR'], purposes: FR_NOTICE });
     await createCustomer(shop, 'anne', 'FR');
     const anne = await customerSession(t, shop, 'anne');
@@ -199,6 +251,15 @@ const BEHAVIOUR: Record<string, () => Promise<void>> = {
       'mutation { withdrawConsent(input: { purposes: ["analytics"], collectionPoint: "privacy page" }) { __typename } }',
     );
     expect(await allows(t, merchantId, 'anne', 'analytics')).toBe(false);
+  },
+  'gdpr:sensitive': () => sensitiveRefused('gdpr', 'DE', 'GDPR Art. 9(2)(a)'),
+  'pipa:sensitive': () => sensitiveRefused('pipa', 'KR', 'PIPA Art. 23(1)1'),
+  'cpra:sensitive': async () => {
+    // A right to limit (s.1798.121), not a consent: California alone refuses nothing at publish.
+    const { client: shop } = await t.createMerchant();
+    expect(await publishRaw(shop, ['US-CA'], SENSITIVE_UNSEPARATED[1]!)).toMatchObject({
+      __typename: 'ConsentNotice',
+    });
   },
   'cpra:consent': async () => {
     // No separate-consent rule in California: the same bundled notice publishes for US-CA only.
@@ -226,8 +287,8 @@ const BEHAVIOUR: Record<string, () => Promise<void>> = {
   },
   'gdpr:children.under-16': async () => {
     const { client: shop } = await t.createMerchant();
-    const notice = await publishNotice(shop, { language: 'en', territories: ['FR'], purposes: FR_NOTICE });
-    await createCustomer(shop, 'gdpr-15', 'FR');
+    const notice = await publishNotice(shop, { language: 'en', territories: ['DE'], purposes: FR_NOTICE });
+    await createCustomer(shop, 'gdpr-15', 'DE');
     birthDates.set('gdpr-15', bornYearsAgo(15));
     const child = await customerSession(t, shop, 'gdpr-15');
     expect(
@@ -297,7 +358,7 @@ const BEHAVIOUR: Record<string, () => Promise<void>> = {
 };
 
 /** Kinds whose rules are enforced by code today; the others are data read by privacyRules (and the coming plugins). */
-const ENFORCED_KINDS = new Set(['consent', 'children', 'gpc']);
+const ENFORCED_KINDS = new Set(['consent', 'children', 'gpc', 'sensitive']);
 
 test('every enforced rule of every pack has a behaviour test', async () => {
   const enforced: string[] = [];
