@@ -99,9 +99,13 @@ export const CPRA: RegulationPack = {
     ],
     retentionHolds: [],
     gpc: { optOutOf: 'sale-or-sharing', article: '11 CCR 7025' },
+    // The statute asks for the regulations in s.1798.185(a)(16) ((a)(15) is risk assessments);
+    // the CPPA's ADMT articles (11 CCR 7200 ff., in force 2026, ADMT duties from 2027) give a
+    // pre-use notice, an opt-out, or a human appeal in its place, and access to the logic.
     automatedDecisions: {
-      rights: ['opt-out', 'human-review'],
-      article: 'Cal. Civ. Code s.1798.185(a)(15); CPPA ADMT regulations (11 CCR)',
+      rights: ['opt-out', 'human-review', 'explanation'],
+      article:
+        'Cal. Civ. Code s.1798.185(a)(16); 11 CCR 7200 (significant decisions), 7220 (pre-use notice), 7221 (opt-out or human appeal), 7222 (access)',
     },
     sensitive: {
       categories: [

@@ -100,7 +100,7 @@ export const PIPA: RegulationPack = {
         recordType: 'payment',
         keep: { amount: 5, unit: 'years' },
         article:
-          'Act on Consumer Protection in Electronic Commerce Art. 6(1) with its Enforcement Decree Art. 6(1); PIPA Art. 21(1)',
+          'Act on Consumer Protection in Electronic Commerce Art. 6(1) with its Enforcement Decree Art. 6(1)3 (payment and supply, 5 years); PIPA Art. 21(1)',
       },
     ],
     gpc: null,
