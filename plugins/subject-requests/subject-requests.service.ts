@@ -2,6 +2,7 @@ import { LockMode, QueryOrder } from '@mikro-orm/core';
 import {
   type AuthenticatedContext,
   type CustomerContext,
+  type DataSubject,
   isUuid,
   Merchant,
   merchantFilter,
@@ -77,7 +78,7 @@ export class SubjectRequestsService {
 
   async file(ctx: RequestsContext, input: FileInput): Promise<SubjectRequest> {
     const subject = await this.#subject(ctx, input);
-    const details = validDetails(ctx, subject.merchantId, input);
+    const details = await validDetails(ctx, subject, input);
     const facts = subject.customerId
       ? await ctx.services.payments.customers.profileFacts(ctx, subject.customerId)
       : { countryOfResidence: null, merchantCountry: subject.merchantCountry };
@@ -338,7 +339,11 @@ export class SubjectRequestsService {
   }
 }
 
-function validDetails(ctx: RequestContext, merchantId: string, input: FileInput): RequestDetails | null {
+async function validDetails(
+  ctx: RequestContext,
+  subject: DataSubject,
+  input: FileInput,
+): Promise<RequestDetails | null> {
   if (input.kind === 'correction') {
     const corrections: Partial<Record<ProfileField, string | null>> = {};
     const given = input.corrections ?? [];
@@ -357,8 +362,11 @@ function validDetails(ctx: RequestContext, merchantId: string, input: FileInput)
     const set = Object.entries(corrections)
       .filter(([, v]) => v != null)
       .map(([f]) => f as ProfileField);
-    // Minimization holds for corrections too: a value no enabled purpose needs is not stored.
-    ctx.services.privacy.purposes.assertCollectable(merchantId, set);
+    // Minimization holds for corrections too: a value no enabled purpose needs, or one only a
+    // consent-based purpose needs that the subject has not granted, is not stored.
+    await ctx.services.privacy.purposes.assertCollectable(subject.merchantId, set, (purpose) =>
+      ctx.services.consent.allows(ctx, subject, purpose),
+    );
     return { corrections, purposes: [] };
   }
   if (input.corrections?.length)
