@@ -10,15 +10,22 @@ import {
   type WindowName,
 } from './risk-features.ts';
 
+/** One recorded attempt, as the windows of its keys count it. */
 interface Kept {
   readonly at: number;
   readonly customerId: string;
   /** Minor units as a double: exact, and so are the sums, below 2^53 (9 * 10^15). */
   readonly amount: number;
   readonly currency: string;
+  /** What `sameAmount` counts alike: the currency and the amount. */
+  readonly amountKey: string;
   readonly cashEquivalent: boolean;
   readonly device: string | null;
   readonly recipient: string | null;
+  /** The totals of each of its keys, to take it out of them when it leaves a window. */
+  readonly keys: KeyTotals[];
+  /** The next attempt recorded: the store's attempts are a queue in time order. */
+  next: Kept | null;
 }
 
 export interface InMemoryFeatureStoreOptions {
@@ -30,52 +37,79 @@ export interface InMemoryFeatureStoreOptions {
   cashCategories: readonly string[];
 }
 
-const LONGEST_MS = WINDOWS['7d'] * 1000;
-/** How often (in the attempts' time) keys without a recent attempt are dropped. */
-const SWEEP_EVERY_MS = 86_400_000;
+/** The windows' spans in WINDOW_NAMES order, shortest first: each window lies inside the next. */
 const SPANS_MS = WINDOW_NAMES.map((w) => WINDOWS[w] * 1000);
+const LONGEST = SPANS_MS.length - 1;
+const perWindow = () => WINDOW_NAMES.map(() => 0);
 
 /**
  * A FeatureStore in process memory, for one process reading attempts in time order (an offline
  * replay): the same aggregates as `fraud_record_attempt`, so `riskFeatures` and the rules give
- * what the live gateway gives (test/plugins/fraud/feature-stores-agree.test.ts). It keeps each
- * key's attempts of the last 7 days (the longest window): a key's older attempts go when the key
- * is next used, and once a day (of the attempts' time) keys unused for 7 days go, so its memory
- * is bounded by about 8 days of attempts however long the input. Never the live store: the
- * gateway's processes must share their counts.
+ * what the live gateway gives (test/plugins/fraud/feature-stores-agree.test.ts).
+ *
+ * Running totals, not recounts: each key keeps its totals per window (KeyTotals), an attempt is
+ * added to every window of its keys once when recorded, and taken out of each window once, when
+ * a later attempt's time has moved past the window's span. Counting each key's week again for
+ * every attempt (the first version) cost as much as the key's traffic: the busiest keys (a CGNAT
+ * address, a PC-bang device) hold hundreds of attempts a week, and a 28-day replay spent most of
+ * its time there. Now an attempt costs the same however busy its keys are. The totals are exact
+ * counts, and sums of integers held in doubles, exact below 2^53.
+ *
+ * The expiry queue: the attempts of the last 7 days (the longest window) are one queue in time
+ * order, with a cursor per window at its oldest attempt; moving a cursor takes the attempts it
+ * passes out of that window of each of their keys. A key whose last attempt leaves the 7-day
+ * window is dropped, and the queue's head is the 7-day cursor, so the memory is that of the
+ * last 7 days of attempts (with one entry per key and distinct value), however long the input.
+ * Never the live store: the gateway's processes must share their counts.
  */
 export class InMemoryFeatureStore implements FeatureStore {
   readonly #options: InMemoryFeatureStoreOptions;
-  readonly #byKey = new Map<string, Kept[]>();
-  #nextSweep = Number.NEGATIVE_INFINITY;
+  readonly #cash: ReadonlySet<string>;
+  /** Per key kind, the totals of each key by its value. */
+  readonly #byKind = new Map<KeyKind, Map<string, KeyTotals>>(KEY_KINDS.map((kind) => [kind, new Map()]));
+  /** Per window, its oldest attempt (null: the window is empty). */
+  readonly #oldest: (Kept | null)[] = WINDOW_NAMES.map(() => null);
+  #newest: Kept | null = null;
 
   constructor(options: InMemoryFeatureStoreOptions) {
     this.#options = options;
+    this.#cash = new Set(options.cashCategories);
   }
 
   async record(attempt: AttemptFacts): Promise<RecordedAttempt> {
     const at = this.#options.now();
+    const now = at.getTime();
+    this.#expire(now);
     const category = attempt.category ?? 'other';
+    const amount = Number(attempt.amount);
     const kept: Kept = {
-      at: at.getTime(),
+      at: now,
       customerId: attempt.customerId,
-      amount: Number(attempt.amount),
+      amount,
       currency: attempt.currency,
-      cashEquivalent: this.#options.cashCategories.includes(category),
+      amountKey: `${attempt.currency}\u0000${amount}`,
+      cashEquivalent: this.#cash.has(category),
       device: attempt.device,
       recipient: attempt.recipient,
+      keys: [],
+      next: null,
     };
-    if (kept.at >= this.#nextSweep) this.#sweep(kept.at);
+    if (this.#newest !== null) this.#newest.next = kept;
+    this.#newest = kept;
+    for (let w = 0; w < SPANS_MS.length; w++) this.#oldest[w] ??= kept;
     const windows = new Map<KeyKind, Map<WindowName, WindowAggregate>>();
     for (const kind of KEY_KINDS) {
       const value = kind === 'customer' ? attempt.customerId : attempt[kind];
       if (value === null) continue;
-      const key = `${kind}\u0000${value}`;
-      const history = this.#byKey.get(key) ?? [];
-      dropOlder(history, kept.at);
-      history.push(kept);
-      this.#byKey.set(key, history);
-      windows.set(kind, aggregates(history, kept));
+      const ofKind = this.#byKind.get(kind) as Map<string, KeyTotals>;
+      let key = ofKind.get(value);
+      if (key === undefined) {
+        key = new KeyTotals(ofKind, value);
+        ofKind.set(value, key);
+      }
+      key.add(kept);
+      kept.keys.push(key);
+      windows.set(kind, key.aggregates(kept));
     }
     return {
       category,
@@ -88,66 +122,128 @@ export class InMemoryFeatureStore implements FeatureStore {
 
   /** How many keys are kept (what the memory test watches). */
   get keys(): number {
-    return this.#byKey.size;
+    let n = 0;
+    for (const ofKind of this.#byKind.values()) n += ofKind.size;
+    return n;
   }
 
-  #sweep(now: number): void {
-    for (const [key, history] of this.#byKey) {
-      dropOlder(history, now);
-      if (history.length === 0) this.#byKey.delete(key);
+  /**
+   * Takes out of each window the attempts at or before `now` minus its span, shortest window
+   * first, so that an attempt leaves the 7-day window (and maybe drops its keys) last.
+   */
+  #expire(now: number): void {
+    for (let w = 0; w < SPANS_MS.length; w++) {
+      const since = now - (SPANS_MS[w] as number);
+      let oldest = this.#oldest[w] as Kept | null;
+      while (oldest !== null && oldest.at <= since) {
+        for (const key of oldest.keys) key.remove(oldest, w);
+        oldest = oldest.next;
+      }
+      this.#oldest[w] = oldest;
     }
-    this.#nextSweep = now + SWEEP_EVERY_MS;
+    if (this.#oldest[LONGEST] === null) this.#newest = null;
   }
 }
 
-/** Drops a key's attempts older than the longest window (a key's history is in time order). */
-function dropOlder(history: Kept[], now: number): void {
-  let stale = 0;
-  while (stale < history.length && (history[stale] as Kept).at <= now - LONGEST_MS) stale++;
-  if (stale > 0) history.splice(0, stale);
+/** One key's totals per window (WINDOW_NAMES order), over the attempts still in the window. */
+class KeyTotals {
+  readonly #ofKind: Map<string, KeyTotals>;
+  readonly #value: string;
+  readonly #count = perWindow();
+  readonly #cashEquivalent = perWindow();
+  /** Per currency, the sum of its amounts (a key sees one currency, or a few). */
+  readonly #sums = new Map<string, number[]>();
+  /** Per currency and amount, how many attempts. */
+  readonly #amounts = new Map<string, number[]>();
+  readonly #customers = new DistinctValues();
+  readonly #devices = new DistinctValues();
+  readonly #recipients = new DistinctValues();
+
+  constructor(ofKind: Map<string, KeyTotals>, value: string) {
+    this.#ofKind = ofKind;
+    this.#value = value;
+  }
+
+  /** Adds an attempt, at or after every attempt the windows hold, to every window. */
+  add(kept: Kept): void {
+    const sums = totalsOf(this.#sums, kept.currency);
+    const amounts = totalsOf(this.#amounts, kept.amountKey);
+    for (let w = 0; w < SPANS_MS.length; w++) {
+      (this.#count[w] as number)++;
+      if (kept.cashEquivalent) (this.#cashEquivalent[w] as number)++;
+      (sums[w] as number) += kept.amount;
+      (amounts[w] as number)++;
+    }
+    this.#customers.add(kept.customerId, kept);
+    if (kept.device !== null) this.#devices.add(kept.device, kept);
+    if (kept.recipient !== null) this.#recipients.add(kept.recipient, kept);
+  }
+
+  /** Takes an attempt out of window `w`; out of the longest, the last one drops the key. */
+  remove(kept: Kept, w: number): void {
+    if (--(this.#count[w] as number) === 0 && w === LONGEST) this.#ofKind.delete(this.#value);
+    if (kept.cashEquivalent) (this.#cashEquivalent[w] as number)--;
+    ((this.#sums.get(kept.currency) as number[])[w] as number) -= kept.amount;
+    const amounts = this.#amounts.get(kept.amountKey) as number[];
+    if (--(amounts[w] as number) === 0 && w === LONGEST) this.#amounts.delete(kept.amountKey);
+    this.#customers.remove(kept.customerId, kept, w);
+    if (kept.device !== null) this.#devices.remove(kept.device, kept, w);
+    if (kept.recipient !== null) this.#recipients.remove(kept.recipient, kept, w);
+  }
+
+  /** Every window's aggregate as `attempt` (the one just added) sees it. */
+  aggregates(attempt: Kept): Map<WindowName, WindowAggregate> {
+    const result = new Map<WindowName, WindowAggregate>();
+    const sums = this.#sums.get(attempt.currency) as number[];
+    const amounts = this.#amounts.get(attempt.amountKey) as number[];
+    for (let w = 0; w < SPANS_MS.length; w++) {
+      result.set(WINDOW_NAMES[w] as WindowName, {
+        count: this.#count[w] as number,
+        sum: BigInt(sums[w] as number),
+        sameAmount: amounts[w] as number,
+        customers: this.#customers.counts[w] as number,
+        devices: this.#devices.counts[w] as number,
+        recipients: this.#recipients.counts[w] as number,
+        cashEquivalent: this.#cashEquivalent[w] as number,
+      });
+    }
+    return result;
+  }
+}
+
+/** The per-window totals kept under `name`, created at zero. */
+function totalsOf(map: Map<string, number[]>, name: string): number[] {
+  let totals = map.get(name);
+  if (totals === undefined) {
+    totals = perWindow();
+    map.set(name, totals);
+  }
+  return totals;
 }
 
 /**
- * Every window's aggregate in one pass from the newest attempt back: the windows are nested
- * (10 min inside 1 h inside 24 h inside 7 d), so each is a snapshot of the running totals where
- * the pass crosses its start.
+ * How many distinct values (customers, devices, recipients) each window of a key holds. A
+ * value's latest attempt is the one that keeps it in a window: a window counts the value while
+ * that attempt is in it, so the value is counted when it comes back to a window it had left (or
+ * never was in), and uncounted when its latest attempt leaves, not when an earlier one does.
  */
-function aggregates(history: readonly Kept[], attempt: Kept): Map<WindowName, WindowAggregate> {
-  const result = new Map<WindowName, WindowAggregate>();
-  let count = 0;
-  let sum = 0;
-  let sameAmount = 0;
-  let cashEquivalent = 0;
-  const customers = new Set<string>();
-  const devices = new Set<string>();
-  const recipients = new Set<string>();
-  const snapshot = (): WindowAggregate => ({
-    count,
-    sum: BigInt(sum),
-    sameAmount,
-    customers: customers.size,
-    devices: devices.size,
-    recipients: recipients.size,
-    cashEquivalent,
-  });
-  let w = 0;
-  for (let i = history.length - 1; i >= 0 && w < SPANS_MS.length; i--) {
-    const h = history[i] as Kept;
-    while (w < SPANS_MS.length && h.at <= attempt.at - (SPANS_MS[w] as number)) {
-      result.set(WINDOW_NAMES[w] as WindowName, snapshot());
-      w++;
+class DistinctValues {
+  readonly #latest = new Map<string, Kept>();
+  readonly counts = perWindow();
+
+  add(value: string, kept: Kept): void {
+    const latest = this.#latest.get(value);
+    for (let w = 0; w < SPANS_MS.length; w++) {
+      // An attempt out of a window has been taken out of it: the store expires before it adds.
+      if (latest === undefined || latest.at <= kept.at - (SPANS_MS[w] as number))
+        (this.counts[w] as number)++;
     }
-    if (w === SPANS_MS.length) break;
-    count++;
-    if (h.currency === attempt.currency) {
-      sum += h.amount;
-      if (h.amount === attempt.amount) sameAmount++;
-    }
-    if (h.cashEquivalent) cashEquivalent++;
-    customers.add(h.customerId);
-    if (h.device !== null) devices.add(h.device);
-    if (h.recipient !== null) recipients.add(h.recipient);
+    this.#latest.set(value, kept);
   }
-  for (; w < SPANS_MS.length; w++) result.set(WINDOW_NAMES[w] as WindowName, snapshot());
-  return result;
+
+  remove(value: string, kept: Kept, w: number): void {
+    if (this.#latest.get(value) !== kept) return;
+    (this.counts[w] as number)--;
+    if (w === LONGEST) this.#latest.delete(value);
+  }
 }
