@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import type { AuthorizeDecision } from '../payments/api.ts';
 import type { RulesVerdict } from './fraud-rules.ts';
-import { KEY_KINDS, type RiskFeatures } from './risk-features.ts';
+import { FEATURE_METRICS, KEY_KINDS, type RiskFeatures, WINDOW_NAMES } from './risk-features.ts';
 
 /**
  * The risk model: a logistic regression over the same RiskFeatures the rules see, trained offline
@@ -33,24 +33,59 @@ export function loadRiskModel(file = new URL('./risk-model.json', import.meta.ur
 /** Counts and money on a log scale: the tenth attempt says less than the second. */
 const log = (v: bigint | number) => Math.log1p(Math.max(0, Number(v)));
 
+/** One input of the model: its name, and how it is read from the features. */
+interface ModelInput {
+  readonly name: string;
+  readonly read: (f: RiskFeatures) => number;
+}
+
+/** The velocity maps' keys, in their order (risk-features.ts builds the maps window by window). */
+const VELOCITY_KEYS = WINDOW_NAMES.flatMap((window) =>
+  FEATURE_METRICS.map((metric) => `${metric}_${window}`),
+);
+
+/**
+ * Every input the model can weigh, in the order training lists them: the payment's facts, then
+ * every velocity feature (`customer.count_10m`, ...). Built once, names included: scoring reads
+ * them for every payment, and a replay scores hundreds of thousands.
+ */
+const MODEL_INPUTS: readonly ModelInput[] = [
+  { name: 'cash_equivalent', read: (f) => (f.cash_equivalent ? 1 : 0) },
+  { name: 'has_device', read: (f) => (f.has_device ? 1 : 0) },
+  { name: 'has_recipient', read: (f) => (f.has_recipient ? 1 : 0) },
+  { name: 'method_carrier_billing', read: (f) => (f.method === 'carrier_billing' ? 1 : 0) },
+  { name: 'method_card', read: (f) => (f.method === 'card' ? 1 : 0) },
+  { name: 'account_age_hours', read: (f) => log(f.account_age_hours) },
+  { name: 'new_account', read: (f) => (f.account_age_hours < 24n ? 1 : 0) },
+  { name: 'amount', read: (f) => log(f.amount) },
+  ...KEY_KINDS.flatMap((kind) =>
+    VELOCITY_KEYS.map(
+      (key): ModelInput => ({
+        name: `${kind}.${key}`,
+        read: key.startsWith('cash_pct')
+          ? (f) => Number(f[kind].get(key) ?? 0n) / 100
+          : (f) => log(f[kind].get(key) ?? 0n),
+      }),
+    ),
+  ),
+];
+
 /** The model's inputs by name: the payment's facts and every velocity feature. */
 export function modelInputs(f: RiskFeatures): Map<string, number> {
-  const inputs = new Map<string, number>([
-    ['cash_equivalent', f.cash_equivalent ? 1 : 0],
-    ['has_device', f.has_device ? 1 : 0],
-    ['has_recipient', f.has_recipient ? 1 : 0],
-    ['method_carrier_billing', f.method === 'carrier_billing' ? 1 : 0],
-    ['method_card', f.method === 'card' ? 1 : 0],
-    ['account_age_hours', log(f.account_age_hours)],
-    ['new_account', f.account_age_hours < 24n ? 1 : 0],
-    ['amount', log(f.amount)],
-  ]);
-  for (const kind of KEY_KINDS) {
-    for (const [name, value] of f[kind]) {
-      inputs.set(`${kind}.${name}`, name.startsWith('cash_pct') ? Number(value) / 100 : log(value));
-    }
+  return new Map(MODEL_INPUTS.map(({ name, read }) => [name, read(f)]));
+}
+
+/** Per model, the reader of each of its features in its order (0 for a name it does not know). */
+const readers = new WeakMap<RiskModel, readonly ModelInput['read'][]>();
+
+function readersOf(model: RiskModel): readonly ModelInput['read'][] {
+  let read = readers.get(model);
+  if (!read) {
+    const byName = new Map(MODEL_INPUTS.map(({ name, read }) => [name, read]));
+    read = model.features.map((name) => byName.get(name) ?? (() => 0));
+    readers.set(model, read);
   }
-  return inputs;
+  return read;
 }
 
 export interface ModelVerdict {
@@ -62,22 +97,22 @@ export interface ModelVerdict {
 }
 
 export function scoreModel(model: RiskModel, features: RiskFeatures): ModelVerdict {
-  const inputs = modelInputs(features);
+  const read = readersOf(model);
   let z = model.intercept;
-  const contributions: { name: string; value: number; push: number }[] = [];
-  model.features.forEach((name, i) => {
-    const raw = inputs.get(name) ?? 0;
+  // Only the features that pushed the score up by more than 0.5 can be reasons.
+  const pushing: { name: string; value: number; push: number }[] = [];
+  for (let i = 0; i < read.length; i++) {
+    const raw = (read[i] as ModelInput['read'])(features);
     const push =
       (model.weights[i] as number) * ((raw - (model.means[i] as number)) / (model.scales[i] as number));
     z += push;
-    contributions.push({ name, value: raw, push });
-  });
+    if (push > 0.5) pushing.push({ name: model.features[i] as string, value: raw, push });
+  }
   const probability = 1 / (1 + Math.exp(-z));
   const score = Math.round(100 * probability);
   const decision: AuthorizeDecision =
     score >= model.blockAt ? 'block' : score >= model.reviewAt ? 'review' : 'allow';
-  const reasons = contributions
-    .filter((c) => c.push > 0.5)
+  const reasons = pushing
     .sort((a, b) => b.push - a.push)
     .slice(0, 3)
     .map((c) => `model: ${c.name} = ${shown(c.name, c.value)} (+${c.push.toFixed(1)})`);
