@@ -76,6 +76,7 @@ CREATE TABLE public.carrier_billing_source (
     carrier text NOT NULL,
     created_at timestamp with time zone NOT NULL,
     subject_id uuid,
+    phone_sealed text,
     CONSTRAINT carrier_billing_source_pkey PRIMARY KEY (id),
     CONSTRAINT carrier_billing_source_carrier_check CHECK ((carrier = ANY (ARRAY['SKT'::text, 'KT'::text, 'LGU'::text]))),
     CONSTRAINT carrier_billing_source_merchant_id_foreign FOREIGN KEY (merchant_id) REFERENCES merchant(id),
@@ -151,7 +152,6 @@ CREATE INDEX carrier_sandbox_message_subscriber_id_created_at_index ON public.ca
 CREATE TABLE public.carrier_subscriber (
     id uuid NOT NULL,
     phone_index character varying(64) NOT NULL,
-    phone_sealed text NOT NULL,
     carrier text NOT NULL,
     created_at timestamp with time zone NOT NULL,
     updated_at timestamp with time zone NOT NULL,
@@ -170,6 +170,7 @@ CREATE TABLE public.carrier_verification (
     verified_at timestamp with time zone,
     created_at timestamp with time zone NOT NULL,
     subject_id uuid,
+    phone_sealed text,
     CONSTRAINT carrier_verification_pkey PRIMARY KEY (id),
     CONSTRAINT carrier_verification_merchant_id_foreign FOREIGN KEY (merchant_id) REFERENCES merchant(id),
     CONSTRAINT carrier_verification_subject_id_foreign FOREIGN KEY (subject_id) REFERENCES privacy_subject(id) ON DELETE SET NULL,

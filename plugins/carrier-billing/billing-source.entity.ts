@@ -15,9 +15,15 @@ const CarrierBillingSourceSchema = defineEntity({
     merchant: () => p.manyToOne(Merchant),
     /**
      * The end user who verified the phone through a customer session, as its privacy subject
-     * (never the merchant's reference in clear); null when the merchant's backend did.
+     * (never the merchant's reference in clear), or the customer a merchant's backend named;
+     * null only on rows written before a merchant's backend had to name one.
      */
     subject: () => p.manyToOne(PrivacySubject).nullable(),
+    /**
+     * The phone number, sealed under the subject's key and bound to `CarrierBillingSource.phone:<id>`;
+     * null once erased, or for a row written before numbers moved to subject keys without an owner.
+     */
+    phoneSealed: p.text().nullable(),
     carrier: p.enum(CARRIERS),
     createdAt: p.datetime().onCreate(() => new Date()),
   },

@@ -38,7 +38,11 @@ export function registerCarrierBillingSchema(
     authScopes: owners,
     fields: (t) => ({
       id: t.exposeID('id'),
-      maskedPhoneNumber: t.string({ resolve: (v) => carrier.maskedPhoneNumber(v.subscriber) }),
+      maskedPhoneNumber: t.string({
+        nullable: true,
+        description: '`010-****-5678`; null once the holder’s data is erased.',
+        resolve: (v, _args, ctx) => carrier.maskedPhoneNumber(ctx, v),
+      }),
       expiresAt: t.expose('expiresAt', { type: 'DateTime' }),
     }),
   });
@@ -61,7 +65,11 @@ export function registerCarrierBillingSchema(
     fields: (t) => ({
       id: t.exposeID('id'),
       carrier: t.field({ type: Carrier, resolve: (s) => s.carrier }),
-      maskedPhoneNumber: t.string({ resolve: (s) => carrier.maskedPhoneNumber(s.subscriber) }),
+      maskedPhoneNumber: t.string({
+        nullable: true,
+        description: '`010-****-5678`; null once the holder’s data is erased.',
+        resolve: (s, _args, ctx) => carrier.maskedPhoneNumber(ctx, s),
+      }),
       monthlyLimit: t.field({
         type: MonthlyLimit,
         resolve: (s, _args, ctx) => carrier.monthlyUsage(ctx, s.subscriber),
@@ -74,6 +82,10 @@ export function registerCarrierBillingSchema(
     fields: (t) => ({
       phoneNumber: t.string({ required: true, description: 'A Korean mobile number, e.g. 010-1234-5678.' }),
       carrier: t.field({ type: Carrier, required: true }),
+      customerRef: t.string({
+        description:
+          'Whose phone this is, as the merchant knows the customer: required with a merchant key (the number is sealed under that customer’s key, and the source pays only for them); a customer session omits it.',
+      }),
     }),
   });
 

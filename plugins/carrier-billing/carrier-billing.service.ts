@@ -8,6 +8,8 @@ import {
   type PrincipalOf,
   query,
   type RequestContext,
+  type SubjectKeys,
+  ValidationError,
 } from '../../core/plugin-api.ts';
 import { CarrierBillingSource } from './billing-source.entity.ts';
 import { CarrierVerificationError } from './carrier-billing.errors.ts';
@@ -38,6 +40,7 @@ export class CarrierBillingService {
   readonly #subscribers: SubscriberDirectory;
   readonly #keyring: CarrierKeyring;
   readonly #codeTtlMs: number;
+  readonly #keys: SubjectKeys;
 
   constructor(deps: {
     method: CarrierBillingMethod;
@@ -45,7 +48,9 @@ export class CarrierBillingService {
     subscribers: SubscriberDirectory;
     keyring: CarrierKeyring;
     codeTtlMs: number;
+    keys: SubjectKeys;
   }) {
+    this.#keys = deps.keys;
     this.method = deps.method;
     this.#carrier = deps.carrier;
     this.#subscribers = deps.subscribers;
@@ -53,13 +58,18 @@ export class CarrierBillingService {
     this.#codeTtlMs = deps.codeTtlMs;
   }
 
-  /** Texts a one-time code to the phone; confirming it proves the caller holds the phone. */
+  /**
+   * Texts a one-time code to the phone; confirming it proves the caller holds the phone. The
+   * number is the holder's personal data, sealed under their subject key: a customer session is
+   * its own subject, a merchant's backend names the customer (`customerRef`).
+   */
   async startVerification(
     ctx: MerchantContext | CustomerContext,
-    input: { phoneNumber: string; carrier: Carrier },
+    input: { phoneNumber: string; carrier: Carrier; customerRef?: string | null },
   ): Promise<CarrierVerification> {
     const owner = ownerOf(ctx.principal);
     const phone = normalizePhoneNumber(input.phoneNumber);
+    const subjectId = await this.#holder(ctx, input.customerRef);
     const subscriber = await this.#subscribers.enrol(ctx.em, phone, input.carrier);
     const recent = await ctx.em.count(CarrierVerification, {
       subscriber,
@@ -72,7 +82,14 @@ export class CarrierBillingService {
       id: verificationId,
       subscriber,
       merchant: owner.merchantId,
-      subject: owner.subjectId,
+      subject: subjectId,
+      phoneSealed: await this.#subscribers.seal(
+        ctx.em,
+        subjectId,
+        phone,
+        'CarrierVerification',
+        verificationId,
+      ),
       codeHash: this.#keyring.codeHash(`verification:${verificationId}`, code),
       expiresAt: new Date(Date.now() + this.#codeTtlMs),
       verifiedAt: null,
@@ -133,10 +150,22 @@ export class CarrierBillingService {
         [id],
       );
       if (!claimed) throw new CarrierVerificationError('already_used');
+      const sourceId = randomUUID();
+      const phone = await this.#subscribers.phoneOf(tx, 'CarrierVerification', verification);
+      // The holder was erased while the code was in flight: nothing of theirs is stored again.
+      if (!verification.subject || phone === null) throw new NotFoundError('CarrierVerification', id);
       const source = tx.create(CarrierBillingSource, {
+        id: sourceId,
         subscriber: verification.subscriber,
         merchant: owner.merchantId,
-        subject: owner.subjectId,
+        subject: verification.subject,
+        phoneSealed: await this.#subscribers.seal(
+          tx,
+          verification.subject.id,
+          phone,
+          'CarrierBillingSource',
+          sourceId,
+        ),
         carrier: verification.subscriber.carrier,
       });
       await tx.flush();
@@ -165,8 +194,37 @@ export class CarrierBillingService {
     return source;
   }
 
-  maskedPhoneNumber(subscriber: CarrierSubscriber): string {
-    return maskPhoneNumber(this.#subscribers.phoneOf(subscriber));
+  /** `010-****-5678`, opened from the row; null once its holder is erased. */
+  async maskedPhoneNumber(
+    ctx: RequestContext,
+    row: CarrierVerification | CarrierBillingSource,
+  ): Promise<string | null> {
+    const entity = row instanceof CarrierVerification ? 'CarrierVerification' : 'CarrierBillingSource';
+    const phone = await this.#subscribers.phoneOf(ctx.em, entity, row);
+    return phone === null ? null : maskPhoneNumber(phone);
+  }
+
+  /** Whose phone this is: the session's own subject, or the customer a merchant's backend names. */
+  async #holder(
+    ctx: MerchantContext | CustomerContext,
+    customerRef: string | null | undefined,
+  ): Promise<string> {
+    const ref = customerRef?.trim();
+    if (ctx.principal.kind === 'customer') {
+      if (ref)
+        throw new ValidationError(
+          'customerRef',
+          'a customer session verifies its own phone: omit customerRef',
+        );
+      return ctx.principal.subjectId;
+    }
+    if (!ref || ref.length > 200) {
+      throw new ValidationError(
+        'customerRef',
+        'a merchant key names the customer whose phone this is (1 to 200 characters)',
+      );
+    }
+    return this.#keys.subjectId(ctx.em, { merchantId: ctx.principal.merchantId, customerRef: ref });
   }
 
   monthlyUsage(ctx: RequestContext, subscriber: CarrierSubscriber): Promise<MonthlyUsage> {

@@ -11,6 +11,7 @@ import { CarrierKeyring } from './carrier-keyring.ts';
 import { Migration0001CarrierBillingTables } from './migrations/0001-carrier-billing-tables.ts';
 import { Migration0002PhoneOwnerUnderSubjectKeys } from './migrations/0002-phone-owner-under-subject-keys.ts';
 import { Migration0003PhoneIndexFromTheKernel } from './migrations/0003-phone-index-from-the-kernel.ts';
+import { Migration0004PhoneNumbersUnderSubjectKeys } from './migrations/0004-phone-numbers-under-subject-keys.ts';
 import { CarrierMonthlyUsageSchema } from './monthly-usage.entity.ts';
 import { SandboxCarrier } from './sandbox-carrier.ts';
 import { CarrierSandboxMessageSchema } from './sandbox-message.entity.ts';
@@ -56,6 +57,7 @@ export const carrierBillingPlugin = definePlugin({
     { name: '0001-carrier-billing-tables', class: Migration0001CarrierBillingTables },
     { name: '0002-phone-owner-under-subject-keys', class: Migration0002PhoneOwnerUnderSubjectKeys },
     { name: '0003-phone-index-from-the-kernel', class: Migration0003PhoneIndexFromTheKernel },
+    { name: '0004-phone-numbers-under-subject-keys', class: Migration0004PhoneNumbersUnderSubjectKeys },
   ],
   dataMap: {
     CarrierBillingKey: {
@@ -74,12 +76,6 @@ export const carrierBillingPlugin = definePlugin({
         basis: 'contract',
         source: 'derived',
       }),
-      phoneSealed: personal('text codes to the phone and bill it (encrypted)', {
-        retention: 'P5Y',
-        basis: 'contract',
-        source: 'provided',
-        recipients: ['the carrier, to text codes and bill the line'],
-      }),
       carrier: personal('bill the line through its carrier', {
         retention: 'P5Y',
         basis: 'contract',
@@ -93,6 +89,12 @@ export const carrierBillingPlugin = definePlugin({
       subscriber: technical('the phone being verified'),
       merchant: technical('scope the verification to a tenant'),
       subject: technical('link the phone to the end user (a pseudonymous subject)'),
+      phoneSealed: personal('text the verification code to the phone (sealed under the subject key)', {
+        retention: 'P1D',
+        basis: 'contract',
+        source: 'provided',
+        recipients: ['the carrier, to text codes and bill the line'],
+      }),
       codeHash: credential('confirm the phone holder', 'P1D'),
       attempts: technical('limit code guesses'),
       expiresAt: technical('expire codes'),
@@ -104,6 +106,12 @@ export const carrierBillingPlugin = definePlugin({
       subscriber: technical('the phone line billed'),
       merchant: technical('scope the source to a tenant'),
       subject: technical('link the phone to the end user (a pseudonymous subject)'),
+      phoneSealed: personal('text payment codes to the phone and bill it (sealed under the subject key)', {
+        retention: 'while-active',
+        basis: 'contract',
+        source: 'provided',
+        recipients: ['the carrier, to text codes and bill the line'],
+      }),
       carrier: personal('bill the line through its carrier', {
         retention: 'P5Y',
         basis: 'contract',
@@ -158,7 +166,8 @@ export const carrierBillingPlugin = definePlugin({
   setup: (plugin) => {
     const { monthlyCap, codeTtlSeconds, readTimeoutMs, sandboxOutbox } = plugin.options;
     const keyring = new CarrierKeyring(plugin.orm, plugin.secrets);
-    const subscribers = new SubscriberDirectory(plugin.services.privacy.blindIndex, plugin.secrets);
+    const { keys, blindIndex } = plugin.services.privacy;
+    const subscribers = new SubscriberDirectory(blindIndex, keys);
     const codeTtlMs = codeTtlSeconds * 1000;
     const carrier = new SandboxCarrier(
       { monthlyCap, codeTtlMs },
@@ -166,7 +175,7 @@ export const carrierBillingPlugin = definePlugin({
     );
     const method = new CarrierBillingMethod(carrier, readTimeoutMs);
     plugin.services.payments.methods.register(plugin.name, method);
-    const service = new CarrierBillingService({ method, carrier, subscribers, keyring, codeTtlMs });
+    const service = new CarrierBillingService({ method, carrier, subscribers, keyring, codeTtlMs, keys });
     return {
       services: service,
       schema: (builder) => registerCarrierBillingSchema(builder, service, { sandboxOutbox }),

@@ -163,6 +163,10 @@ export class SandboxCarrier {
    * cap until the code confirms the charge.
    */
   async authorize(em: EntityManager, request: ChargeRequest): Promise<MethodOutcome> {
+    return this.#withHint(em, await this.#authorize(em, request));
+  }
+
+  async #authorize(em: EntityManager, request: ChargeRequest): Promise<MethodOutcome> {
     await this.#keyring.load();
     const known = await em.findOne(
       CarrierCharge,
@@ -299,11 +303,27 @@ export class SandboxCarrier {
   }
 
   /** What the carrier recorded for an operation, whether or not its reply ever arrived. */
-  status(
+  async status(
     em: EntityManager,
     query: { reference: string; operationKey: string; operation: MethodOperation },
   ): Promise<MethodOutcome> {
-    return this.#network.status(em, query);
+    return this.#withHint(em, await this.#network.status(em, query));
+  }
+
+  /**
+   * Names the phone in a code's hint (`010-****-5678`). The number is sealed under its holder's
+   * subject key on the source, which opens asynchronously: the synchronous outcome says "your
+   * phone" and this fills in the mask, or leaves it so once the holder is erased.
+   */
+  async #withHint(em: EntityManager, outcome: MethodOutcome): Promise<MethodOutcome> {
+    if (outcome.status !== 'action_required') return outcome;
+    const charge = await em.findOne(CarrierCharge, { id: outcome.reference }, { populate: ['source'] });
+    const phone = charge && (await this.#subscribers.phoneOf(em, 'CarrierBillingSource', charge.source));
+    if (!phone) return outcome;
+    return {
+      ...outcome,
+      action: { ...outcome.action, hint: `Enter the code sent to ${maskPhoneNumber(phone)}` },
+    };
   }
 
   /**
@@ -370,18 +390,16 @@ export class SandboxCarrier {
 
   #outcomeOf(charge: CarrierCharge): MethodOutcome {
     switch (charge.status) {
-      case 'requires_action': {
-        const phone = this.#subscribers.phoneOf(charge.subscriber);
+      case 'requires_action':
         return {
           status: 'action_required',
           reference: charge.id,
           action: {
             type: 'otp',
-            hint: `Enter the code sent to ${maskPhoneNumber(phone)}`,
+            hint: 'Enter the code sent to your phone',
             expiresAt: charge.codeExpiresAt ?? new Date(),
           },
         };
-      }
       case 'declined':
         return {
           status: 'declined',

@@ -1,10 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/core';
-import { query, type SecretBox } from '../../core/plugin-api.ts';
+import { query, type SubjectKeys } from '../../core/plugin-api.ts';
 import type { Carrier } from './phone-number.ts';
 import { CarrierSubscriber } from './subscriber.entity.ts';
 
-const PHONE_PURPOSE = 'carrier-billing:phone';
 /** The kernel blind index's kind for phone lines. */
 export const PHONE_INDEX_KIND = 'carrier-phone';
 /**
@@ -18,14 +17,28 @@ export interface PhoneIndex {
   of(em: EntityManager, kind: string, merchantId: string, value: string): Promise<string>;
 }
 
-/** Phone lines, found by blind index and stored encrypted: the number is never in clear at rest. */
+/** A row that keeps a phone number sealed under its owner's subject key. */
+export interface PhoneHolder {
+  readonly id: string;
+  readonly phoneSealed?: string | null;
+}
+
+/** Where a number is stored: the binding that ties its ciphertext to one row of one table. */
+export const phoneBinding = (entity: 'CarrierVerification' | 'CarrierBillingSource', id: string) =>
+  `${entity}.phone:${id}`;
+
+/**
+ * Phone lines, found by blind index; their numbers sealed under the subject key of whoever
+ * verified them. A line is shared (one cap per line, whoever bills it), so the number cannot
+ * live on the line: a key per line would outlive every subject's erasure.
+ */
 export class SubscriberDirectory {
   readonly #index: PhoneIndex;
-  readonly #secrets: SecretBox;
+  readonly #keys: SubjectKeys;
 
-  constructor(index: PhoneIndex, secrets: SecretBox) {
+  constructor(index: PhoneIndex, keys: SubjectKeys) {
     this.#index = index;
-    this.#secrets = secrets;
+    this.#keys = keys;
   }
 
   /** The line's blind index: equal numbers, equal indexes, in every process. */
@@ -35,15 +48,14 @@ export class SubscriberDirectory {
 
   /** The subscriber of a normalized phone number, created on first sight (once, even when raced). */
   async enrol(em: EntityManager, phone: string, carrier: Carrier): Promise<CarrierSubscriber> {
-    const id = randomUUID();
     const phoneIndex = await this.indexOf(em, phone);
     // A number can move to another carrier; the line, and so its monthly cap, stays the same.
     await query(
       em,
-      `insert into "carrier_subscriber" ("id", "phone_index", "phone_sealed", "carrier", "created_at", "updated_at")
-       values (?, ?, ?, ?, now(), now())
+      `insert into "carrier_subscriber" ("id", "phone_index", "carrier", "created_at", "updated_at")
+       values (?, ?, ?, now(), now())
        on conflict ("phone_index") do update set "carrier" = excluded."carrier", "updated_at" = excluded."updated_at"`,
-      [id, phoneIndex, this.#secrets.seal(PHONE_PURPOSE, phone, id), carrier],
+      [randomUUID(), phoneIndex, carrier],
     );
     return em.findOneOrFail(CarrierSubscriber, { phoneIndex }, { refresh: true });
   }
@@ -52,7 +64,24 @@ export class SubscriberDirectory {
     return em.findOne(CarrierSubscriber, { phoneIndex: await this.indexOf(em, phone) });
   }
 
-  phoneOf(subscriber: CarrierSubscriber): string {
-    return this.#secrets.openString(PHONE_PURPOSE, subscriber.phoneSealed, subscriber.id);
+  /** Seals a number for one row under its owner's subject key. */
+  seal(
+    em: EntityManager,
+    subjectId: string,
+    phone: string,
+    entity: 'CarrierVerification' | 'CarrierBillingSource',
+    id: string,
+  ): Promise<string> {
+    return this.#keys.seal(em, subjectId, phone, phoneBinding(entity, id));
+  }
+
+  /** The number a row holds; null when it holds none or its subject's key is shredded. */
+  async phoneOf(
+    em: EntityManager,
+    entity: 'CarrierVerification' | 'CarrierBillingSource',
+    row: PhoneHolder,
+  ): Promise<string | null> {
+    if (!row.phoneSealed) return null;
+    return this.#keys.open(em, row.phoneSealed, phoneBinding(entity, row.id));
   }
 }

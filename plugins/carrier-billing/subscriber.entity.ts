@@ -11,8 +11,6 @@ const CarrierSubscriberSchema = defineEntity({
       .onCreate(() => randomUUID()),
     /** Keyed HMAC of the phone number: finds the subscriber without the number in clear. */
     phoneIndex: p.string().length(64).unique(),
-    /** The phone number, sealed (AES-256-GCM) and bound to this row. */
-    phoneSealed: p.text(),
     carrier: p.enum(CARRIERS),
     createdAt: p.datetime().onCreate(() => new Date()),
     updatedAt: p
@@ -22,7 +20,11 @@ const CarrierSubscriberSchema = defineEntity({
   },
 });
 
-/** A phone line: the unit the carrier's monthly cap applies to, whichever merchants it pays. */
+/**
+ * A phone line: the unit the carrier's monthly cap applies to, whichever merchants and customers
+ * it pays. It holds no number: the number is sealed under each owner's subject key on their
+ * verifications and sources, so shredding a subject leaves only this keyed index.
+ */
 export class CarrierSubscriber extends CarrierSubscriberSchema.class {}
 CarrierSubscriberSchema.setClass(CarrierSubscriber);
 

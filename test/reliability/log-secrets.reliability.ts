@@ -219,8 +219,8 @@ async function walkThrough(url: string, operatorKey: string, secrets: Secret[]):
   const started = await data<{ startCarrierVerification: { id: string } }>(
     url,
     merchantKey,
-    `mutation($p: String!) { startCarrierVerification(input: { phoneNumber: $p, carrier: SKT }) { ... on CarrierVerification { id } } }`,
-    { p: dashed },
+    `mutation($p: String!, $r: String!) { startCarrierVerification(input: { phoneNumber: $p, carrier: SKT, customerRef: $r }) { ... on CarrierVerification { id } } }`,
+    { p: dashed, r: customerRef },
   );
   const outbox = async () =>
     (

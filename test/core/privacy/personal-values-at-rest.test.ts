@@ -61,7 +61,7 @@ async function walkThrough(): Promise<Walk> {
     'mutation($input: TokenizeSandboxCardInput!) { tokenizeSandboxCard(input: $input) { ... on SandboxCardToken { id } } }',
     { input: { number: '4242424242424242', expMonth: 1, expYear: 2031, cvc: '321' } },
   );
-  const carrierPhone = (await verifiedSource(t, session)).phone;
+  const carrierPhone = (await verifiedSource(t, session, undefined, null)).phone;
 
   const { enrollTotp } = await session.data<{ enrollTotp: { uri: string } }>(ENROLL, {});
   const totpSecret = secretOf(enrollTotp.uri);

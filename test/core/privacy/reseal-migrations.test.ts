@@ -23,6 +23,7 @@ const RESEALING = [
   'sandbox-card/0002-card-owner-under-subject-keys',
   'carrier-billing/0002-phone-owner-under-subject-keys',
   'carrier-billing/0003-phone-index-from-the-kernel',
+  'carrier-billing/0004-phone-numbers-under-subject-keys',
   'totp/0002-end-user-factors-under-subject-keys',
 ];
 
@@ -33,6 +34,8 @@ const customerRef = `legacy-${randomUUID()}`;
 const totpSecret = 'JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP';
 const sessionToken = mintToken('session');
 const subscriberId = randomUUID();
+const sourceId = randomUUID();
+const verificationId = randomUUID();
 const phone = '01055509876';
 
 async function oldShape(gateway: Gateway): Promise<void> {
@@ -70,12 +73,12 @@ async function oldShape(gateway: Gateway): Promise<void> {
   await run(
     `insert into carrier_verification (id, subscriber_id, merchant_id, customer_ref, code_hash, expires_at, created_at)
      values (?, ?, ?, ?, ?, now(), now())`,
-    [randomUUID(), subscriberId, merchantId, customerRef, '0'.repeat(64)],
+    [verificationId, subscriberId, merchantId, customerRef, '0'.repeat(64)],
   );
   await run(
     `insert into carrier_billing_source (id, subscriber_id, merchant_id, customer_ref, carrier, created_at)
      values (?, ?, ?, ?, 'SKT', now())`,
-    [randomUUID(), subscriberId, merchantId, customerRef],
+    [sourceId, subscriberId, merchantId, customerRef],
   );
   // The TOTP plugin's old sealing: the master key, purpose `totp.secret`, bound to the row id.
   await run(
@@ -146,6 +149,31 @@ describe('re-sealing migrations', () => {
       { id: customerId },
     );
     expect(own.customer.__typename).toBe('Customer');
+    // The phone number moved off the master key onto the holder's subject key, row by row.
+    const keys = t.gateway.services.privacy.keys;
+    const [held] = await query<{ source: string; verification: string }>(
+      em,
+      `select s.phone_sealed as source, v.phone_sealed as verification
+       from carrier_billing_source s, carrier_verification v where s.id = ? and v.id = ?`,
+      [sourceId, verificationId],
+    );
+    expect(held!.source.startsWith(`p1.${subjectId}.`)).toBe(true);
+    expect(await keys.open(em, held!.source, `CarrierBillingSource.phone:${sourceId}`)).toBe(phone);
+    expect(await keys.open(em, held!.verification, `CarrierVerification.phone:${verificationId}`)).toBe(
+      phone,
+    );
+    const columns = await query<{ column_name: string }>(
+      em,
+      `select column_name from information_schema.columns where table_name = 'carrier_subscriber'`,
+    );
+    expect(columns.map((c) => c.column_name)).not.toContain('phone_sealed');
+    const { carrierBillingSource } = await session.data<{
+      carrierBillingSource: { maskedPhoneNumber: string };
+    }>(
+      'query($id: ID!) { carrierBillingSource(id: $id) { ... on CarrierBillingSource { maskedPhoneNumber } } }',
+      { id: sourceId },
+    );
+    expect(carrierBillingSource.maskedPhoneNumber).toBe('010-****-9876');
     // The re-sealed TOTP secret still checks the end user's codes.
     const verified = await session.data<{ verifyTotp: { __typename: string } }>(VERIFY, {
       code: await codeAt(totpSecret),

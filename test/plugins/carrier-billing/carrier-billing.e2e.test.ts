@@ -56,7 +56,7 @@ const limitOf = async (sourceId: string) =>
 
 describe('carrier billing payments through GraphQL', () => {
   test('a payment waits for the texted code, then is captured and counted against the month', async () => {
-    const { sourceId, phone } = await verifiedSource(t, shop);
+    const { sourceId, phone } = await verifiedSource(t, shop, undefined, 'carrier-customer');
     const payment = await start(sourceId, '30000');
     expect(payment).toMatchObject({
       status: 'requires_action',
@@ -87,7 +87,7 @@ describe('carrier billing payments through GraphQL', () => {
   });
 
   test('a wrong code declines the payment with authentication_failed', async () => {
-    const { sourceId, phone } = await verifiedSource(t, shop);
+    const { sourceId, phone } = await verifiedSource(t, shop, undefined, 'carrier-customer');
     const payment = await start(sourceId, '5000');
     const code = await latestCode(phone);
     const wrong = code === '123456' ? '654321' : '123456';
@@ -99,7 +99,7 @@ describe('carrier billing payments through GraphQL', () => {
   });
 
   test('five payments of 30,000 confirmed at once against a 100,000 cap: three are captured', async () => {
-    const { sourceId, phone } = await verifiedSource(t, shop);
+    const { sourceId, phone } = await verifiedSource(t, shop, undefined, 'carrier-customer');
     const payments: PaymentView[] = [];
     const codes: string[] = [];
     for (let i = 0; i < 5; i++) {
@@ -121,7 +121,7 @@ describe('carrier billing payments through GraphQL', () => {
   });
 
   test('the carrier’s reply is lost: unknown until the janitor asks, then settled once and counted once', async () => {
-    const { sourceId } = await verifiedSource(t, shop, SANDBOX_LOST_REPLY_PHONE);
+    const { sourceId } = await verifiedSource(t, shop, SANDBOX_LOST_REPLY_PHONE, 'carrier-customer');
     const payment = await start(sourceId, '40000');
     const confirmed = await mutate(shop, CONFIRM_PAYMENT, {
       id: payment.id,

@@ -13,6 +13,7 @@ import {
   newPhoneNumber,
   OUTBOX,
   outbox,
+  PHONE_HOLDER,
   referenceOf,
   START,
   usageRow,
@@ -70,7 +71,11 @@ describe('verifying a phone', () => {
     const started = await shop.client.data<{
       startCarrierVerification: { id: string; maskedPhoneNumber: string };
     }>(START, {
-      input: { phoneNumber: `${phone.slice(0, 3)}-${phone.slice(3, 7)}-${phone.slice(7)}`, carrier: 'KT' },
+      input: {
+        phoneNumber: `${phone.slice(0, 3)}-${phone.slice(3, 7)}-${phone.slice(7)}`,
+        carrier: 'KT',
+        customerRef: PHONE_HOLDER,
+      },
     });
     const { id, maskedPhoneNumber } = started.startCarrierVerification;
     expect(maskedPhoneNumber).toBe(`010-****-${phone.slice(-4)}`);
@@ -110,7 +115,7 @@ describe('verifying a phone', () => {
     const phone = newPhoneNumber();
     phonesUsed.push(phone);
     const started = await shop.client.data<{ startCarrierVerification: { id: string } }>(START, {
-      input: { phoneNumber: phone, carrier: 'LGU' },
+      input: { phoneNumber: phone, carrier: 'LGU', customerRef: PHONE_HOLDER },
     });
     const { id } = started.startCarrierVerification;
     const code = await codeFor(t, phone, id);
@@ -134,12 +139,22 @@ describe('verifying a phone', () => {
 
   test('bad input and strangers get typed errors; codes are texted at most five times in ten minutes', async () => {
     const bad = await shop.client.data<{ startCarrierVerification: unknown }>(START, {
-      input: { phoneNumber: '02-123-4567', carrier: 'SKT' },
+      input: { phoneNumber: '02-123-4567', carrier: 'SKT', customerRef: PHONE_HOLDER },
     });
     expect(bad.startCarrierVerification).toMatchObject({
       __typename: 'ValidationError',
       field: 'phoneNumber',
     });
+    // The number is the holder's: a merchant key that names no customer stores nothing.
+    const unowned = newPhoneNumber();
+    const nobody = await shop.client.data<{ startCarrierVerification: unknown }>(START, {
+      input: { phoneNumber: unowned, carrier: 'SKT' },
+    });
+    expect(nobody.startCarrierVerification).toMatchObject({
+      __typename: 'ValidationError',
+      field: 'customerRef',
+    });
+    expect(await outbox(t, unowned)).toEqual([]);
 
     const phone = newPhoneNumber();
     phonesUsed.push(phone);
@@ -149,7 +164,7 @@ describe('verifying a phone', () => {
         (
           await shop.client.data<{
             startCarrierVerification: { __typename: string; id: string; reason?: string };
-          }>(START, { input: { phoneNumber: phone, carrier: 'SKT' } })
+          }>(START, { input: { phoneNumber: phone, carrier: 'SKT', customerRef: PHONE_HOLDER } })
         ).startCarrierVerification,
       );
     }
@@ -262,7 +277,7 @@ describe('paying with a verified phone', () => {
     const session = await shop.client.data<{ createCustomerSession: { token: string } }>(
       'mutation { createCustomerSession(customerRef: "minji") { ... on CreatedCustomerSession { token } } }',
     );
-    const own = await verifiedSource(t, t.http(session.createCustomerSession.token));
+    const own = await verifiedSource(t, t.http(session.createCustomerSession.token), undefined, null);
     phonesUsed.push(own.phone);
     const jisoo = await t.gateway.services.privacy.keys.subjectId(t.gateway.database.em.fork(), {
       merchantId: shop.merchantId,

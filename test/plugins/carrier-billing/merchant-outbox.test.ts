@@ -22,7 +22,7 @@ test('a merchant reads the code of its own verification, confirms it, and sees n
   const started = async (client: typeof mine.client) =>
     (
       await client.data<{ startCarrierVerification: { id: string } }>(START, {
-        input: { phoneNumber: phone, carrier: 'SKT' },
+        input: { phoneNumber: phone, carrier: 'SKT', customerRef: 'outbox-reader' },
       })
     ).startCarrierVerification.id;
   const myVerification = await started(mine.client);
