@@ -19,6 +19,7 @@ import {
 } from './privacy-hold.entity.ts';
 import { registerPrivacyRulesSchema } from './privacy-rules.schema.ts';
 import { PrivacyIndexKeySchema, PrivacySubjectSchema } from './privacy-subject.entity.ts';
+import { erasePrivacySubject, exportPrivacySubject } from './privacy-subject.privacy.ts';
 import { ProfilePurposes } from './profile-purposes.ts';
 import { recordOfProcessing } from './record-of-processing.ts';
 import { Regulations } from './regulations.ts';
@@ -198,6 +199,10 @@ export function privacyPlugin(installed: readonly InstalledPlugin[]) {
         commands: { 'privacy ropa': ropaCommand(record) },
         onReady: () => holdPurge.start(PURGE_INTERVAL_SECONDS),
         onClose: () => holdPurge.stop(),
+        hooks: {
+          'subject.export': exportPrivacySubject(keys),
+          'subject.erase': erasePrivacySubject(keys, auth),
+        },
       };
     },
   });

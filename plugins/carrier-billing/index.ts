@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { credential, definePlugin, paymentRecord, personal, technical } from '../../core/plugin-api.ts';
 import { CarrierBillingSourceSchema } from './billing-source.entity.ts';
 import { CarrierBillingMethod } from './carrier-billing.method.ts';
+import { eraseCarrierBilling, exportCarrierBilling } from './carrier-billing.privacy.ts';
 import { registerCarrierBillingSchema } from './carrier-billing.schema.ts';
 import { CarrierBillingService } from './carrier-billing.service.ts';
 import { CarrierBillingKeySchema } from './carrier-billing-key.entity.ts';
@@ -179,6 +180,7 @@ export const carrierBillingPlugin = definePlugin({
     return {
       services: service,
       schema: (builder) => registerCarrierBillingSchema(builder, service, { sandboxOutbox }),
+      hooks: { 'subject.export': exportCarrierBilling(keys), 'subject.erase': eraseCarrierBilling(keys) },
       onReady: () => keyring.load(),
     };
   },

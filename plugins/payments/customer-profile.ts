@@ -1,12 +1,13 @@
 import type { EntityManager } from '@mikro-orm/core';
 import {
   countryOf,
+  type HookHandler,
   PROFILE_FIELDS,
   type ProfileField,
   type SubjectKeys,
   ValidationError,
 } from '../../core/plugin-api.ts';
-import type { Customer } from './customer.entity.ts';
+import { Customer } from './customer.entity.ts';
 
 /** A profile as the API reads and writes it: clear values; absent means not given. */
 export type CustomerProfile = { [F in ProfileField]?: string | null };
@@ -100,3 +101,39 @@ export async function openProfile(
     string | null
   >;
 }
+
+/**
+ * The subject's profile as the merchant stored it, opened (`payments.customer-profile`): the
+ * fields are the subject's own, so `provided`. One customer per subject: one record. Wired by
+ * the payments plugin's `subject.export` next to its own sections.
+ */
+export const exportProfile =
+  (keys: SubjectKeys): HookHandler<'subject.export'> =>
+  ({ em, subject }) => {
+    async function* records() {
+      const subjectId = await keys.findSubjectId(em, subject);
+      if (!subjectId) return;
+      const customer = await em.findOne(Customer, { merchant: subject.merchantId, subject: subjectId });
+      if (!customer) return;
+      yield { customerId: customer.id, ...(await openProfile(em, keys, customer)) };
+    }
+    return [{ name: 'payments.customer-profile', source: 'provided', records: records() }];
+  };
+
+/**
+ * Clears every profile field: the sealed values go now, in the erasure's transaction, rather than
+ * only becoming unreadable when the subject's key is shredded after every plugin has answered.
+ * No law keeps a name or an email for a payment record.
+ */
+export const eraseProfile =
+  (keys: SubjectKeys): HookHandler<'subject.erase'> =>
+  async ({ em, subject }) => {
+    const subjectId = await keys.findSubjectId(em, subject);
+    if (!subjectId) return { erased: [], kept: [] };
+    await em.nativeUpdate(
+      Customer,
+      { merchant: subject.merchantId, subject: subjectId },
+      Object.fromEntries(PROFILE_FIELDS.map((field) => [field, null])),
+    );
+    return { erased: PROFILE_FIELDS.map((field) => `Customer.${field}`), kept: [] };
+  };

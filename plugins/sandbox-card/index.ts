@@ -7,6 +7,7 @@ import { SandboxCardAuthorizationSchema } from './network-authorization.entity.t
 import { SandboxCardOperationSchema } from './network-operation.entity.ts';
 import { SandboxAcquirer } from './sandbox-acquirer.ts';
 import { SandboxCardMethod } from './sandbox-card.method.ts';
+import { eraseSandboxCard, exportSandboxCard } from './sandbox-card.privacy.ts';
 import { registerSandboxCardSchema } from './sandbox-card.schema.ts';
 import { SandboxCardService } from './sandbox-card.service.ts';
 import './global-types.ts';
@@ -76,6 +77,11 @@ export const sandboxCardPlugin = definePlugin({
     const method = new SandboxCardMethod(acquirer, { readTimeoutMs, slowResponseMs });
     plugin.services.payments.methods.register(plugin.name, method);
     const service = new SandboxCardService(method);
-    return { services: service, schema: (builder) => registerSandboxCardSchema(builder, service) };
+    const { keys } = plugin.services.privacy;
+    return {
+      services: service,
+      schema: (builder) => registerSandboxCardSchema(builder, service),
+      hooks: { 'subject.export': exportSandboxCard(keys), 'subject.erase': eraseSandboxCard(keys) },
+    };
   },
 });

@@ -2,6 +2,7 @@ import { credential, definePlugin, technical } from '../../core/plugin-api.ts';
 import { Migration0001TotpTables } from './migrations/0001-totp-tables.ts';
 import { Migration0002EndUserFactorsUnderSubjectKeys } from './migrations/0002-end-user-factors-under-subject-keys.ts';
 import { totpOptions } from './totp.options.ts';
+import { eraseTotp, exportTotp } from './totp.privacy.ts';
 import { registerTotpSchema } from './totp.schema.ts';
 import { TotpService } from './totp.service.ts';
 import { TotpFactorSchema } from './totp-factor.entity.ts';
@@ -44,6 +45,11 @@ export const totpPlugin = definePlugin({
   setup: (plugin) => {
     const totp = new TotpService(plugin);
     plugin.services.stepUp.registerFactor(totp);
-    return { services: totp, schema: (builder) => registerTotpSchema(builder, totp) };
+    const { keys } = plugin.services.privacy;
+    return {
+      services: totp,
+      schema: (builder) => registerTotpSchema(builder, totp),
+      hooks: { 'subject.export': exportTotp(keys), 'subject.erase': eraseTotp(keys) },
+    };
   },
 });
