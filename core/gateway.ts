@@ -47,6 +47,7 @@ import { createLogger, type Logger } from './logging.ts';
 import type { PluginCommand, PluginSetup } from './plugin.ts';
 import type { PluginRuntime } from './plugin-runtime.ts';
 import { RegulationRegistry } from './privacy/regulations.ts';
+import { assertSubjectHooksAnswered } from './privacy/subject-coverage.ts';
 import { type ResolvedPlugin, resolvePlugins } from './registry.ts';
 import { requestScope } from './request-scope.ts';
 
@@ -155,6 +156,10 @@ export async function createGateway(config: GatewayConfig): Promise<Gateway> {
   }
   const requiresOf = new Map(plugins.map((p) => [p.definition.name, p.requires]));
   hooks.assertHandledHooksDeclared((plugin) => requiresOf.get(plugin) ?? new Set());
+  assertSubjectHooksAnswered(
+    plugins.map(({ definition }) => definition),
+    (plugin, hook) => hooks.handles(plugin, hook),
+  );
 
   const builder = createBuilder(scopeLoaders);
   registerScalars(builder);

@@ -99,6 +99,11 @@ export class HookBus {
     }
   }
 
+  /** Whether `plugin` handles hook `name` (boot checks that plugins answer what they must). */
+  handles(plugin: string, name: HookName): boolean {
+    return (this.#handlers.get(name) ?? []).some((entry) => entry.plugin === plugin);
+  }
+
   /**
    * Once every plugin is set up: a handler for a hook no installed plugin declares would never
    * run, and one whose plugin does not require the declaring plugin could run before it is set up.

@@ -20,7 +20,7 @@ export function enablementPlugin(installed: readonly InstalledPlugin[]) {
     name: 'enablement',
     version: '1.0.0',
     description: 'Installed versus enabled: operators turn plugins on and off per merchant, audited',
-    requires: ['auth'],
+    requires: ['auth', 'privacy'],
     entities: [PluginSwitchAuditSchema, PluginSwitchSchema],
     migrations: [{ name: '0001-plugin-switches', class: Migration0001PluginSwitches }],
     dataMap: {
@@ -63,6 +63,13 @@ export function enablementPlugin(installed: readonly InstalledPlugin[]) {
         schema: (builder) => registerEnablementSchema(builder, enablement),
         // Published by whoever handles `plugin.switched` (the events plugin), declared here.
         eventTypes: [PLUGIN_SWITCHED_EVENT],
+        // An operator's reason is about a merchant's plugin, never linked to a merchant's
+        // customer: a subject's export finds none and an erasure has none to destroy. The
+        // audit keeps it (accountability), and the operator who wrote it can read it there.
+        hooks: {
+          'subject.export': () => [],
+          'subject.erase': () => ({ erased: [], kept: [] }),
+        },
         onReady: () => enablement.start(),
         onClose: () => enablement.close(),
       };

@@ -72,6 +72,14 @@ export const mappedThing = definePlugin({
       createdAt: technical,
     },
   },
+  // A thing's owner is no merchant's customer, so a subject's export finds none and erasure has
+  // nothing to do; a plugin storing personal data still answers both hooks, or boot refuses it.
+  setup: () => ({
+    hooks: {
+      'subject.export': () => [{ name: 'thing', source: 'provided', records: (async function* () {})() }],
+      'subject.erase': () => ({ erased: [], kept: [] }),
+    },
+  }),
 });
 
 export const staleDataMap = definePlugin({
