@@ -52,7 +52,7 @@ import { PaymentJanitor } from './payment-janitor.ts';
 import { PaymentOperationSchema } from './payment-operation.entity.ts';
 import { registerPaymentReviewSchema } from './payment-review.schema.ts';
 import { PaymentTransitions } from './payment-transitions.ts';
-import { erasePayments, exportPayments } from './payments.privacy.ts';
+import { paymentsSubjectHooks } from './payments.privacy.ts';
 import { registerPaymentsSchema } from './payments.schema.ts';
 import { paymentsDataMap } from './payments-data-map.ts';
 import { paymentsOptions } from './payments-options.ts';
@@ -194,10 +194,7 @@ export const paymentsPlugin = definePlugin({
         if ('events' in runtime.services) registerEventSubjectsSchema(builder);
       },
       commands: { 'ledger verify': verifyLedgerCommand },
-      hooks: {
-        'subject.export': exportPayments(runtime.services),
-        'subject.erase': erasePayments(runtime.services),
-      },
+      hooks: paymentsSubjectHooks(runtime.services),
       // Written by the payments triggers when the events plugin is installed.
       eventTypes: PAYMENT_EVENT_TYPES,
       onReady: async () => {

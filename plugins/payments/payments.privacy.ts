@@ -7,6 +7,7 @@ import {
   type RecordType,
   type RetainedRecord,
 } from '../../core/plugin-api.ts';
+import { eraseProfile, exportProfile } from './customer-profile.ts';
 import { type SubjectCustomer, subjectCustomer } from './subject-customer.ts';
 
 /** Rows per page: a subject's history is read and written a page at a time, never whole. */
@@ -289,4 +290,25 @@ async function clearFreeText(em: EntityManager, found: SubjectCustomer): Promise
     'update usage_meter set description = null where customer_id = ? and description is not null',
     [found.customerId],
   );
+}
+
+/**
+ * The payments plugin's two subject hooks: the profile the merchant stored (customer-profile.ts)
+ * and the payment history, one answer each (a plugin handles a hook once).
+ */
+export function paymentsSubjectHooks(services: GatewayServices): {
+  'subject.export': HookHandler<'subject.export'>;
+  'subject.erase': HookHandler<'subject.erase'>;
+} {
+  const { keys } = services.privacy;
+  const [profileSections, paymentSections] = [exportProfile(keys), exportPayments(services)];
+  const [profileErasure, paymentErasure] = [eraseProfile(keys), erasePayments(services)];
+  return {
+    'subject.export': async (input) => [...(await profileSections(input)), ...(await paymentSections(input))],
+    'subject.erase': async (input) => {
+      const profile = await profileErasure(input);
+      const payments = await paymentErasure(input);
+      return { erased: [...profile.erased, ...payments.erased], kept: [...profile.kept, ...payments.kept] };
+    },
+  };
 }

@@ -6,7 +6,6 @@ import { createTestGateway, type TestGateway } from '../../../core/testing/creat
 import type { HttpGraphQLClient } from '../../../core/testing/graphql-clients.ts';
 import { tablesHolding } from '../../../core/testing/raw-tables.ts';
 import { carrierBillingPlugin } from '../../../plugins/carrier-billing/index.ts';
-import { eraseProfile, exportProfile } from '../../../plugins/payments/customer-profile.ts';
 import { paymentsPlugin } from '../../../plugins/payments/index.ts';
 import { sandboxCardPlugin } from '../../../plugins/sandbox-card/index.ts';
 import { totpPlugin } from '../../../plugins/totp/index.ts';
@@ -110,11 +109,7 @@ async function person(merchant: HttpGraphQLClient, merchantId: string): Promise<
 
 /** Every section, its records read to the end, by name. */
 async function exported(subject: DataSubject): Promise<Map<string, { source: string; records: unknown[] }>> {
-  const sections: SubjectSection[] = [
-    ...(await t.gateway.services.privacy.exportSubject(em(), subject)),
-    // The payments plugin wires the profile section next to its own (see customer-profile.ts).
-    ...(await exportProfile(t.gateway.services.privacy.keys)({ em: em(), subject })),
-  ];
+  const sections: readonly SubjectSection[] = await t.gateway.services.privacy.exportSubject(em(), subject);
   const out = new Map<string, { source: string; records: unknown[] }>();
   for (const section of sections) {
     const records: unknown[] = [];
@@ -224,9 +219,6 @@ describe('subject.erase', () => {
       [ana.sourceId],
     );
 
-    // The payments plugin wires the profile's handler into its own; here it runs first, as a
-    // handler does, before the erasure shreds the key that finds the subject.
-    await eraseProfile(keys)({ em: em(), subject: ana.subject });
     const erasure = await t.gateway.services.privacy.eraseSubject(em(), ana.subject);
     const by = (plugin: string) => erasure.find((e) => e.plugin === plugin)!;
     expect(by('carrier-billing').kept).toEqual([
