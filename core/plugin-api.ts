@@ -105,9 +105,10 @@ export {
   type PluginSetup,
 } from './plugin.ts';
 export type { PluginRuntime } from './plugin-runtime.ts';
-// Privacy: periods counted as the law counts them, which law applies, the data-subject hooks
-export { deadline, isPublicHoliday } from './privacy/deadline.ts';
+// Privacy: the children's rule for a country, periods counted as the law counts them, which law
+// applies, the data-subject hooks
 export { childRulesFor } from './privacy/child-rules.ts';
+export { deadline, isPublicHoliday } from './privacy/deadline.ts';
 export {
   type ApplicableLaw,
   applicableLaws,
