@@ -1,5 +1,5 @@
 import { type GatewayBuilder, NotFoundError, registerErrorType } from '../../core/plugin-api.ts';
-import type { ExportService, ExportView } from './export.service.ts';
+import type { ExportService } from './export.service.ts';
 import { UnknownDataSubject } from './portability.errors.ts';
 import type { ExportFile } from './portability-export.entity.ts';
 
@@ -43,7 +43,7 @@ export function registerPortabilitySchema(builder: GatewayBuilder, exports: Expo
       }),
     }),
   });
-  const DataExport = builder.objectRef<ExportView>('DataExport').implement({
+  builder.objectType('DataExport', {
     description: 'A data subject’s export, built in the background; its links work until `expiresAt`.',
     authScopes: READERS,
     fields: (t) => ({
@@ -71,7 +71,7 @@ export function registerPortabilitySchema(builder: GatewayBuilder, exports: Expo
 
   builder.queryFields((t) => ({
     dataExport: t.withAuth(READERS).field({
-      type: DataExport,
+      type: 'DataExport',
       description:
         'An export the caller may read: its own (customer session), its merchant’s, or any (operator).',
       args: { id: t.arg.id({ required: true }) },

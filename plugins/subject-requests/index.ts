@@ -25,7 +25,7 @@ export const subjectRequestsPlugin = definePlugin({
   version: '1.0.0',
   description:
     'Data subject requests: access, portability, erasure, correction, restriction, objection, opt-out of sale; identity first, deadlines from the packs',
-  requires: ['payments', 'events', 'consent'],
+  requires: ['payments', 'events', 'consent', 'portability'],
   enablement: { perMerchant: true, default: 'on' },
   options: subjectRequestsOptions,
   entities: [SubjectRequestSchema, SubjectRequestChangeSchema],

@@ -9,7 +9,6 @@ import {
   type MikroORM,
   query,
 } from '../../core/plugin-api.ts';
-import { exportPort } from './export-port.ts';
 import { recordChange } from './request-audit.ts';
 import { next } from './request-state-machine.ts';
 import { type RequestAnswer, SubjectRequest } from './subject-request.entity.ts';
@@ -49,13 +48,13 @@ export class RequestProcessor {
     if (!(await this.#claim(id))) return false;
     const em = this.#runtime.orm.em.fork();
     try {
-      await em.transactional(async (tx) => {
+      const answer = await em.transactional(async (tx) => {
         const request = await tx.findOneOrFail(
           SubjectRequest,
           { id },
           { lockMode: LockMode.PESSIMISTIC_WRITE },
         );
-        if (request.status !== 'processing') return;
+        if (request.status !== 'processing') return null;
         const answer = await this.#carryOut(tx, request);
         const from = request.status;
         request.status = next('complete', from);
@@ -63,7 +62,11 @@ export class RequestProcessor {
         request.claimedUntil = null;
         request.answer = answer;
         await recordChange(tx, this.#runtime.services, request, { from, action: 'complete', actor: ACTOR });
+        return answer;
       });
+      // The export row was inserted in the transaction above: the builder's own pass may have
+      // run before the commit and missed it, so it is told again now that it can see it.
+      if (answer?.exportId) this.#runtime.services.portability.wake();
     } catch (error) {
       // A client's mistake (a correction a payments check refuses...) will not pass on a retry:
       // the request is refused with the reason, which the subject is told.
@@ -75,14 +78,12 @@ export class RequestProcessor {
 
   /** Ids of requests a pass should pick up: verified ones, and claims that ran out (a process died). */
   async due(em: EntityManager, limit: number): Promise<string[]> {
-    const waitForExport = exportPort(this.#runtime.services) ? [] : ['access', 'portability'];
     const rows = await query<{ id: string }>(
       em,
       `select id from subject_request
-        where (status = 'verified' or (status = 'processing' and claimed_until <= now()))
-          and not (kind = any(?::text[]))
+        where status = 'verified' or (status = 'processing' and claimed_until <= now())
         order by received_at limit ?`,
-      [`{${waitForExport.join(',')}}`, limit],
+      [limit],
     );
     return rows.map((r) => r.id);
   }
@@ -99,8 +100,6 @@ export class RequestProcessor {
       );
       if (!row) return false;
       const request = await tx.findOneOrFail(SubjectRequest, { id });
-      if (['access', 'portability'].includes(request.kind) && !exportPort(this.#runtime.services))
-        return false;
       const from = request.status;
       request.status = next('claim', from);
       request.claimedUntil = new Date(Date.now() + this.#claimSeconds * 1000);
@@ -205,9 +204,10 @@ export class RequestProcessor {
       }
       case 'access':
       case 'portability': {
-        const port = exportPort(services);
-        if (!port) throw new Error('no export service installed');
-        const made = await port.createExport(ctx, subject, { kind: request.kind, requestId: request.id });
+        const made = await services.portability.createExport(ctx, subject, {
+          kind: request.kind,
+          requestId: request.id,
+        });
         return { done: [`export: ${made.id}`], kept: [], exportId: made.id, note: null };
       }
     }

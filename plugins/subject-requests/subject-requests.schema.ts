@@ -138,6 +138,14 @@ export function registerSubjectRequestsSchema(
       }),
       completedAt: t.expose('completedAt', { type: 'DateTime', nullable: true }),
       answer: t.field({ type: Answer, nullable: true, resolve: (r) => r.answer ?? null }),
+      export: t.field({
+        type: 'DataExport',
+        nullable: true,
+        description:
+          'The export answering an access or portability request, with its status and download links; null before it is made, and once its link has expired.',
+        resolve: (r, _args, ctx) =>
+          r.answer?.exportId ? ctx.services.portability.find(ctx, r.answer.exportId) : null,
+      }),
       refusalReason: t.exposeString('refusalReason', { nullable: true }),
       history: t.withAuth(CONTROLLER_SIDE).field({
         type: [Change],

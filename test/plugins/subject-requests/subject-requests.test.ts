@@ -4,7 +4,8 @@ import type { TestGateway } from '../../../core/testing/create-test-gateway.ts';
 import { allows, createCustomer, customerSession, giveConsent, publishNotice } from '../consent/support.ts';
 import { awayFromStepEdge, CONFIRM, codeAt, ENROLL, secretOf, VERIFY } from '../totp/support.ts';
 import {
-  exportsMade,
+  exportsBuilt,
+  exportsFor,
   extend,
   fileRequest,
   listRequests,
@@ -123,7 +124,7 @@ describe('an extension, with its reason told to the subject, once, within the fi
 
 describe('identity first: nothing leaves before the subject is verified', () => {
   test('filed by the merchant, the request waits; the subject verifies with TOTP in its session; then the export is made', async () => {
-    const { client: shop, merchantId } = await shopWith('tom', 'FR');
+    const { client: shop } = await shopWith('tom', 'FR');
     const tom = await customerSession(t, shop, 'tom');
     await awayFromStepEdge();
     const secret = secretOf((await tom.data<{ enrollTotp: { uri: string } }>(ENROLL)).enrollTotp.uri);
@@ -134,7 +135,7 @@ describe('identity first: nothing leaves before the subject is verified', () => 
     const filed = await fileRequest(shop, { kind: 'access', customerRef: 'tom', channel: 'phone' });
     expect(filed).toMatchObject({ status: 'awaiting_verification', verification: null });
     await runPass(t.operator);
-    expect(exportsMade.filter((e) => e.requestId === filed.id)).toEqual([]);
+    expect(await exportsFor(t, filed.id)).toEqual([]);
     expect(await listRequests(shop, { statuses: ['awaiting_verification'] })).toEqual([
       expect.objectContaining({ id: filed.id }),
     ]);
@@ -142,7 +143,7 @@ describe('identity first: nothing leaves before the subject is verified', () => 
     const refused = await mutate(later, 'verifySubjectRequest', filed.id);
     expect(refused.errors?.[0]?.extensions?.code).toBe('STEP_UP_REQUIRED');
     expect((await requestById(later, filed.id)).status).toBe('awaiting_verification');
-    expect(exportsMade.filter((e) => e.requestId === filed.id)).toEqual([]);
+    expect(await exportsFor(t, filed.id)).toEqual([]);
 
     await later.data(VERIFY, { code: await codeAt(secret) });
     const verified = await mutate(later, 'verifySubjectRequest', filed.id);
@@ -150,10 +151,43 @@ describe('identity first: nothing leaves before the subject is verified', () => 
       status: 'completed',
       verification: 'customer session + totp step-up',
     });
-    expect(verified.data?.verifySubjectRequest?.answer?.exportId).toBeTruthy();
-    expect(exportsMade.filter((e) => e.requestId === filed.id)).toEqual([
-      { subject: { merchantId, customerRef: 'tom' }, kind: 'access', requestId: filed.id },
+    const exportId = verified.data?.verifySubjectRequest?.answer?.exportId;
+    expect(verified.data?.verifySubjectRequest?.export).toMatchObject({
+      id: exportId,
+      kind: 'access',
+      requestId: filed.id,
+    });
+    expect(await exportsFor(t, filed.id)).toEqual([
+      expect.objectContaining({ id: exportId, kind: 'access' }),
     ]);
+
+    // The real export is built, and the subject downloads it through the link on its request.
+    await exportsBuilt(t);
+    const ready = await requestById(later, filed.id);
+    expect(ready.export).toMatchObject({
+      id: exportId,
+      status: 'ready',
+      url: `/exports/${exportId}/export.json`,
+    });
+    const response = await fetch(new URL(ready.export!.url!, t.origin), {
+      headers: { authorization: `Bearer ${later.token}` },
+    });
+    expect(response.status).toBe(200);
+    const document = (await response.json()) as {
+      kind: string;
+      requestId: string;
+      sections: { name: string }[];
+    };
+    expect(document).toMatchObject({ kind: 'access', requestId: filed.id });
+    expect(document.sections.map((section) => section.name)).toEqual(
+      expect.arrayContaining([expect.stringMatching(/^subject-requests/)]),
+    );
+    // Nobody else's credential opens it: another merchant's key gets the same 404 as a stranger.
+    const other = await t.createMerchant();
+    const foreign = await fetch(new URL(ready.export!.url!, t.origin), {
+      headers: { authorization: `Bearer ${other.key}` },
+    });
+    expect(foreign.status).toBe(404);
   });
 
   test('a customer without a factor is verified by its session and served at once', async () => {
@@ -163,8 +197,10 @@ describe('identity first: nothing leaves before the subject is verified', () => 
     expect(filed).toMatchObject({
       status: 'completed',
       filedBy: expect.stringMatching(/^customer-session:/),
+      export: { kind: 'portability', requestId: filed.id },
     });
-    expect(exportsMade.at(-1)).toMatchObject({ kind: 'portability', requestId: filed.id });
+    await exportsBuilt(t);
+    expect((await requestById(ula, filed.id)).export).toMatchObject({ status: 'ready' });
   });
 });
 

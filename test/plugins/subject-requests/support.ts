@@ -1,39 +1,13 @@
-import { randomUUID } from 'node:crypto';
-import { type DataSubject, definePlugin, type RequestContext } from '../../../core/plugin-api.ts';
+import { query } from '../../../core/plugin-api.ts';
 import { createTestGateway, type TestGateway } from '../../../core/testing/create-test-gateway.ts';
 import type { HttpGraphQLClient } from '../../../core/testing/graphql-clients.ts';
 import { consentPlugin } from '../../../plugins/consent/index.ts';
 import { eventsPlugin } from '../../../plugins/events/index.ts';
 import { paymentsPlugin } from '../../../plugins/payments/index.ts';
+import { portabilityPlugin } from '../../../plugins/portability/index.ts';
 import { subjectRequestsPlugin } from '../../../plugins/subject-requests/index.ts';
 import { totpPlugin } from '../../../plugins/totp/index.ts';
 import { REGULATION_PACKS } from '../consent/support.ts';
-
-/** Every export the stand-in portability plugin was asked for, in order. */
-export const exportsMade: { subject: DataSubject; kind: string; requestId: string }[] = [];
-
-/**
- * A stand-in for plugins/portability (another branch): it records what it was asked and answers
- * with an id, which is all subject-requests needs of it (export-port.ts).
- */
-const fakePortability = definePlugin({
-  name: 'portability',
-  version: '0.0.0',
-  description: 'test stand-in for the portability plugin',
-  setup: () => {
-    const service = {
-      createExport: async (
-        _ctx: RequestContext,
-        subject: DataSubject,
-        o: { kind: string; requestId: string },
-      ) => {
-        exportsMade.push({ subject, ...o });
-        return { id: randomUUID() };
-      },
-    };
-    return { services: service as never };
-  },
-});
 
 export function requestsGateway(): Promise<TestGateway> {
   return createTestGateway({
@@ -43,7 +17,7 @@ export function requestsGateway(): Promise<TestGateway> {
       totpPlugin,
       consentPlugin,
       ...REGULATION_PACKS,
-      fakePortability,
+      portabilityPlugin.with({ pollSeconds: 0 }),
       subjectRequestsPlugin.with({ checkIntervalSeconds: 0, claimSeconds: 60 }),
     ],
   });
@@ -54,6 +28,7 @@ const REQUEST_FIELDS = `__typename
     id kind status channel filedBy receivedAt law rule acknowledgeBy acknowledgedAt dueAt overdue
     extendedAt extensionReason verifiedAt verification completedAt refusalReason customerId
     answer { done kept { what rule until } exportId note }
+    export { id kind status requestId url }
   }`;
 export const REQUEST = `${REQUEST_FIELDS} ... on Error { code message }`;
 const TRANSITION = '... on InvalidRequestTransition { currentStatus: status action }';
@@ -85,6 +60,7 @@ export interface RequestView {
     exportId: string | null;
     note: string | null;
   } | null;
+  export: { id: string; kind: string; status: string; requestId: string | null; url: string | null } | null;
   code?: string;
   message?: string;
   field?: string;
@@ -149,4 +125,21 @@ export async function runPass(operator: HttpGraphQLClient): Promise<{ processed:
     runSubjectRequestPass: { processed: number; overdue: number };
   }>('mutation { runSubjectRequestPass { processed overdue } }');
   return runSubjectRequestPass;
+}
+
+/** The exports made for a request, read from the portability plugin's table. */
+export async function exportsFor(
+  t: TestGateway,
+  requestId: string,
+): Promise<{ id: string; kind: string; subject_id: string }[]> {
+  return query(
+    t.gateway.database.em.fork(),
+    'select id, kind, subject_id from portability_export where request_id = ?',
+    [requestId],
+  );
+}
+
+/** Builds the exports due now (the portability plugin builds in the background; tests do not wait on a timer). */
+export function exportsBuilt(t: TestGateway): Promise<void> {
+  return t.gateway.services.portability.idle();
 }
