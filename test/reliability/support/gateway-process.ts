@@ -45,11 +45,12 @@ function childEnv(env: GatewayEnv): NodeJS.ProcessEnv {
 export async function runCli(
   env: GatewayEnv,
   args: string[],
+  config = CONFIG,
 ): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
     const { stdout, stderr } = await promisify(execFile)(
       process.execPath,
-      [CLI, ...args, '--config', CONFIG],
+      [CLI, ...args, '--config', config],
       {
         env: childEnv(env),
         maxBuffer: 64 * 1024 * 1024,
@@ -63,8 +64,12 @@ export async function runCli(
 }
 
 /** `keys create-operator`: the secret it prints once. */
-export async function createOperatorKey(env: GatewayEnv): Promise<string> {
-  const { code, stdout, stderr } = await runCli(env, ['keys', 'create-operator', '--label', 'reliability']);
+export async function createOperatorKey(env: GatewayEnv, config = CONFIG): Promise<string> {
+  const { code, stdout, stderr } = await runCli(
+    env,
+    ['keys', 'create-operator', '--label', 'reliability'],
+    config,
+  );
   const secret = /gw_op_\S+/.exec(stdout)?.[0];
   if (code !== 0 || !secret) throw new Error(`keys create-operator failed (${code}): ${stderr}`);
   return secret;
@@ -82,11 +87,16 @@ export class GatewayProcess {
   #child: ChildProcess | undefined;
   #exits = 0;
   readonly #inspect: boolean;
+  readonly #config: string;
 
-  /** `inspect`: with the V8 inspector on a free loopback port (see `inspectorUrl`). */
-  constructor(env: GatewayEnv, options: { inspect?: boolean } = {}) {
+  /**
+   * `inspect`: with the V8 inspector on a free loopback port (see `inspectorUrl`). `config`: a
+   * config file of the test's own instead of this suite's.
+   */
+  constructor(env: GatewayEnv, options: { inspect?: boolean; config?: string } = {}) {
     this.env = env;
     this.#inspect = options.inspect ?? false;
+    this.#config = options.config ?? CONFIG;
     this.origin = `http://127.0.0.1:${env.port}`;
     this.url = `${this.origin}/graphql`;
   }
@@ -102,7 +112,7 @@ export class GatewayProcess {
 
   start(): void {
     const inspect = this.#inspect ? ['--inspect=127.0.0.1:0'] : [];
-    const child = spawn(process.execPath, [...inspect, CLI, 'start', '--config', CONFIG], {
+    const child = spawn(process.execPath, [...inspect, CLI, 'start', '--config', this.#config], {
       env: childEnv(this.env),
       stdio: ['ignore', 'pipe', 'pipe'],
     });
