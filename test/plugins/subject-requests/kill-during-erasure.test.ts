@@ -33,7 +33,8 @@ async function until<T>(what: string, probe: () => Promise<T | undefined | null 
   }
 }
 
-describe.skipIf(!SERVER)('a gateway killed in the middle of an erasure (PostgreSQL server only)', () => {
+const NEEDS = 'PostgreSQL server only (DATABASE_URL): PGlite cannot be shared between processes';
+describe.skipIf(!SERVER)(`a gateway killed in the middle of an erasure (${NEEDS})`, () => {
   const database = `kill_erasure_${randomUUID().replaceAll('-', '')}`;
   let admin: pg.Client;
   let db: pg.Client;
