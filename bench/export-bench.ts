@@ -10,7 +10,8 @@ import { fundedWallet, graphql, merchantWithKey } from './setup-helpers.ts';
  * The gateway in its own process (bench/gateway-server.ts, every plugin of yoga.config.ts) on
  * a fresh PostgreSQL database (DATABASE_URL's server); one customer with a funded wallet and one
  * real payment through GraphQL, then BENCH_PAYMENTS - 1 (100,000 in all) copies of that payment
- * row inserted by one SQL statement, spread back in time. Then an access export of the customer
+ * and of its operations inserted by SQL, spread back in time (seedCopies). The export reads them
+ * through the payments plugin's own sections (payments.privacy.ts), as for any subject. Then an access export of the customer
  * through the gateway: started, built, and every file downloaded (gzip, as a browser takes it).
  * `export_100k_s` is that whole time; `export_100k_peak_rss_mb` the gateway's VmHWM (peak RSS
  * over its life, boot included). Merged into bench/results/latest.json.
@@ -35,11 +36,61 @@ function cpuSeconds(pid: number): number {
   return (Number(fields[11]) + Number(fields[12])) / 100;
 }
 
+/**
+ * Copies of one real payment and its operations, every column as the payments plugin wrote it
+ * (the column lists are read from the catalog, so a column added later is copied too): only
+ * ids, amounts, times and the description differ, and the hold is left released.
+ */
+async function seedCopies(sql: pg.Client, templateId: string, copies: number): Promise<void> {
+  const columnsOf = async (table: string) =>
+    (
+      await sql.query<{ name: string }>(
+        `select column_name as name from information_schema.columns
+          where table_schema = current_schema() and table_name = $1 order by ordinal_position`,
+        [table],
+      )
+    ).rows.map((r) => r.name);
+  const back = (column: string) => `${column} - make_interval(secs => s.g * 30)`;
+  const copy = (table: string, columns: string[], override: Record<string, string>) =>
+    `insert into ${table} (${columns.join(', ')}) select ${columns
+      .map((c) => override[c] ?? `t.${c}`)
+      .join(', ')} from ${table} t, bench_seed s`;
+  await sql.query(
+    'create temp table bench_seed as select gen_random_uuid() as id, g from generate_series(1, $1::int) g',
+    [copies],
+  );
+  const cents = (column: string) =>
+    `case when t.${column} > 0 then t.${column} + s.g % 1000 else t.${column} end`;
+  await sql.query(
+    `${copy('payment_intent', await columnsOf('payment_intent'), {
+      id: 's.id',
+      amount: 't.amount + s.g % 1000',
+      authorized_amount: cents('authorized_amount'),
+      captured_amount: cents('captured_amount'),
+      hold_id: 'null',
+      description: `'bench purchase ' || s.g`,
+      created_at: back('t.created_at'),
+      updated_at: back('t.updated_at'),
+    })} where t.id = $1`,
+    [templateId],
+  );
+  await sql.query(
+    `${copy('payment_operation', await columnsOf('payment_operation'), {
+      id: 'gen_random_uuid()',
+      payment_id: 's.id',
+      amount: cents('amount'),
+      hold_id: 'null',
+      created_at: back('t.created_at'),
+      resolved_at: back('t.resolved_at'),
+    })} where t.payment_id = $1`,
+    [templateId],
+  );
+}
+
 async function main(): Promise<number> {
   const database = await createIsolatedDatabase(serverUrl);
   const child = spawn(process.execPath, ['bench/gateway-server.ts'], {
-    // Until the payments plugin exports its own section: the stand-in (bench/bench-export.plugin.ts).
-    env: { BENCH_EXPORT_STANDIN: '1', ...process.env, BENCH_DATABASE_URL: database.url },
+    env: { ...process.env, BENCH_DATABASE_URL: database.url },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   try {
@@ -62,23 +113,8 @@ async function main(): Promise<number> {
     const sql = new pg.Client({ connectionString: database.url });
     await sql.connect();
     const seedStarted = performance.now();
-    // Copies of the real payment: every column as the payments plugin wrote it, ids and times apart.
-    await sql.query(
-      `insert into payment_intent (id, merchant_id, customer_id, method, source_id, purpose, funding_account_id,
-         payee_account_id, currency, amount, authorized_amount, captured_amount, refunded_amount, capture_method,
-         status, decline_reason, decline_message, action_type, action_hint, action_expires_at, method_reference,
-         hold_id, authorization_expires_at, description, metadata, created_at, updated_at, review, fee_micros,
-         fee_returned_micros, fee_on_refund)
-       select gen_random_uuid(), merchant_id, customer_id, method, source_id, purpose, funding_account_id,
-         payee_account_id, currency, amount + g % 1000, authorized_amount + g % 1000, captured_amount + g % 1000,
-         refunded_amount, capture_method, status, decline_reason, decline_message, action_type, action_hint,
-         action_expires_at, method_reference, null, authorization_expires_at, 'bench purchase ' || g, metadata,
-         created_at - make_interval(secs => g * 30), updated_at - make_interval(secs => g * 30), review, fee_micros,
-         fee_returned_micros, fee_on_refund
-       from payment_intent, generate_series(1, $2::int) g where id = $1`,
-      [paid.createPayment.id, paymentCount - 1],
-    );
-    await sql.query('analyze payment_intent');
+    await seedCopies(sql, paid.createPayment.id, paymentCount - 1);
+    await sql.query('analyze payment_intent; analyze payment_operation');
     const seeded = (
       await sql.query(
         'select count(*)::int as n from payment_intent where customer_id = $1 and purpose <> $2',
