@@ -26,3 +26,12 @@ process.stdout.write(`${JSON.stringify({ url, operatorKey: secret })}\n`);
 process.on('SIGTERM', () => {
   gateway.close().then(() => process.exit(0));
 });
+if (process.env.BENCH_MEMORY_LOG === '1') {
+  setInterval(() => {
+    const m = process.memoryUsage();
+    const mb = (n: number) => Math.round(n / 1e6);
+    process.stderr.write(
+      `mem rss ${mb(m.rss)} heap ${mb(m.heapUsed)}/${mb(m.heapTotal)} external ${mb(m.external)} buffers ${mb(m.arrayBuffers)}\n`,
+    );
+  }, 1000).unref();
+}
