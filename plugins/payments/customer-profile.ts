@@ -109,13 +109,15 @@ export async function openProfile(
  */
 export const exportProfile =
   (keys: SubjectKeys): HookHandler<'subject.export'> =>
-  ({ em, subject }) => {
+  async ({ em, subject }) => {
+    // A subject the merchant never had, or one already erased, has no section here.
+    const subjectId = await keys.findSubjectId(em, subject);
+    const customer = subjectId
+      ? await em.findOne(Customer, { merchant: subject.merchantId, subject: subjectId })
+      : null;
+    if (!customer) return [];
     async function* records() {
-      const subjectId = await keys.findSubjectId(em, subject);
-      if (!subjectId) return;
-      const customer = await em.findOne(Customer, { merchant: subject.merchantId, subject: subjectId });
-      if (!customer) return;
-      yield { customerId: customer.id, ...(await openProfile(em, keys, customer)) };
+      yield { customerId: customer!.id, ...(await openProfile(em, keys, customer!)) };
     }
     return [{ name: 'payments.customer-profile', source: 'provided', records: records() }];
   };

@@ -56,6 +56,7 @@ test('a long history streams in order, each payment once, with its operations an
   });
   const mine = sections.filter((s) => s.name.startsWith('payments.') || s.name.startsWith('wallet.'));
   expect(mine.map((s) => [s.name, s.source])).toEqual([
+    ['payments.customer-profile', 'provided'],
     ['payments.customer', 'provided'],
     ['payments.payments', 'observed'],
     ['payments.operations', 'observed'],
