@@ -158,5 +158,5 @@ export type {
 } from './privacy/subject-holds.ts';
 export type { DataSubject, RetainedRecord, SubjectErasure, SubjectSection } from './privacy/subject-hooks.ts';
 export type { SubjectKeys } from './privacy/subject-keys.ts';
-export { SECTION_PAGE, subjectRows } from './privacy/subject-rows.ts';
+export { SECTION_PAGE, subjectPages, subjectRows } from './privacy/subject-rows.ts';
 export { isUuid } from './uuid.ts';

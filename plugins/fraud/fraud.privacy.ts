@@ -3,8 +3,9 @@ import {
   type HeldRecordInput,
   type HookHandler,
   query,
+  subjectPages,
 } from '../../core/plugin-api.ts';
-import { keysetPages, PAYMENT_RECORD, subjectCustomer } from '../payments/api.ts';
+import { PAYMENT_RECORD, subjectCustomer } from '../payments/api.ts';
 
 const DECISIONS = {
   select: `id, payment_id, created_at, method, amount::text as amount, currency, category, decision, score, reasons`,
@@ -22,7 +23,7 @@ export const exportDecisions =
     const found = await subjectCustomer(em, services.privacy.keys, subject);
     if (!found) return [];
     async function* records() {
-      for await (const page of keysetPages(em, DECISIONS, [found!.customerId])) {
+      for await (const page of subjectPages(em, DECISIONS, [found!.customerId])) {
         for (const r of page) {
           yield {
             paymentId: r.payment_id,
@@ -107,7 +108,7 @@ export const eraseDecisions =
     const pastHold: string[] = [];
     async function* held(): AsyncGenerator<HeldRecordInput> {
       const all = { ...DECISIONS, where: 'customer_id = ?' };
-      for await (const page of keysetPages(em, all, [found!.customerId])) {
+      for await (const page of subjectPages(em, all, [found!.customerId])) {
         for (const r of page) {
           const hold = holds.holdFor(found!.facts, PAYMENT_RECORD, new Date(r.created_at as string));
           if (hold && hold.until > now) yield { recordId: r.id as string, hold, payload: null };

@@ -24,7 +24,7 @@ export type {
   RequiredAction,
 } from './payment-method.ts';
 export type { PaymentView } from './payment-view.ts';
-export { keysetPages, PAGE, PAYMENT_RECORD } from './payments.privacy.ts';
+export { PAYMENT_RECORD } from './payments.privacy.ts';
 export type { PaymentsServices } from './payments-services.ts';
 export {
   decline,

@@ -6,46 +6,13 @@ import {
   query,
   type RecordType,
   type RetainedRecord,
+  subjectPages,
 } from '../../core/plugin-api.ts';
 import { eraseProfile, exportProfile } from './customer-profile.ts';
 import { type SubjectCustomer, subjectCustomer } from './subject-customer.ts';
 
-/** Rows per page: a subject's history is read and written a page at a time, never whole. */
-export const PAGE = 1000;
 /** A payment is a record of the transaction (Korea: E-Commerce Act, EFTA) and of AML (EU). */
 export const PAYMENT_RECORD: readonly RecordType[] = ['payment', 'aml'];
-
-type Row = Record<string, unknown>;
-
-/**
- * Keyset pagination over one customer's rows by (created_at, id), oldest first: each page is
- * one indexed range read, whatever the history's length. `cursor_at` is the timestamp as text,
- * so the next page starts after the exact microsecond (a JavaScript Date keeps milliseconds).
- */
-export async function* keysetPages(
-  em: EntityManager,
-  sql: { select: string; from: string; where: string },
-  params: readonly unknown[],
-  alias = '',
-): AsyncGenerator<Row[]> {
-  const col = (name: string) => (alias ? `${alias}.${name}` : name);
-  let cursor: { at: string; id: string } | null = null;
-  for (;;) {
-    const after: string = cursor
-      ? `and (${col('created_at')}, ${col('id')}) > (?::timestamptz, ?::uuid)`
-      : '';
-    const rows: Row[] = await query(
-      em,
-      `select ${sql.select}, ${col('created_at')}::text as cursor_at from ${sql.from}
-        where ${sql.where} ${after} order by ${col('created_at')}, ${col('id')} limit ?`,
-      [...params, ...(cursor ? [cursor.at, cursor.id] : []), PAGE],
-    );
-    if (rows.length > 0) yield rows;
-    if (rows.length < PAGE) return;
-    const last = rows[rows.length - 1]!;
-    cursor = { at: last.cursor_at as string, id: last.id as string };
-  }
-}
 
 const PAYMENT_COLUMNS = `id, created_at, method, purpose, source_id, status, currency, amount::text as amount,
   authorized_amount::text as authorized_amount, captured_amount::text as captured_amount,
@@ -53,7 +20,7 @@ const PAYMENT_COLUMNS = `id, created_at, method, purpose, source_id, status, cur
   fee_micros::text as fee_micros, fee_returned_micros::text as fee_returned_micros, fee_on_refund`;
 
 const paymentPages = (em: EntityManager, customerId: string) =>
-  keysetPages(em, { select: PAYMENT_COLUMNS, from: 'payment_intent', where: 'customer_id = ?' }, [
+  subjectPages(em, { select: PAYMENT_COLUMNS, from: 'payment_intent', where: 'customer_id = ?' }, [
     customerId,
   ]);
 
@@ -156,7 +123,7 @@ export function exportPayments(services: GatewayServices): HookHandler<'subject.
         [customerId],
       );
       for (const { id } of ids) {
-        for await (const page of keysetPages(
+        for await (const page of subjectPages(
           em,
           {
             select:

@@ -5,8 +5,9 @@ import {
   type HookHandler,
   query,
   type RetainedRecord,
+  SECTION_PAGE,
 } from '../../core/plugin-api.ts';
-import { PAGE, PAYMENT_RECORD, subjectCustomer } from '../payments/api.ts';
+import { PAYMENT_RECORD, subjectCustomer } from '../payments/api.ts';
 
 interface WalletRow {
   id: string;
@@ -46,7 +47,7 @@ export function exportWallets(services: GatewayServices): HookHandler<'subject.e
       for (const w of await walletsOf(em, found!.customerId)) {
         let before: string | undefined;
         for (;;) {
-          const page = await statements.read(em, w.id, { before, limit: PAGE, inverted: true });
+          const page = await statements.read(em, w.id, { before, limit: SECTION_PAGE, inverted: true });
           for (const line of page) {
             yield {
               walletId: w.id,
@@ -59,7 +60,7 @@ export function exportWallets(services: GatewayServices): HookHandler<'subject.e
               createdAt: line.createdAt,
             };
           }
-          if (page.length < PAGE) break;
+          if (page.length < SECTION_PAGE) break;
           before = page[page.length - 1]!.id.toString();
         }
       }
