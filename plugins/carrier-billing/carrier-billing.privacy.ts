@@ -1,23 +1,20 @@
 import type { EntityManager } from '@mikro-orm/core';
 import {
   type DataSubject,
-  deadline,
+  type GatewayServices,
+  type HeldRecordInput,
   type HookHandler,
   query,
   type RetainedRecord,
   type SubjectKeys,
+  subjectPages,
   subjectRows,
 } from '../../core/plugin-api.ts';
+import { PAYMENT_RECORD, subjectHoldFacts } from '../payments/api.ts';
 import { phoneBinding } from './subscriber-directory.ts';
 
-/**
- * The rule that keeps a carrier charge after its payer's erasure: it is the record of a payment
- * (Korea: E-Commerce Act Art. 6 with its Enforcement Decree Art. 6(1), 5 years; EFTA Art. 22;
- * in the EU, AML record keeping, GDPR Art. 17(3)(b)). Counted from the newest charge.
- */
-export const CHARGE_RULE =
-  'payment records: Korea E-Commerce Act Art. 6 and Enforcement Decree Art. 6(1) (5 years), EFTA Art. 22; EU AML record keeping, GDPR Art. 17(3)(b) (5 years)';
-const CHARGE_HOLD = { amount: 5, unit: 'years' } as const;
+const ANONYMOUS_RULE =
+  'no longer personal data once the subject key and any hold key are destroyed (GDPR Recital 26): kept for the ledger and the line’s monthly cap';
 
 /** The subject's live id, or null: never seen, or already erased (its key is shredded). */
 const subjectIdOf = (keys: SubjectKeys, em: EntityManager, subject: DataSubject) =>
@@ -106,15 +103,20 @@ export const exportCarrierBilling =
 /**
  * Erases the subject's phone numbers and what proves they held them: verifications and the
  * texts with their codes are deleted, every source's sealed number is cleared, a source that
- * never paid is deleted. Charges are payment records: kept (amounts, status, month) with the
- * sources they name (carrier only) and the line's keyed index and monthly usage, which the cap
- * still counts; their code hashes go. A line nobody else's row names any more is deleted.
+ * never paid is deleted. Charges are payment records: each one a retention hold still covers
+ * (`holds.holdFor` with the charge's date, the packs that apply to the payer) is registered
+ * under the subject's hold key with its own purge date, as payments does; the rows (amounts,
+ * status, month) stay with the sources they name (carrier only) and the line's keyed index and
+ * monthly usage, which the cap still counts; their code hashes go. A line nobody else's row
+ * names any more is deleted.
  */
 export const eraseCarrierBilling =
-  (keys: SubjectKeys): HookHandler<'subject.erase'> =>
+  (services: GatewayServices): HookHandler<'subject.erase'> =>
   async ({ em, subject }) => {
+    const { keys, holds } = services.privacy;
     const subjectId = await subjectIdOf(keys, em, subject);
     if (!subjectId) return { erased: [], kept: [] };
+    const facts = await subjectHoldFacts(em, keys, subject);
     const args = [subjectId];
     const lines = await query<{ id: string }>(
       em,
@@ -159,22 +161,37 @@ export const eraseCarrierBilling =
     await query(em, 'delete from carrier_subscriber where id = any(?::uuid[])', [
       `{${orphans.map((l) => l.id).join(',')}}`,
     ]);
-    const [charged] = await query<{ n: number; newest: string | null }>(
+    const now = new Date();
+    let charges = 0;
+    async function* held(): AsyncGenerator<HeldRecordInput> {
+      for await (const page of subjectPages(
+        em,
+        {
+          select: 'c.id, c.created_at',
+          from: 'carrier_charge c join carrier_billing_source s on s.id = c.source_id',
+          where: 's.subject_id = ?',
+        },
+        args,
+        'c',
+      )) {
+        for (const c of page) {
+          charges++;
+          const hold = holds.holdFor(facts, PAYMENT_RECORD, new Date(c.created_at as string));
+          if (hold && hold.until > now) yield { recordId: c.id as string, hold, payload: null };
+        }
+      }
+    }
+    const kept: RetainedRecord[] = await holds.keep(
       em,
-      `select count(*)::int as n, max(c.created_at)::text as newest
-       from carrier_charge c join carrier_billing_source s on s.id = c.source_id where s.subject_id = ?`,
-      args,
+      {
+        subjectId,
+        merchantId: subject.merchantId,
+        plugin: 'carrier-billing',
+        what: 'carrier charges (amount, status, billing month, captured, refunded) with their operations, the source each names (carrier only) and the phone line’s keyed index and monthly usage',
+      },
+      held(),
     );
-    const kept: RetainedRecord[] =
-      charged && charged.n > 0 && charged.newest
-        ? [
-            {
-              what: `${charged.n} carrier charge(s) (amount, status, billing month, captured, refunded) with their operations, the source each names (carrier only) and the phone line's keyed index and monthly usage`,
-              rule: CHARGE_RULE,
-              until: deadline(new Date(charged.newest), CHARGE_HOLD),
-            },
-          ]
-        : [];
+    if (charges > 0) kept.push({ what: 'carrier charge amounts', rule: ANONYMOUS_RULE, until: null });
     return {
       erased: [
         'CarrierVerification',

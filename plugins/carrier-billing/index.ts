@@ -180,7 +180,10 @@ export const carrierBillingPlugin = definePlugin({
     return {
       services: service,
       schema: (builder) => registerCarrierBillingSchema(builder, service, { sandboxOutbox }),
-      hooks: { 'subject.export': exportCarrierBilling(keys), 'subject.erase': eraseCarrierBilling(keys) },
+      hooks: {
+        'subject.export': exportCarrierBilling(keys),
+        'subject.erase': eraseCarrierBilling(plugin.services),
+      },
       onReady: () => keyring.load(),
     };
   },

@@ -33,4 +33,4 @@ export {
   type SimulatedNetworkOptions,
   type Verdict,
 } from './simulated-network.ts';
-export { type SubjectCustomer, subjectCustomer } from './subject-customer.ts';
+export { type SubjectCustomer, subjectCustomer, subjectHoldFacts } from './subject-customer.ts';

@@ -49,3 +49,23 @@ export async function subjectCustomer(
     },
   };
 }
+
+/**
+ * Where the law sees a subject, for `holds.holdFor`: its customer's facts, else (a subject the
+ * merchant knows only through a session) the merchant's establishment alone. Payment methods that
+ * keep their own payment records (carrier-billing, sandbox-card) ask it in their erasure.
+ */
+export async function subjectHoldFacts(
+  em: EntityManager,
+  keys: SubjectKeys,
+  subject: DataSubject,
+): Promise<HoldFacts> {
+  const found = await subjectCustomer(em, keys, subject);
+  if (found) return found.facts;
+  const [merchant] = await query<{ country: string | null }>(
+    em,
+    'select country from merchant where id = ?',
+    [subject.merchantId],
+  );
+  return { merchantId: subject.merchantId, jurisdiction: null, establishment: merchant?.country ?? null };
+}

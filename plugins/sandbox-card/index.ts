@@ -81,7 +81,10 @@ export const sandboxCardPlugin = definePlugin({
     return {
       services: service,
       schema: (builder) => registerSandboxCardSchema(builder, service),
-      hooks: { 'subject.export': exportSandboxCard(keys), 'subject.erase': eraseSandboxCard(keys) },
+      hooks: {
+        'subject.export': exportSandboxCard(keys),
+        'subject.erase': eraseSandboxCard(plugin.services),
+      },
     };
   },
 });

@@ -1,22 +1,16 @@
 import type { EntityManager } from '@mikro-orm/core';
 import {
   type DataSubject,
-  deadline,
+  type GatewayServices,
+  type HeldRecordInput,
   type HookHandler,
   query,
   type RetainedRecord,
   type SubjectKeys,
+  subjectPages,
   subjectRows,
 } from '../../core/plugin-api.ts';
-
-/**
- * The rule that keeps a card that paid, and the network's authorizations, after the payer's
- * erasure: they are the record of a payment (Korea: E-Commerce Act Art. 6 with its Enforcement
- * Decree Art. 6(1), 5 years; EFTA Art. 22; in the EU, AML record keeping, GDPR Art. 17(3)(b)).
- */
-export const CARD_RULE =
-  'payment records: Korea E-Commerce Act Art. 6 and Enforcement Decree Art. 6(1) (5 years), EFTA Art. 22; EU AML record keeping, GDPR Art. 17(3)(b) (5 years)';
-const CARD_HOLD = { amount: 5, unit: 'years' } as const;
+import { PAYMENT_RECORD, subjectHoldFacts } from '../payments/api.ts';
 
 /** The subject's sandbox-card payments' authorization ids (a payment's `methodReference`). */
 const PAID_BY_SUBJECT = `select p.method_reference from payment_intent p join customer c on c.id = p.customer_id
@@ -79,35 +73,61 @@ export const exportSandboxCard =
 
 /**
  * Deletes the subject's tokens that never paid. A card that paid is part of the payment record
- * (brand, last 4, expiry; its authorizations at the network): kept under the payment-record
- * rule, pointing at a subject whose key is shredded, so it names nobody.
+ * (brand, last 4, expiry; its authorizations at the network): each such card a retention hold
+ * still covers (`holds.holdFor` from its newest authorization, under the packs that apply to the
+ * payer) is registered under the subject's hold key with its own purge date, as payments does.
+ * The rows stay, pointing at a subject whose key is shredded, so they name nobody.
  */
 export const eraseSandboxCard =
-  (keys: SubjectKeys): HookHandler<'subject.erase'> =>
+  (services: GatewayServices): HookHandler<'subject.erase'> =>
   async ({ em, subject }) => {
+    const { keys, holds } = services.privacy;
     const found = await live(keys, em, subject);
     if (!found) return { erased: [], kept: [] };
+    const facts = await subjectHoldFacts(em, keys, subject);
     await query(
       em,
       `delete from sandbox_card_token t where t.subject_id = ?
        and not exists (select 1 from sandbox_card_authorization a where a.token_id = t.id)`,
       [found.subjectId],
     );
-    const [paid] = await query<{ n: number; newest: string | null }>(
+    const { cards } = found;
+    const now = new Date();
+    let paid = 0;
+    async function* held(): AsyncGenerator<HeldRecordInput> {
+      for await (const page of subjectPages(
+        em,
+        {
+          select: `t.id, (select max(a.created_at) from sandbox_card_authorization a where a.token_id = t.id)::text as last`,
+          from: 'sandbox_card_token t',
+          where: `${CARDS} and exists (select 1 from sandbox_card_authorization a where a.token_id = t.id)`,
+        },
+        cards,
+        't',
+      )) {
+        for (const card of page) {
+          paid++;
+          const hold = holds.holdFor(facts, PAYMENT_RECORD, new Date(card.last as string));
+          if (hold && hold.until > now) yield { recordId: card.id as string, hold, payload: null };
+        }
+      }
+    }
+    const kept: RetainedRecord[] = await holds.keep(
       em,
-      `select count(distinct t.id)::int as n, max(a.created_at)::text as newest
-       from sandbox_card_token t join sandbox_card_authorization a on a.token_id = t.id where ${CARDS}`,
-      found.cards,
+      {
+        subjectId: found.subjectId,
+        merchantId: subject.merchantId,
+        plugin: 'sandbox-card',
+        what: 'card tokens that paid (brand, last 4, expiry) and the network’s authorizations of them',
+      },
+      held(),
     );
-    const kept: RetainedRecord[] =
-      paid && paid.n > 0 && paid.newest
-        ? [
-            {
-              what: `${paid.n} card token(s) that paid (brand, last 4, expiry) and the network's authorizations of them`,
-              rule: CARD_RULE,
-              until: deadline(new Date(paid.newest), CARD_HOLD),
-            },
-          ]
-        : [];
+    if (paid > 0) {
+      kept.push({
+        what: 'network authorization amounts',
+        rule: 'no longer personal data once the subject key and any hold key are destroyed (GDPR Recital 26): kept for the ledger',
+        until: null,
+      });
+    }
     return { erased: ['SandboxCardToken (never used to pay)'], kept };
   };

@@ -7,6 +7,7 @@ import type { HttpGraphQLClient } from '../../../core/testing/graphql-clients.ts
 import { tablesHolding } from '../../../core/testing/raw-tables.ts';
 import { carrierBillingPlugin } from '../../../plugins/carrier-billing/index.ts';
 import { paymentsPlugin } from '../../../plugins/payments/index.ts';
+import { pipaPlugin } from '../../../plugins/pipa/index.ts';
 import { sandboxCardPlugin } from '../../../plugins/sandbox-card/index.ts';
 import { totpPlugin } from '../../../plugins/totp/index.ts';
 import { outbox, verifiedSource } from '../../plugins/carrier-billing/support.ts';
@@ -23,7 +24,14 @@ import { CONFIRM, codeAt, ENROLL, secretOf } from '../../plugins/totp/support.ts
 let t: TestGateway;
 beforeAll(async () => {
   t = await createTestGateway({
-    plugins: [paymentsPlugin, sandboxCardPlugin, carrierBillingPlugin, totpPlugin, receiptsFixture],
+    plugins: [
+      paymentsPlugin,
+      sandboxCardPlugin,
+      carrierBillingPlugin,
+      totpPlugin,
+      pipaPlugin,
+      receiptsFixture,
+    ],
   });
 });
 afterAll(() => t?.close());
@@ -221,17 +229,34 @@ describe('subject.erase', () => {
 
     const erasure = await t.gateway.services.privacy.eraseSubject(em(), ana.subject);
     const by = (plugin: string) => erasure.find((e) => e.plugin === plugin)!;
-    expect(by('carrier-billing').kept).toEqual([
-      expect.objectContaining({
-        rule: expect.stringContaining('E-Commerce Act Art. 6'),
-        until: expect.any(Date),
-      }),
-    ]);
-    const until = by('carrier-billing').kept[0]!.until!;
-    expect(until.getUTCFullYear()).toBe(new Date().getUTCFullYear() + 5);
-    expect(by('sandbox-card').kept).toEqual([
-      expect.objectContaining({ rule: expect.stringContaining('EFTA Art. 22'), until: expect.any(Date) }),
-    ]);
+    // Korean payment records, held by the kernel's holds as payments holds its own: the same
+    // cited rule, each record's purge date from the packs that apply, in the register.
+    const PIPA = expect.stringMatching(/^pipa: Act on Consumer Protection in Electronic Commerce Art\. 6/);
+    for (const plugin of ['carrier-billing', 'sandbox-card']) {
+      expect(by(plugin).kept, plugin).toEqual([
+        expect.objectContaining({ rule: PIPA, until: expect.any(Date) }),
+        expect.objectContaining({ until: null }),
+      ]);
+      expect(by(plugin).kept[0]!.until!.getUTCFullYear()).toBe(new Date().getUTCFullYear() + 5);
+    }
+    const register = await t.gateway.services.privacy.holds.list(em(), ana.subjectId);
+    const held = (plugin: string) => register.find((h) => h.plugin === plugin)!;
+    expect(held('carrier-billing')).toMatchObject({
+      until: by('carrier-billing').kept[0]!.until,
+      purgedAt: null,
+    });
+    expect(held('sandbox-card')).toMatchObject({ until: by('sandbox-card').kept[0]!.until, purgedAt: null });
+    // Their rows hold no personal field left to move apart (the numbers are cleared above): the
+    // register and the subject's hold key (who they are about) are what the hold keeps.
+    expect(await t.gateway.services.privacy.holds.heldIdentity(em(), ana.subjectId)).toBe(
+      ana.subject.customerRef,
+    );
+    // The purge job ends them on their own dates, as it ends payments' holds.
+    const latest = new Date(Math.max(...register.map((h) => h.until.getTime())));
+    await t.gateway.services.privacy.holdPurge.run(new Date(latest.getTime() + 1));
+    const purged = await t.gateway.services.privacy.holds.list(em(), ana.subjectId);
+    expect(purged.filter((h) => h.purgedAt === null)).toEqual([]);
+    expect(await t.gateway.services.privacy.holds.heldIdentity(em(), ana.subjectId)).toBeNull();
     expect(by('totp')).toMatchObject({ kept: [], erased: expect.arrayContaining(['TotpRecoveryCode']) });
     expect(by('privacy').erased).toEqual(['CustomerSession']);
 
