@@ -10,6 +10,7 @@ import { cpraPlugin } from '../../../plugins/cpra/index.ts';
 import { gdprPlugin } from '../../../plugins/gdpr/index.ts';
 import { paymentsPlugin } from '../../../plugins/payments/index.ts';
 import { pipaPlugin } from '../../../plugins/pipa/index.ts';
+import { sandboxCardPlugin } from '../../../plugins/sandbox-card/index.ts';
 import { walletPlugin } from '../../../plugins/wallet/index.ts';
 import { createFakeAcquirer } from '../../plugins/payments/fake-acquirer.ts';
 import { CREATE_PAYMENT, ledgerIsSound, mutate, REFUND } from '../../plugins/payments/support.ts';
@@ -31,6 +32,7 @@ beforeAll(async () => {
     plugins: [
       paymentsPlugin.with({ janitor: { intervalSeconds: 0, retryBaseSeconds: 0 } }),
       walletPlugin,
+      sandboxCardPlugin,
       network.plugin,
       pipaPlugin,
       gdprPlugin,
@@ -146,7 +148,7 @@ describe('a Korean subject’s erasure under PIPA’s payment-record hold', () =
     expect(of(answer, 'payments').kept).toEqual([
       {
         what: expect.stringContaining('payments with their captures, voids, refunds and fees'),
-        rule: 'pipa: Act on Consumer Protection in Electronic Commerce Art. 6(1) with its Enforcement Decree Art. 6(1); PIPA Art. 21(1)',
+        rule: 'pipa: Act on Consumer Protection in Electronic Commerce Art. 6(1) with its Enforcement Decree Art. 6(1)3 (payment and supply, 5 years); PIPA Art. 21(1)',
         until: latestUntil,
       },
       expect.objectContaining({ what: 'payment and usage amounts in the ledger', until: null }),
@@ -275,4 +277,45 @@ test('a Californian subject, under no hold: the free text is erased, only anonym
   expect(payment).toEqual({ description: null, metadata: [] });
   expect(await totals()).toEqual(before);
   expect(await ledgerIsSound(t)).toMatchObject({ ok: true });
+});
+
+test('a payment method’s own records (sandbox-card) are held by the same holds and purged by the same job', async () => {
+  const customerId = await customer('kr-card-holder', 'KR');
+  const { tokenizeSandboxCard } = await shop.client.data<{ tokenizeSandboxCard: { id: string } }>(
+    'mutation($input: TokenizeSandboxCardInput!) { tokenizeSandboxCard(input: $input) { ... on SandboxCardToken { id } } }',
+    { input: { number: '4242424242424242', expMonth: 1, expYear: 2031, cvc: '321' } },
+  );
+  const paid = await mutate(shop.client, CREATE_PAYMENT, {
+    input: {
+      customerId,
+      method: 'sandbox-card',
+      sourceId: tokenizeSandboxCard.id,
+      amount: { amount: '4000', currency: 'KRW' },
+    },
+  });
+  expect(paid.status).toBe('captured');
+  const subject = { merchantId: shop.merchantId, customerRef: 'kr-card-holder' };
+  const subjectId = (await services().privacy.keys.findSubjectId(em(), subject))!;
+  const answer = await services().privacy.eraseSubject(em(), subject);
+  const [authorized] = await rows<{ at: Date }>(
+    'select max(created_at) as at from sandbox_card_authorization where token_id = ?',
+    [tokenizeSandboxCard.id],
+  );
+  const until = new Date(addYears(new UTCDate(new Date(authorized!.at).getTime()), 5).getTime());
+  expect(of(answer, 'sandbox-card').kept[0]).toEqual({
+    what: expect.stringContaining('card tokens that paid'),
+    rule: of(answer, 'payments').kept[0]!.rule,
+    until,
+  });
+  const held = (await services().privacy.holds.list(em(), subjectId)).find(
+    (h) => h.plugin === 'sandbox-card',
+  );
+  expect(held).toMatchObject({ until, purgedAt: null });
+  const latest = new Date(
+    Math.max(...(await services().privacy.holds.list(em(), subjectId)).map((h) => h.until.getTime())),
+  );
+  await services().privacy.holdPurge.run(new Date(latest.getTime() + 1));
+  const after = await services().privacy.holds.list(em(), subjectId);
+  expect(after.find((h) => h.plugin === 'sandbox-card')!.purgedAt).not.toBeNull();
+  expect(await services().privacy.holds.heldIdentity(em(), subjectId)).toBeNull();
 });
