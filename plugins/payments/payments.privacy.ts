@@ -69,7 +69,7 @@ export function exportPayments(services: GatewayServices): HookHandler<'subject.
     }
     async function* operations() {
       // Only the ids: the page is read to find the operations, not to be exported again.
-      const ids = keysetPages(em, { select: 'id', from: 'payment_intent', where: 'customer_id = ?' }, [
+      const ids = subjectPages(em, { select: 'id', from: 'payment_intent', where: 'customer_id = ?' }, [
         customerId,
       ]);
       for await (const page of ids) {
@@ -85,7 +85,7 @@ export function exportPayments(services: GatewayServices): HookHandler<'subject.
     }
     async function* fees() {
       // Payments without a fee are skipped in SQL: most of a long history never leaves PostgreSQL.
-      const charged = keysetPages(
+      const charged = subjectPages(
         em,
         {
           select: `id, currency, fee_micros::text as fee_micros, fee_returned_micros::text as fee_returned_micros,
