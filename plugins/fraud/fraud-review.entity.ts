@@ -43,6 +43,7 @@ const FraudReviewSchema = defineEntity({
       where: 'allow_until is not null and allow_used_by is null',
     },
   ],
+  checks: [{ name: 'fraud_review_status_check', expression: `status in ('open', 'approved', 'declined')` }],
 });
 
 export class FraudReview extends FraudReviewSchema.class {}

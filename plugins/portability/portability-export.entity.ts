@@ -29,6 +29,17 @@ const PortabilityExportSchema = defineEntity({
     readyAt: p.datetime().nullable(),
     expiresAt: p.datetime(),
   },
+  indexes: [
+    { name: 'portability_export_work_index', properties: ['status', 'claimedUntil'] },
+    { name: 'portability_export_expires_at_index', properties: ['expiresAt'] },
+  ],
+  checks: [
+    { name: 'portability_export_kind_check', expression: `"kind" in ('access', 'portability')` },
+    {
+      name: 'portability_export_status_check',
+      expression: `"status" in ('pending', 'building', 'ready', 'failed')`,
+    },
+  ],
 });
 
 /** A subject's access or portability export; deleted with its chunks when it expires. */

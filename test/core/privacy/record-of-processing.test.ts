@@ -123,9 +123,14 @@ describe('the record of processing (GDPR Art. 30), through GraphQL and the CLI c
     });
     expect(byField('Customer', 'birthDate')).toMatchObject({ plugin: 'payments', basis: 'legal_obligation' });
     expect(byField('Customer', 'jurisdiction')).toMatchObject({ basis: 'legal_obligation' });
-    expect(byField('CarrierSubscriber', 'phoneSealed')?.recipients).toEqual([
-      'the carrier, to text codes and bill the line',
-    ]);
+    // A phone number is its holder's: sealed on the verification and the billing source, under
+    // the subject's key; the shared line keeps only its keyed index.
+    for (const entity of ['CarrierVerification', 'CarrierBillingSource']) {
+      expect(byField(entity, 'phoneSealed')?.recipients).toEqual([
+        'the carrier, to text codes and bill the line',
+      ]);
+    }
+    expect(byField('CarrierSubscriber', 'phoneSealed')).toBeUndefined();
     expect(byField('CarrierSubscriber', 'phoneIndex')?.source).toBe('derived');
   });
 
