@@ -7,7 +7,6 @@ import {
   type Payee,
   validateCreatePayment,
 } from './create-payment-command.ts';
-import { refuseErasedCustomer } from './erased-customer.ts';
 import { ExternalOutcomeRecorder } from './external-outcome-recorder.ts';
 import { refuseUnrecordableFee } from './fees/fee-ceiling.ts';
 import { FollowUpOperations } from './follow-up-operations.ts';
@@ -103,9 +102,6 @@ export class PaymentService {
       captureMethod: request.captureMethod ?? this.#deps.settings.defaultCaptureMethod(merchantId),
     };
     const method = validateCreatePayment(this.#deps.methods, command);
-    // Before the gate and either path (the batched one included): nothing is written for a
-    // customer whose subject key is shredded, and no handler is asked about it.
-    await refuseErasedCustomer(ctx.em, merchantId, command.customerId);
     if (!payee) await refuseUnrecordableFee(ctx.em, merchantId, command);
     // Before anything is written or any money moves, whichever path the payment takes next.
     // Chosen now, so that a `payment.beforeAuthorize` handler can store its answer under it.
