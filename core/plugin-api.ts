@@ -148,7 +148,7 @@ export type {
 } from './privacy/regulation-pack.ts';
 export { type ApplyingPack, RegulationPackDisabled, type Regulations } from './privacy/regulations.ts';
 export { ResealingMigration, subjectKey } from './privacy/resealing-migration.ts';
-export { citedRule, type HeldUntil, retentionHold } from './privacy/retention-hold.ts';
+export { anonymousRecord, citedRule, type HeldUntil, retentionHold } from './privacy/retention-hold.ts';
 export type {
   HeldRecordInput,
   HoldFacts,

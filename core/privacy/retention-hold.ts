@@ -1,5 +1,6 @@
 import { deadline } from './deadline.ts';
 import type { DeclaredRegulationPack, RecordType } from './regulation-pack.ts';
+import type { RetainedRecord } from './subject-hooks.ts';
 
 /** Why a record outlives its subject's erasure, and until when. */
 export interface HeldUntil {
@@ -38,4 +39,14 @@ export function retentionHold(
 }
 
 /** The rule as an erasure answer cites it: `pipa: E-Commerce Act Art. 6(1) ...`. */
+/**
+ * What an erasure keeps that no key opens any more: amounts and dates that describe nobody once
+ * the subject key and any hold key are gone (GDPR Recital 26), kept for the books (`keptFor`).
+ */
+export const anonymousRecord = (what: string, keptFor: string): RetainedRecord => ({
+  what,
+  rule: `no longer personal data once the subject key and any hold key are destroyed (GDPR Recital 26): kept for ${keptFor}`,
+  until: null,
+});
+
 export const citedRule = (hold: Pick<HeldUntil, 'law' | 'article'>) => `${hold.law}: ${hold.article}`;

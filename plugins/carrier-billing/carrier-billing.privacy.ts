@@ -1,5 +1,6 @@
 import type { EntityManager } from '@mikro-orm/core';
 import {
+  anonymousRecord,
   type DataSubject,
   type GatewayServices,
   type HeldRecordInput,
@@ -12,9 +13,6 @@ import {
 } from '../../core/plugin-api.ts';
 import { PAYMENT_RECORD, subjectHoldFacts } from '../payments/api.ts';
 import { phoneBinding } from './subscriber-directory.ts';
-
-const ANONYMOUS_RULE =
-  'no longer personal data once the subject key and any hold key are destroyed (GDPR Recital 26): kept for the ledger and the line’s monthly cap';
 
 /** The subject's live id, or null: never seen, or already erased (its key is shredded). */
 const subjectIdOf = (keys: SubjectKeys, em: EntityManager, subject: DataSubject) =>
@@ -191,7 +189,8 @@ export const eraseCarrierBilling =
       },
       held(),
     );
-    if (charges > 0) kept.push({ what: 'carrier charge amounts', rule: ANONYMOUS_RULE, until: null });
+    if (charges > 0)
+      kept.push(anonymousRecord('carrier charge amounts', 'the ledger and the line’s monthly cap'));
     return {
       erased: [
         'CarrierVerification',

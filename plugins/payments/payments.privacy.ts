@@ -1,5 +1,6 @@
 import type { EntityManager } from '@mikro-orm/core';
 import {
+  anonymousRecord,
   type GatewayServices,
   type HeldRecordInput,
   type HookHandler,
@@ -161,8 +162,6 @@ export function exportPayments(services: GatewayServices): HookHandler<'subject.
 const PAYMENTS_KEPT =
   'payments with their captures, voids, refunds and fees (amounts, dates, status); their descriptions and metadata sealed apart';
 const METERS_KEPT = 'metered usage (meters and their usage records); the meter descriptions sealed apart';
-const ANONYMOUS_RULE =
-  'no longer personal data once the subject key and any hold key are destroyed (GDPR Recital 26): kept for the ledger, which must still balance';
 
 /**
  * Erases what payments keeps about the subject, in the erasure's transaction. Payments and
@@ -241,7 +240,9 @@ export function erasePayments(services: GatewayServices): HookHandler<'subject.e
       erased.push(`description and metadata of ${counts.pastHold} payment(s) no hold covers`);
     if (counts.metersPastHold > 0)
       erased.push(`description of ${counts.metersPastHold} usage meter(s) no hold covers`);
-    kept.push({ what: 'payment and usage amounts in the ledger', rule: ANONYMOUS_RULE, until: null });
+    kept.push(
+      anonymousRecord('payment and usage amounts in the ledger', 'the ledger, which must still balance'),
+    );
     return { erased, kept };
   };
 }

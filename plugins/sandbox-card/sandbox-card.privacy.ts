@@ -1,5 +1,6 @@
 import type { EntityManager } from '@mikro-orm/core';
 import {
+  anonymousRecord,
   type DataSubject,
   type GatewayServices,
   type HeldRecordInput,
@@ -123,11 +124,7 @@ export const eraseSandboxCard =
       held(),
     );
     if (paid > 0) {
-      kept.push({
-        what: 'network authorization amounts',
-        rule: 'no longer personal data once the subject key and any hold key are destroyed (GDPR Recital 26): kept for the ledger',
-        until: null,
-      });
+      kept.push(anonymousRecord('network authorization amounts', 'the ledger'));
     }
     return { erased: ['SandboxCardToken (never used to pay)'], kept };
   };

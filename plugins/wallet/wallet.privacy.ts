@@ -1,5 +1,6 @@
 import type { EntityManager } from '@mikro-orm/core';
 import {
+  anonymousRecord,
   type GatewayServices,
   type HeldRecordInput,
   type HookHandler,
@@ -106,11 +107,12 @@ export function eraseWallets(services: GatewayServices): HookHandler<'subject.er
       },
       held,
     );
-    kept.push({
-      what: 'wallet balances in the ledger: money the customer still holds',
-      rule: 'no longer personal data once the subject key and any hold key are destroyed (GDPR Recital 26): kept for the ledger, which must still balance',
-      until: null,
-    });
+    kept.push(
+      anonymousRecord(
+        'wallet balances in the ledger: money the customer still holds',
+        'the ledger, which must still balance',
+      ),
+    );
     return { erased: [], kept };
   };
 }
