@@ -17,6 +17,17 @@ export function actorOf(principal: Principal | null): string {
   }
 }
 
+/** What every request event says about the request: partners match it by id, subject and kind. */
+export function requestFacts(request: SubjectRequest) {
+  return {
+    requestId: request.id,
+    subjectId: request.subjectId,
+    customerId: request.customerId ?? null,
+    kind: request.kind,
+    dueAt: request.dueAt?.toISOString() ?? null,
+  };
+}
+
 /**
  * Records one change of a request inside `tx`: the audit row and the `subject_request.changed`
  * event commit with the change itself, or not at all.
@@ -43,11 +54,7 @@ export async function recordChange(
     type: REQUEST_CHANGED,
     merchantId: request.merchant.id,
     payload: {
-      requestId: request.id,
-      subjectId: request.subjectId,
-      customerId: request.customerId ?? null,
-      kind: request.kind,
-      dueAt: request.dueAt?.toISOString() ?? null,
+      ...requestFacts(request),
       action: change.action,
       from: change.from,
       to: request.status,

@@ -1,6 +1,6 @@
 import type { GatewayServices, Logger, MikroORM } from '../../core/plugin-api.ts';
 import { query } from '../../core/plugin-api.ts';
-import { recordChange } from './request-audit.ts';
+import { recordChange, requestFacts } from './request-audit.ts';
 import type { RequestProcessor } from './request-processor.ts';
 import { SubjectRequest } from './subject-request.entity.ts';
 import { REQUEST_OVERDUE } from './subject-request-event-types.ts';
@@ -94,11 +94,7 @@ export class RequestScheduler {
           type: REQUEST_OVERDUE,
           merchantId: request.merchant.id,
           payload: {
-            requestId: request.id,
-            subjectId: request.subjectId,
-            customerId: request.customerId ?? null,
-            kind: request.kind,
-            dueAt: request.dueAt?.toISOString() ?? null,
+            ...requestFacts(request),
             status: request.status,
           },
         });
