@@ -1462,8 +1462,8 @@ begin
     "idemScope" text, "idemKey" text, "idemOperation" text, "idemHash" text)
   -- Lateral lookups with a limit: the planner cannot tell a batch holds a handful of items, and
   -- would otherwise hash-join them against whole tables.
-  left join lateral (select true as found from customer c
-    where c.id = i.customer and c.merchant_id = i.merchant limit 1) c on true
+  left join lateral (select true as found from customer c join privacy_subject ps on ps.id = c.subject_id
+    where c.id = i.customer and c.merchant_id = i.merchant and ps.shredded_at is null limit 1) c on true
   left join lateral (select s.currency, s.shards from ledger_account s
     where s.id = i.source and s.kind = i."accountKind" and s.customer_id = i.customer and s.merchant_id = i.merchant
     limit 1) s on true

@@ -43,6 +43,7 @@ import { Migration0016CustomerRefUnderSubjectKeys } from './migrations/0016-cust
 import { Migration0017CustomerHistoryIndex } from './migrations/0017-customer-history-index.ts';
 import { Migration0018FeesInTheBatch } from './migrations/0018-fees-in-the-batch.ts';
 import { Migration0019UsageFees } from './migrations/0019-usage-fees.ts';
+import { Migration0020ErasedCustomersInTheBatch } from './migrations/0020-erased-customers-in-the-batch.ts';
 import { PayFromAccountBatcher } from './pay-from-account-batcher.ts';
 import { PaymentService } from './payment.service.ts';
 import { PaymentAccounts } from './payment-accounts.ts';
@@ -113,6 +114,7 @@ export const paymentsPlugin = definePlugin({
     { name: '0017-customer-history-index', class: Migration0017CustomerHistoryIndex },
     { name: '0018-fees-in-the-batch', class: Migration0018FeesInTheBatch },
     { name: '0019-usage-fees', class: Migration0019UsageFees },
+    { name: '0020-erased-customers-in-the-batch', class: Migration0020ErasedCustomersInTheBatch },
   ],
   dataMap: paymentsDataMap,
   setup: (runtime) => {

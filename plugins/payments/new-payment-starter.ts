@@ -2,6 +2,7 @@ import type { EntityManager } from '@mikro-orm/core';
 import { isUuid, NotFoundError, ValidationError } from '../../core/plugin-api.ts';
 import type { CreatePaymentCommand, Payee } from './create-payment-command.ts';
 import { Customer } from './customer.entity.ts';
+import { customerNotFound } from './erased-customer.ts';
 import { LedgerAccount } from './ledger/ledger-account.entity.ts';
 import { startOperation } from './method-invoker.ts';
 import type { PaymentAccounts } from './payment-accounts.ts';
@@ -32,8 +33,13 @@ export class NewPaymentStarter {
     payee?: Payee,
     review?: PaymentReview,
   ): Promise<StartedOperation> {
-    const customer = await tx.findOne(Customer, { id: command.customerId, merchant: merchantId });
-    if (!customer) throw new NotFoundError('Customer', command.customerId);
+    // Only a customer whose privacy subject is live: an erased one is refused (erased-customer.ts).
+    const customer = await tx.findOne(Customer, {
+      id: command.customerId,
+      merchant: merchantId,
+      subject: { shreddedAt: null },
+    });
+    if (!customer) return customerNotFound(tx, merchantId, command.customerId);
     const fundingAccountId = await this.#fundingAccount(tx, method, command, customer);
     const payeeAccountId =
       payee?.accountId ?? (await this.#accounts.merchantPayable(tx, merchantId, command.amount.currency));

@@ -1,5 +1,6 @@
 import { isUuid, money, NotFoundError, type RequestContext, ValidationError } from '../../core/plugin-api.ts';
 import type { CreatePaymentCommand, Payee } from './create-payment-command.ts';
+import { customerNotFound } from './erased-customer.ts';
 import type { IdempotentRequest } from './idempotency.service.ts';
 import type { StoredResult } from './idempotency-record.entity.ts';
 import { InsufficientFundsError } from './ledger/ledger-errors.ts';
@@ -91,7 +92,7 @@ export class PayFromAccountPath {
       case 'busy':
         return null;
       case 'no_customer':
-        throw new NotFoundError('Customer', command.customerId);
+        return customerNotFound(ctx.em, merchantId, command.customerId);
       case 'no_source':
         throw new NotFoundError(method.displayName, command.sourceId);
       case 'wrong_currency':

@@ -7,6 +7,7 @@ import {
 } from '../../core/plugin-api.ts';
 import { InsufficientFundsError } from './ledger/ledger-errors.ts';
 import {
+  CustomerErasedError,
   IdempotencyConflictError,
   IdempotencyInFlightError,
   InvalidTransitionError,
@@ -24,6 +25,7 @@ export const MONEY_MOVEMENT_ERRORS = [
   IdempotencyConflictError,
   IdempotencyInFlightError,
   PaymentBlockedError,
+  CustomerErasedError,
 ];
 
 export function registerPaymentErrorTypes(builder: GatewayBuilder): void {
@@ -60,5 +62,9 @@ export function registerPaymentErrorTypes(builder: GatewayBuilder): void {
       score: t.exposeInt('score', { description: '0-100: the highest risk score a handler gave.' }),
       reasons: t.stringList({ resolve: (e) => [...e.reasons] }),
     }),
+  });
+  registerErrorType(builder, CustomerErasedError, {
+    description: 'The customer’s personal data was erased (its key shredded); nothing was written.',
+    fields: (t) => ({ customerId: t.exposeString('customerId') }),
   });
 }

@@ -70,3 +70,16 @@ export class IdempotencyInFlightError extends GatewayError {
 }
 
 import { GatewayError, type Money } from '../../core/plugin-api.ts';
+
+/**
+ * The customer's personal data was erased (its subject key is shredded): a new payment would
+ * charge a person the gateway no longer knows and must not link again. Nothing was written.
+ */
+export class CustomerErasedError extends GatewayError {
+  readonly customerId: string;
+
+  constructor(customerId: string) {
+    super('CUSTOMER_ERASED', 'This customer’s personal data was erased: it cannot be charged any more');
+    this.customerId = customerId;
+  }
+}
