@@ -117,7 +117,7 @@ export {
   EEA_COUNTRIES,
   type LawScope,
 } from './privacy/jurisdiction.ts';
-export type { PluginSection } from './privacy/privacy.service.ts';
+export type { PluginErasure, PluginSection } from './privacy/privacy.service.ts';
 export { PrivacySubject } from './privacy/privacy-subject.entity.ts';
 export { PROFILE_FIELDS, type ProfileField } from './privacy/profile-fields.ts';
 export {

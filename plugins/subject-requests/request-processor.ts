@@ -7,6 +7,7 @@ import {
   type Logger,
   type MerchantContext,
   type MikroORM,
+  type PluginErasure,
   query,
 } from '../../core/plugin-api.ts';
 import { recordChange } from './request-audit.ts';
@@ -136,8 +137,14 @@ export class RequestProcessor {
     const { services } = this.#runtime;
     const ctx = this.#context(tx, request.merchant.id);
     const customerRef = await services.privacy.keys.customerRef(tx, request.subjectId);
-    if (customerRef === null)
-      return { done: [], kept: [], exportId: null, note: 'the subject’s personal data was already erased' };
+    if (customerRef === null) {
+      // Erased before: an erasure answers what that erasure did (its stored answer), anything else
+      // has nothing left to act on.
+      const earlier =
+        request.kind === 'erasure' ? await services.privacy.erasureOf(tx, request.subjectId) : null;
+      const note = 'the subject’s personal data was already erased';
+      return earlier ? { ...erasureAnswer(earlier), note } : { done: [], kept: [], exportId: null, note };
+    }
     const subject: DataSubject = { merchantId: request.merchant.id, customerRef };
     const collectionPoint = `subject request ${request.id}`;
     switch (request.kind) {
@@ -153,18 +160,7 @@ export class RequestProcessor {
             plugins: erasures.filter((e) => e.erased.length + e.kept.length > 0).map((e) => e.plugin),
           },
         });
-        return {
-          done: erasures.flatMap((e) => e.erased.map((what) => `erased (${e.plugin}): ${what}`)),
-          kept: erasures.flatMap((e) =>
-            e.kept.map((k) => ({
-              what: `${e.plugin}: ${k.what}`,
-              rule: k.rule,
-              until: k.until?.toISOString() ?? null,
-            })),
-          ),
-          exportId: null,
-          note: null,
-        };
+        return erasureAnswer(erasures);
       }
       case 'correction': {
         const details = await this.#details(tx, request);
@@ -259,3 +255,19 @@ const KEPT: Record<'restriction' | 'objection' | 'opt_out_of_sale', RequestAnswe
   ],
   opt_out_of_sale: [],
 };
+
+/** What an erasure tells the subject: each plugin's erased items, and what it kept, under which rule, until when. */
+function erasureAnswer(erasures: readonly PluginErasure[]): RequestAnswer {
+  return {
+    done: erasures.flatMap((e) => e.erased.map((what) => `erased (${e.plugin}): ${what}`)),
+    kept: erasures.flatMap((e) =>
+      e.kept.map((k) => ({
+        what: `${e.plugin}: ${k.what}`,
+        rule: k.rule,
+        until: k.until?.toISOString() ?? null,
+      })),
+    ),
+    exportId: null,
+    note: null,
+  };
+}

@@ -256,6 +256,27 @@ describe('erasure', () => {
     expect(subjectRequest.history.map((h) => h.action)).toEqual(['file', 'resume', 'complete']);
     expect(await runPass(t.operator)).toMatchObject({ processed: 0 });
   });
+
+  test('a second erasure of an erased subject answers what the first one erased and kept', async () => {
+    const { client: shop } = await shopWith('ivy', 'FR');
+    const first = await fileRequest(shop, { kind: 'erasure', customerRef: 'ivy' });
+    const second = await fileRequest(shop, { kind: 'erasure', customerRef: 'ivy' });
+    // Both verified and claimed by a process that died: the pass carries out one, then the other.
+    await query(
+      t.gateway.database.em.fork(),
+      "update subject_request set status = 'processing', verified_at = now(), verification = 'test', claimed_until = now() - interval '1 second' where id in (?, ?)",
+      [first.id, second.id],
+    );
+    expect(await runPass(t.operator)).toMatchObject({ processed: 2 });
+    const [a, b] = [await requestById(shop, first.id), await requestById(shop, second.id)];
+    const [earlier, later] = a.answer?.note ? [b, a] : [a, b];
+    expect(earlier.answer?.note).toBeNull();
+    expect(later).toMatchObject({ status: 'completed' });
+    expect(later.answer?.note).toBe('the subject’s personal data was already erased');
+    expect(later.answer?.done).toEqual(earlier.answer?.done);
+    expect(later.answer?.kept).toEqual(earlier.answer?.kept);
+    expect(later.answer?.kept.length).toBeGreaterThan(0);
+  });
 });
 
 describe('correction', () => {
