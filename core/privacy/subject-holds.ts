@@ -75,13 +75,21 @@ export class SubjectHolds {
    * The hold on a record of these types dated `recordDate`, under every pack that applies to the
    * subject, switched on for the merchant or not: a switch decides what consent enforces, and a
    * record destroyed against a law cannot come back, while one kept a pack's period too long is
-   * the safe error (as for breach notices). The longest hold wins; null when none applies.
+   * the safe error (as for breach notices). The longest hold wins; null when none applies or when
+   * it has already ended at `now` (the erasure then erases the record like any other): the one
+   * question every `subject.erase` asks of each record it might keep.
    */
-  holdFor(facts: HoldFacts, recordTypes: readonly RecordType[], recordDate: Date): HeldUntil | null {
+  holdFor(
+    facts: HoldFacts,
+    recordTypes: readonly RecordType[],
+    recordDate: Date,
+    now: Date,
+  ): HeldUntil | null {
     const packs = this.#regulations
       .applying({ jurisdiction: facts.jurisdiction, establishment: facts.establishment }, null)
       .map((a) => a.pack);
-    return retentionHold(packs, recordTypes, recordDate);
+    const hold = retentionHold(packs, recordTypes, recordDate);
+    return hold && hold.until > now ? hold : null;
   }
 
   /**

@@ -174,8 +174,8 @@ export const eraseCarrierBilling =
       )) {
         for (const c of page) {
           charges++;
-          const hold = holds.holdFor(facts, PAYMENT_RECORD, new Date(c.created_at as string));
-          if (hold && hold.until > now) yield { recordId: c.id as string, hold, payload: null };
+          const hold = holds.holdFor(facts, PAYMENT_RECORD, new Date(c.created_at as string), now);
+          if (hold) yield { recordId: c.id as string, hold, payload: null };
         }
       }
     }

@@ -110,8 +110,8 @@ export const eraseDecisions =
       const all = { ...DECISIONS, where: 'customer_id = ?' };
       for await (const page of subjectPages(em, all, [found!.customerId])) {
         for (const r of page) {
-          const hold = holds.holdFor(found!.facts, PAYMENT_RECORD, new Date(r.created_at as string));
-          if (hold && hold.until > now) yield { recordId: r.id as string, hold, payload: null };
+          const hold = holds.holdFor(found!.facts, PAYMENT_RECORD, new Date(r.created_at as string), now);
+          if (hold) yield { recordId: r.id as string, hold, payload: null };
           else pastHold.push(r.id as string);
         }
       }

@@ -190,8 +190,8 @@ export function erasePayments(services: GatewayServices): HookHandler<'subject.e
     async function* heldPayments(): AsyncGenerator<HeldRecordInput> {
       for await (const page of paymentPages(em, found!.customerId)) {
         for (const p of page) {
-          const hold = holds.holdFor(found!.facts, PAYMENT_RECORD, new Date(p.created_at as string));
-          if (!hold || hold.until <= now) {
+          const hold = holds.holdFor(found!.facts, PAYMENT_RECORD, new Date(p.created_at as string), now);
+          if (!hold) {
             counts.pastHold++;
             continue;
           }
@@ -214,8 +214,8 @@ export function erasePayments(services: GatewayServices): HookHandler<'subject.e
         [found!.customerId],
       );
       for (const m of meters) {
-        const hold = holds.holdFor(found!.facts, PAYMENT_RECORD, new Date(m.last));
-        if (!hold || hold.until <= now) {
+        const hold = holds.holdFor(found!.facts, PAYMENT_RECORD, new Date(m.last), now);
+        if (!hold) {
           counts.metersPastHold++;
           continue;
         }

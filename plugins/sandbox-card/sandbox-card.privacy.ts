@@ -108,8 +108,8 @@ export const eraseSandboxCard =
       )) {
         for (const card of page) {
           paid++;
-          const hold = holds.holdFor(facts, PAYMENT_RECORD, new Date(card.last as string));
-          if (hold && hold.until > now) yield { recordId: card.id as string, hold, payload: null };
+          const hold = holds.holdFor(facts, PAYMENT_RECORD, new Date(card.last as string), now);
+          if (hold) yield { recordId: card.id as string, hold, payload: null };
         }
       }
     }

@@ -94,8 +94,8 @@ export function eraseWallets(services: GatewayServices): HookHandler<'subject.er
     if (wallets.length === 0) return { erased: [], kept: [] };
     const held: HeldRecordInput[] = [];
     for (const w of wallets) {
-      const hold = services.privacy.holds.holdFor(found.facts, PAYMENT_RECORD, new Date(w.last));
-      if (hold && hold.until > now) held.push({ recordId: w.id, hold, payload: null });
+      const hold = services.privacy.holds.holdFor(found.facts, PAYMENT_RECORD, new Date(w.last), now);
+      if (hold) held.push({ recordId: w.id, hold, payload: null });
     }
     const kept: RetainedRecord[] = await services.privacy.holds.keep(
       em,
