@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import {
   type AuthenticatedContext,
   type DataSubject,
@@ -76,20 +77,27 @@ export class CustomerService {
     const { keys } = ctx.services.privacy;
     // The reference is stored only on the subject, sealed; the blind index finds it.
     const known = await keys.findSubjectId(ctx.em, { merchantId, customerRef });
-    if (known && (await ctx.em.count(Customer, { subject: known })) > 0)
-      throw new ValidationError('customerRef', 'this merchant already has a customer with that customerRef');
-    return ctx.em.transactional(async (em) => {
-      const subjectId = known ?? (await keys.subjectId(em, { merchantId, customerRef }));
-      const customer = em.create(Customer, {
-        id: randomUUID(),
-        merchant: merchantId,
-        subject: subjectId,
-        jurisdiction: input.jurisdiction,
+    const taken = () =>
+      new ValidationError('customerRef', 'this merchant already has a customer with that customerRef');
+    if (known && (await ctx.em.count(Customer, { subject: known })) > 0) throw taken();
+    try {
+      return await ctx.em.transactional(async (em) => {
+        const subjectId = known ?? (await keys.subjectId(em, { merchantId, customerRef }));
+        const customer = em.create(Customer, {
+          id: randomUUID(),
+          merchant: merchantId,
+          subject: subjectId,
+          jurisdiction: input.jurisdiction,
+        });
+        await sealProfile(em, keys, customer, subjectId, profile);
+        await em.flush();
+        return customer;
       });
-      await sealProfile(em, keys, customer, subjectId, profile);
-      await em.flush();
-      return customer;
-    });
+    } catch (error) {
+      // A concurrent request with the same reference won the race (one customer per subject).
+      if (error instanceof UniqueConstraintViolationException) throw taken();
+      throw error;
+    }
   }
 
   /**

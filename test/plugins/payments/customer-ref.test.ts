@@ -55,3 +55,24 @@ test('the schema marks the old names deprecated', async () => {
     /input CreateCustomerInput \{[^}]*customerRef: String[^}]*externalRef: String @deprecated/s,
   );
 });
+
+test('the same customerRef created at once from many requests: one Customer, every other a ValidationError, never a 5xx', async () => {
+  const { client } = await t.createMerchant();
+  const answers = await Promise.all(
+    Array.from({ length: 8 }, () =>
+      client.request<{ createCustomer: Created }>(CREATE, {
+        input: { customerRef: 'racing-user', jurisdiction: 'KR' },
+      }),
+    ),
+  );
+  expect(answers.map((a) => [a.status, a.errors ?? null])).toEqual(answers.map(() => [200, null]));
+  const kinds = answers.map((a) => a.data?.createCustomer.__typename).sort();
+  expect(kinds).toEqual(['Customer', ...Array(7).fill('ValidationError')]);
+  expect(
+    answers.find((a) => a.data?.createCustomer.__typename === 'ValidationError')?.data?.createCustomer,
+  ).toMatchObject({ field: 'customerRef' });
+  const { customers } = await client.data<{ customers: { edges: unknown[] } }>(
+    '{ customers { edges { node { id } } } }',
+  );
+  expect(customers.edges).toHaveLength(1);
+});
