@@ -121,6 +121,7 @@ export type { PluginErasure, PluginSection } from './privacy/privacy.service.ts'
 export { PrivacySubject } from './privacy/privacy-subject.entity.ts';
 export { PROFILE_FIELDS, type ProfileField } from './privacy/profile-fields.ts';
 export {
+  type ConsentQuestion,
   type DeclaredPurpose,
   type ProcessingPurpose,
   ProfileFieldNotAllowed,

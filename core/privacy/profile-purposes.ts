@@ -105,25 +105,50 @@ export class ProfilePurposes {
     fields: readonly ProfileField[],
     allows: ConsentQuestion,
   ): Promise<void> {
-    const enabled = this.enabledFor(merchantId);
     for (const field of PROFILE_FIELDS) {
       if (!fields.includes(field)) continue;
-      const needing = enabled.filter((p) => p.profile.includes(field));
-      if (needing.some((p) => p.basis !== 'consent')) continue;
-      if (needing.length === 0) {
-        throw new ProfileFieldNotAllowed(
-          field,
-          this.#all.filter((p) => p.profile.includes(field)).map((p) => p.name),
-        );
-      }
-      const granted = await Promise.all(needing.map((p) => allows(p.name)));
-      if (!granted.includes(true)) {
-        throw new ProfileFieldNotAllowed(
+      const refusal = await this.#refusal(merchantId, field, allows);
+      if (refusal) throw refusal;
+    }
+  }
+
+  /**
+   * Of the fields a merchant keeps for a subject, those it may keep no longer: the ones
+   * `assertCollectable` would refuse now, e.g. after the subject withdrew the only consent that
+   * let the merchant collect them (GDPR Art. 7(3) and 17(1)(b)).
+   */
+  async uncollectable(
+    merchantId: string,
+    fields: readonly ProfileField[],
+    allows: ConsentQuestion,
+  ): Promise<ProfileField[]> {
+    const refused: ProfileField[] = [];
+    for (const field of PROFILE_FIELDS) {
+      if (fields.includes(field) && (await this.#refusal(merchantId, field, allows))) refused.push(field);
+    }
+    return refused;
+  }
+
+  async #refusal(
+    merchantId: string,
+    field: ProfileField,
+    allows: ConsentQuestion,
+  ): Promise<ProfileFieldNotAllowed | null> {
+    const needing = this.enabledFor(merchantId).filter((p) => p.profile.includes(field));
+    if (needing.some((p) => p.basis !== 'consent')) return null;
+    if (needing.length === 0) {
+      return new ProfileFieldNotAllowed(
+        field,
+        this.#all.filter((p) => p.profile.includes(field)).map((p) => p.name),
+      );
+    }
+    const granted = await Promise.all(needing.map((p) => allows(p.name)));
+    return granted.includes(true)
+      ? null
+      : new ProfileFieldNotAllowed(
           field,
           needing.map((p) => p.name),
           true,
         );
-      }
-    }
   }
 }

@@ -104,12 +104,14 @@ export class ConsentService {
     this.#checkAge(subject, decisions, method);
     // After every check: a refused request records nothing, the signal included.
     await this.#honourGpc(ctx, subject, { notice, purposes: sellsOrSharesGranted(decisions) });
-    return this.#record(ctx, subject, notice, decisions, {
+    const receipt = await this.#record(ctx, subject, notice, decisions, {
       method,
       collectionPoint,
       guardian: null,
       guardianVerification: null,
     });
+    await this.#dropWithheld(ctx, subject, refusedIn(decisions));
+    return receipt;
   }
 
   /** A guardian's decision for a minor, with who the guardian is and how the merchant verified it. */
@@ -133,12 +135,14 @@ export class ConsentService {
     // A pack switched off for the merchant refuses here too: no rules, no consent recorded under them.
     this.#services.privacy.regulations.enforced(subject.merchantId, subject.facts);
     await this.#honourGpc(ctx, subject, { notice, purposes: sellsOrSharesGranted(decisions) });
-    return this.#record(ctx, subject, notice, decisions, {
+    const receipt = await this.#record(ctx, subject, notice, decisions, {
       method: 'guardian',
       collectionPoint,
       guardian,
       guardianVerification: input.verification,
     });
+    await this.#dropWithheld(ctx, subject, refusedIn(decisions));
+    return receipt;
   }
 
   /**
@@ -159,10 +163,33 @@ export class ConsentService {
     const targets = [...state.values()]
       .filter((s) => s.granted && (named.size === 0 || named.has(s.purpose)))
       .map((s) => ({ purpose: s.purpose, noticeId: s.noticeId, overrides: null }));
-    return this.#recordPerNotice(ctx, subject, targets, 'withdrawn', {
+    const receipts = await this.#recordPerNotice(ctx, subject, targets, 'withdrawn', {
       method: ctx.principal.kind === 'customer' ? 'explicit' : 'api',
       collectionPoint,
     });
+    await this.#dropWithheld(
+      ctx,
+      subject,
+      targets.map((t) => t.purpose),
+    );
+    return receipts;
+  }
+
+  /**
+   * After a withdrawal or a refusal: the merchant stops keeping the profile fields only the
+   * withheld consent let it collect (payments' `dropUncollectable`). A restriction or objection
+   * (`refuseForRequest`) keeps them: restricted data is kept, used for nothing else.
+   */
+  async #dropWithheld(ctx: RequestContext, subject: Subject, withheld: readonly string[]): Promise<void> {
+    const { customerId } = subject.facts;
+    if (withheld.length === 0 || customerId === null) return;
+    const no = new Set(withheld);
+    await this.#services.payments.customers.dropUncollectable(
+      ctx,
+      subject.merchantId,
+      customerId,
+      (purpose) => (no.has(purpose) ? Promise.resolve(false) : this.#cache.allows(subject, purpose)),
+    );
   }
 
   /**
@@ -494,4 +521,9 @@ function decisionOf(notice: ConsentNotice, purpose: string): Omit<ReceiptDecisio
     items: p.items,
     retention: p.retention,
   };
+}
+
+/** The purposes a decision says no to. */
+function refusedIn(decisions: readonly ReceiptDecision[]): string[] {
+  return decisions.filter((d) => d.state !== 'granted').map((d) => d.purpose);
 }

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import {
   type AuthenticatedContext,
+  type ConsentQuestion,
   type DataSubject,
   isUuid,
   Merchant,
@@ -120,6 +121,30 @@ export class CustomerService {
     await sealProfile(ctx.em, ctx.services.privacy.keys, customer, customer.subject.id, profile);
     await ctx.em.flush();
     return customer;
+  }
+
+  /**
+   * Clears what the merchant may keep no longer once the subject withheld a consent (GDPR Art.
+   * 7(3) and 17(1)(b), PIPA Art. 21(1)): the profile fields that only consent-based purposes
+   * need, none of which `allows` still says yes to. Asked by the consent plugin after it records
+   * a withdrawal or a refusal. Answers the fields cleared; an unknown customer has none.
+   */
+  async dropUncollectable(
+    ctx: RequestContext,
+    merchantId: string,
+    customerId: string,
+    allows: ConsentQuestion,
+  ): Promise<ProfileField[]> {
+    const customer = await ctx.em.findOne(Customer, { id: customerId, merchant: merchantId });
+    if (!customer) return [];
+    const stored = PROFILE_FIELDS.filter((field) => customer[field] != null);
+    const { privacy } = ctx.services;
+    const dropped = await privacy.purposes.uncollectable(merchantId, stored, allows);
+    if (dropped.length === 0) return [];
+    const cleared = Object.fromEntries(dropped.map((field) => [field, null]));
+    await sealProfile(ctx.em, privacy.keys, customer, customer.subject.id, cleared);
+    await ctx.em.flush();
+    return dropped;
   }
 
   /** The merchant's own id for the customer, opened from its subject; null once shredded. */

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { query } from '../../../core/plugin-api.ts';
 import type { TestGateway } from '../../../core/testing/create-test-gateway.ts';
 import type { HttpGraphQLClient } from '../../../core/testing/graphql-clients.ts';
 import { allows, consentGateway, createCustomer, giveConsent, publishNotice } from './support.ts';
@@ -93,7 +94,7 @@ describe('profile fields for a consent-based purpose', () => {
     });
     expect(await profileOf(shop, ben)).toEqual({ name: null, email: null, phone: null });
 
-    // Anna changes her mind: the next value is refused, the stored profile is left as it was.
+    // Anna changes her mind: what only marketing let the merchant keep is cleared, and the next value is refused.
     await giveConsent(shop, {
       customerRef: 'anna',
       noticeId: notice.id,
@@ -102,6 +103,7 @@ describe('profile fields for a consent-based purpose', () => {
         { purpose: 'marketing', granted: false },
       ],
     });
+    expect(await profileOf(shop, anna)).toEqual({ name: null, email: null, phone: null });
     expect(await setProfile(shop, anna, { email: 'new@example.org' })).toMatchObject({
       __typename: 'ProfileFieldNotAllowed',
       field: 'email',
@@ -109,6 +111,53 @@ describe('profile fields for a consent-based purpose', () => {
     });
     // Clearing is always allowed.
     expect(await setProfile(shop, anna, { email: null })).toMatchObject({ __typename: 'Customer' });
+  });
+
+  test('withdrawing marketing clears the contact details only it let the merchant keep; the birth date stays', async () => {
+    const { client: shop, merchantId } = await t.createMerchant();
+    const notice = await publishNotice(shop, { language: 'en', territories: ['FR'], purposes: PURPOSES });
+    const cleo = await createCustomer(shop, 'cleo', 'FR');
+    const dan = await createCustomer(shop, 'dan', 'FR');
+    for (const customerRef of ['cleo', 'dan']) {
+      await giveConsent(shop, {
+        customerRef,
+        noticeId: notice.id,
+        decisions: [
+          { purpose: 'payment', granted: true },
+          { purpose: 'marketing', granted: true },
+        ],
+      });
+    }
+    const contact = { name: 'Cléo Petit', email: 'cleo@example.org', phone: '+33611111111' };
+    expect(await setProfile(shop, cleo, contact)).toMatchObject({ __typename: 'Customer' });
+    expect(await setProfile(shop, dan, { email: 'dan@example.org' })).toMatchObject({
+      __typename: 'Customer',
+    });
+    // The birth date rests on the contract (minors' rules), not on marketing.
+    expect(await setProfile(shop, cleo, { birthDate: '1990-04-02' })).toMatchObject({
+      __typename: 'Customer',
+    });
+
+    const { withdrawConsent } = await shop.data<{ withdrawConsent: { receipts: unknown[] } }>(
+      'mutation { withdrawConsent(input: { customerRef: "cleo", purposes: ["marketing"], collectionPoint: "privacy page" }) { ... on ConsentWithdrawal { receipts { id } } } }',
+    );
+    expect(withdrawConsent.receipts).toHaveLength(1);
+    expect(await allows(t, merchantId, 'cleo', 'marketing')).toBe(false);
+    expect(await profileOf(shop, cleo)).toEqual({ name: null, email: null, phone: null });
+    const { customer } = await shop.data<{ customer: { profile: { birthDate: string | null } } }>(
+      'query($id: ID!) { customer(id: $id) { ... on Customer { profile { birthDate } } } }',
+      { id: cleo },
+    );
+    expect(customer.profile.birthDate).toBe('1990-04-02');
+    // Cleared at rest, not only hidden: the sealed columns are empty.
+    const [row] = await query<{ name: string | null; email: string | null; phone: string | null }>(
+      t.gateway.database.em.fork(),
+      'select name, email, phone from customer where id = ?',
+      [cleo],
+    );
+    expect(row).toEqual({ name: null, email: null, phone: null });
+    // Another customer's consent and details are untouched.
+    expect(await profileOf(shop, dan)).toEqual({ name: null, email: 'dan@example.org', phone: null });
   });
 
   test('the purposes a merchant sees say which rest on consent', async () => {
