@@ -63,7 +63,8 @@ export function exportDownloadRoute(exports: ExportService, keys: SubjectKeys): 
           yield piece;
         }
       }
-      const source = Readable.from(chunks());
+      // One stored chunk read ahead, not Readable.from's default of 16 (16 MB per download).
+      const source = Readable.from(chunks(), { highWaterMark: 1 });
       await (gzip ? pipeline(source, res) : pipeline(source, createGunzip(), res)).catch((error: unknown) => {
         ctx.log.warn({ err: error, exportId: found.id }, 'data export download ended early');
         res.destroy();
