@@ -65,7 +65,7 @@ export {
   merchantStateFeed,
 } from './db/merchant-states.ts';
 export { PgListener, type PgListenerOptions } from './db/pg-listener.ts';
-export { big, query } from './db/sql.ts';
+export { big, longText, query } from './db/sql.ts';
 // Per-merchant enablement: the event published for a switch (declared by the kernel)
 export {
   PLUGIN_SWITCHED_EVENT,

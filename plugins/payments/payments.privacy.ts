@@ -4,6 +4,7 @@ import {
   type GatewayServices,
   type HeldRecordInput,
   type HookHandler,
+  longText,
   query,
   type RecordType,
   type RetainedRecord,
@@ -74,7 +75,7 @@ export function exportPayments(services: GatewayServices): HookHandler<'subject.
         customerId,
       ]);
       for await (const page of ids) {
-        const ids = `{${page.map((p) => p.id).join(',')}}`;
+        const ids = longText(`{${page.map((p) => p.id).join(',')}}`);
         yield* await query(
           em,
           `select id, payment_id as "paymentId", kind, amount::text as amount, status,

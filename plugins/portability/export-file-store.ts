@@ -1,7 +1,7 @@
 import { once } from 'node:events';
 import { createGzip, type Gzip } from 'node:zlib';
 import type { EntityManager } from '@mikro-orm/core';
-import { query, type SubjectKeys } from '../../core/plugin-api.ts';
+import { longText, query, type SubjectKeys } from '../../core/plugin-api.ts';
 
 /** Text is handed to gzip in pieces of this size, so that 100,000 small records cost few zlib calls. */
 const TEXT_BATCH = 64 * 1024;
@@ -93,15 +93,10 @@ export class ExportFileWriter {
       chunk.toString('base64'),
       binding(this.#exportId, this.name, seq),
     );
-    // MikroORM writes parameters into the SQL text, and it escapes a string one character at a
-    // time: a sealed chunk (about 1.8 MB of text) became as many string pieces, all alive until
-    // the literal was done, so they outlived young collections and piled up in the old
-    // generation (tens of MB per chunk in an allocation profile). A Buffer goes in as one hex
-    // literal, turned back into the same text by PostgreSQL.
     await query(
       this.#em,
-      "insert into portability_export_chunk (export_id, file, seq, data) values (?, ?, ?, convert_from(?, 'UTF8'))",
-      [this.#exportId, this.name, seq, Buffer.from(sealed, 'utf8')],
+      'insert into portability_export_chunk (export_id, file, seq, data) values (?, ?, ?, ?)',
+      [this.#exportId, this.name, seq, longText(sealed)],
     );
     await this.#renew();
   }
