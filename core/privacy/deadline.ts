@@ -1,3 +1,4 @@
+import { createRequire } from 'node:module';
 import { TZDate } from '@date-fns/tz';
 import { UTCDate } from '@date-fns/utc';
 // One module per function: the `date-fns` index loads every function of the library, which
@@ -9,7 +10,7 @@ import { addHours } from 'date-fns/addHours';
 import { addMonths } from 'date-fns/addMonths';
 import { addYears } from 'date-fns/addYears';
 import { format } from 'date-fns/format';
-import Holidays from 'date-holidays';
+import type HolidaysType from 'date-holidays';
 import type { HolidayCalendar, Period } from './regulation-pack.ts';
 
 /**
@@ -55,10 +56,19 @@ function addWorkingDays(from: Date, amount: number, calendar: HolidayCalendar): 
 /** date-holidays computes a year's rules on each call: each calendar's year is asked once. */
 const years = new Map<string, ReadonlySet<string>>();
 
+/**
+ * date-holidays loaded on the first calendar asked for, not at import: it parses the holidays of
+ * every country it knows (about 8 MB of live heap), and most processes never count business days
+ * against a calendar (issue 12's memory target is for the whole gateway process).
+ */
+let Holidays: typeof HolidaysType | undefined;
+const require = createRequire(import.meta.url);
+
 function publicHolidays(calendar: HolidayCalendar, year: number): ReadonlySet<string> {
   const key = `${calendar.country}-${calendar.region ?? ''}:${year}`;
   let found = years.get(key);
   if (!found) {
+    Holidays ??= require('date-holidays') as typeof HolidaysType;
     const holidays = calendar.region
       ? new Holidays(calendar.country, calendar.region)
       : new Holidays(calendar.country);
