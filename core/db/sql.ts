@@ -11,15 +11,17 @@ export function query<T extends object = Record<string, unknown>>(
 }
 
 /**
- * A long text parameter for `query` (text, or any type text casts to: `longText(ids)::uuid[]`).
- * MikroORM writes parameters into the SQL text and escapes a string one character at a time,
- * each step a new string piece kept alive until the literal is done: an 18 kB list of 500 ids
- * cost about 600 kB of garbage, a 1.8 MB sealed export chunk tens of MB, enough to outlive young
- * collections and pile up in the old generation (issue 12). A Buffer goes in as one hex
- * literal, which PostgreSQL turns back into the same text.
+ * A long text parameter for `query`: the same SQL literal MikroORM would write (it writes
+ * parameters into the SQL text), built with two replaceAll instead of its loop that adds one
+ * character at a time, each step a new string piece kept alive until the literal is done. That
+ * loop made about 600 kB of garbage for an 18 kB list of 500 ids and tens of MB for a 1.8 MB
+ * sealed export chunk, enough to outlive young collections and pile up in the old generation
+ * (issue 12). Quotes doubled; with a backslash, an E'' literal with backslashes doubled, as
+ * MikroORM's `escapeLiteral` (and libpq's PQescapeLiteral) does.
  */
 export function longText(value: string) {
-  return raw("convert_from(?, 'UTF8')", [Buffer.from(value, 'utf8')]);
+  const quoted = `'${value.replaceAll("'", "''")}'`;
+  return raw(value.includes('\\') ? ` E${quoted.replaceAll('\\', '\\\\')}` : quoted);
 }
 
 /** A bigint column read as text: PGlite hands int8 to JavaScript as a float-backed number. */
