@@ -1,11 +1,9 @@
-import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import { createInterface } from 'node:readline';
 import type { Client } from 'graphql-ws';
 import { createWebSocketClient } from '../core/testing/graphql-clients.ts';
-import { createIsolatedDatabase } from '../core/testing/isolated-database.ts';
+import { runBench, withBenchGateway } from './bench-gateway.ts';
 import { fundedWallet, inParallel, merchantWithKey } from './setup-helpers.ts';
 
 /**
@@ -297,147 +295,129 @@ const errorsOf = (subscribers: readonly Subscriber[]) =>
   subscribers.reduce((sum, s) => sum + s.errors.length, 0);
 
 async function main(): Promise<number> {
-  const database = await createIsolatedDatabase(serverUrl);
-  const nodeArgs = process.env.BENCH_GATEWAY_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
-  const child = spawn(process.execPath, [...nodeArgs, 'bench/gateway-server.ts'], {
-    env: { ...process.env, BENCH_DATABASE_URL: database.url },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  let subscribers: Subscriber[] = [];
-  try {
-    const line = await new Promise<string>((resolve, reject) => {
-      createInterface({ input: child.stdout! }).once('line', resolve);
-      child.once('exit', (code) => reject(new Error(`the gateway exited (${code}) before it was ready`)));
-    });
-    const { url, operatorKey } = JSON.parse(line) as { url: string; operatorKey: string };
-    process.stderr.write(`creating ${subscriberCount} merchants, each with a key and a funded wallet...\n`);
-    const shops = await createShops(url, operatorKey, subscriberCount);
-    const driver = new PaymentDriver(url);
+  return withBenchGateway(serverUrl, async ({ url, operatorKey }) => {
+    let subscribers: Subscriber[] = [];
+    try {
+      process.stderr.write(`creating ${subscriberCount} merchants, each with a key and a funded wallet...\n`);
+      const shops = await createShops(url, operatorKey, subscriberCount);
+      const driver = new PaymentDriver(url);
 
-    process.stderr.write(`partners: ${subscriberCount} subscribers, one merchant each...\n`);
-    subscribers = await connect(
-      url,
-      shops.map((s) => s.key),
-    );
-    const own: Route = (n) => ({
-      shop: shops[n % shops.length]!,
-      audience: [subscribers[n % shops.length]!],
-    });
-    await driver.warmUp(subscribers, own);
-    const delays = new LoopDelays(url);
-    const byRate = [];
-    for (const rate of paymentRates) {
-      process.stderr.write(`  ${rate} payments/s for ${seconds}s...\n`);
-      await delays.reset();
-      const phase = await driver.steady(own, rate);
-      byRate.push({ rate, phase, delays: await delays.read() });
+      process.stderr.write(`partners: ${subscriberCount} subscribers, one merchant each...\n`);
+      subscribers = await connect(
+        url,
+        shops.map((s) => s.key),
+      );
+      const own: Route = (n) => ({
+        shop: shops[n % shops.length]!,
+        audience: [subscribers[n % shops.length]!],
+      });
+      await driver.warmUp(subscribers, own);
+      const delays = new LoopDelays(url);
+      const byRate = [];
+      for (const rate of paymentRates) {
+        process.stderr.write(`  ${rate} payments/s for ${seconds}s...\n`);
+        await delays.reset();
+        const phase = await driver.steady(own, rate);
+        byRate.push({ rate, phase, delays: await delays.read() });
+      }
+      const { phase: partners, delays: partnerDelays } = byRate[0]!;
+      const paymentRate = paymentRates[0]!;
+      process.stderr.write(`  payments as fast as ${connections} clients go, for ${seconds}s...\n`);
+      const saturated = await driver.flatOut(own);
+      const partnerErrors = errorsOf(subscribers);
+      await Promise.all(subscribers.map((s) => s.client.dispose()));
+
+      process.stderr.write(`broadcast: ${subscriberCount} subscribers receive every event...\n`);
+      subscribers = await connect(url, Array(subscriberCount).fill(operatorKey));
+      const everyone: Route = (n) => ({ shop: shops[n % shops.length]!, audience: subscribers });
+      await driver.warmUp(subscribers, everyone);
+      process.stderr.write(`  ${broadcastRate} payments/s for ${seconds}s...\n`);
+      const broadcast = await driver.steady(everyone, broadcastRate);
+      const broadcastErrors = errorsOf(subscribers);
+
+      const result = {
+        events_command: 'npm run bench:events',
+        event_subscribers: subscriberCount,
+        event_payment_rate_per_s: paymentRate,
+        event_delivery_p50_ms: percentile(partners.latencies, 0.5),
+        event_delivery_p99_ms: percentile(partners.latencies, 0.99),
+        event_delivery_after_answer_p50_ms: percentile(partners.afterAnswer, 0.5),
+        event_delivery_after_answer_p99_ms: percentile(partners.afterAnswer, 0.99),
+        events_per_s: partners.deliveriesPerSecond,
+        event_loop_delay: partnerDelays,
+        event_delivery_by_rate: byRate.map(({ rate, phase, delays }) => ({
+          payments_per_s: rate,
+          p50_ms: percentile(phase.latencies, 0.5),
+          p99_ms: percentile(phase.latencies, 0.99),
+          after_answer_p99_ms: percentile(phase.afterAnswer, 0.99),
+          loop_delay: delays,
+        })),
+        event_saturated_payments_per_s: Math.round(saturated.payments / seconds),
+        event_saturated_p50_ms: percentile(saturated.latencies, 0.5),
+        event_saturated_p99_ms: percentile(saturated.latencies, 0.99),
+        event_saturated_events_per_s: saturated.deliveriesPerSecond,
+        event_broadcast_rate_per_s: broadcastRate,
+        event_broadcast_p50_ms: percentile(broadcast.latencies, 0.5),
+        event_broadcast_p99_ms: percentile(broadcast.latencies, 0.99),
+        event_broadcast_events_per_s: broadcast.deliveriesPerSecond,
+        event_failed_payments: [...byRate.map((r) => r.phase), saturated, broadcast].reduce(
+          (sum, phase) => sum + phase.failedPayments,
+          0,
+        ),
+        event_subscriber_errors: partnerErrors + broadcastErrors,
+        event_all_delivered: [...byRate.map((r) => r.phase), saturated, broadcast].every(
+          (phase) => phase.complete,
+        ),
+      };
+      mkdirSync('bench/results', { recursive: true });
+      const previous = existsSync(RESULTS)
+        ? (JSON.parse(readFileSync(RESULTS, 'utf8')) as Record<string, unknown>)
+        : {};
+      writeFileSync(RESULTS, `${JSON.stringify({ ...previous, ...result }, null, 2)}\n`);
+      const rows: [string, string][] = [
+        ['subscribers (graphql-ws connections)', String(subscriberCount)],
+        [
+          `partners: p50 / p99 commit -> receipt at ${paymentRate} payments/s (ms)`,
+          `${result.event_delivery_p50_ms} / ${result.event_delivery_p99_ms}`,
+        ],
+        [
+          '  the same from the payment answer, a lower bound (ms)',
+          `${result.event_delivery_after_answer_p50_ms} / ${result.event_delivery_after_answer_p99_ms}`,
+        ],
+        ['partners: events/s delivered', String(result.events_per_s)],
+        ...byRate.flatMap(({ rate, phase, delays }): [string, string][] => [
+          [
+            `partners at ${rate} payments/s: p50 / p99, p99 from the answer (ms)`,
+            `${percentile(phase.latencies, 0.5)} / ${percentile(phase.latencies, 0.99)}, ${percentile(phase.afterAnswer, 0.99)}`,
+          ],
+          [
+            '  event-loop delay p99 / max, gateway and subscribers (ms)',
+            `${delays.gateway_p99_ms} / ${delays.gateway_max_ms}, ${delays.client_p99_ms} / ${delays.client_max_ms}`,
+          ],
+        ]),
+        [
+          `saturated (${connections} paying clients): payments/s, p50 / p99 (ms)`,
+          `${result.event_saturated_payments_per_s}, ${result.event_saturated_p50_ms} / ${result.event_saturated_p99_ms}`,
+        ],
+        [
+          `broadcast: p50 / p99 at ${broadcastRate} payments/s x ${subscriberCount} (ms)`,
+          `${result.event_broadcast_p50_ms} / ${result.event_broadcast_p99_ms}`,
+        ],
+        [
+          'every event received / failed payments / subscriber errors',
+          `${result.event_all_delivered} / ${result.event_failed_payments} / ${result.event_subscriber_errors}`,
+        ],
+      ];
+      const width = Math.max(...rows.map(([k]) => k.length));
+      process.stdout.write(
+        `\n${rows.map(([k, v]) => `${k.padEnd(width)}  ${v}`).join('\n')}\n\nmerged into ${RESULTS}\n`,
+      );
+      const clean = result.event_failed_payments === 0 && result.event_subscriber_errors === 0;
+      return result.event_all_delivered && clean ? 0 : 1;
+    } finally {
+      await Promise.all(subscribers.map((s) => s.client.dispose()));
     }
-    const { phase: partners, delays: partnerDelays } = byRate[0]!;
-    const paymentRate = paymentRates[0]!;
-    process.stderr.write(`  payments as fast as ${connections} clients go, for ${seconds}s...\n`);
-    const saturated = await driver.flatOut(own);
-    const partnerErrors = errorsOf(subscribers);
-    await Promise.all(subscribers.map((s) => s.client.dispose()));
-
-    process.stderr.write(`broadcast: ${subscriberCount} subscribers receive every event...\n`);
-    subscribers = await connect(url, Array(subscriberCount).fill(operatorKey));
-    const everyone: Route = (n) => ({ shop: shops[n % shops.length]!, audience: subscribers });
-    await driver.warmUp(subscribers, everyone);
-    process.stderr.write(`  ${broadcastRate} payments/s for ${seconds}s...\n`);
-    const broadcast = await driver.steady(everyone, broadcastRate);
-    const broadcastErrors = errorsOf(subscribers);
-
-    const result = {
-      events_command: 'npm run bench:events',
-      event_subscribers: subscriberCount,
-      event_payment_rate_per_s: paymentRate,
-      event_delivery_p50_ms: percentile(partners.latencies, 0.5),
-      event_delivery_p99_ms: percentile(partners.latencies, 0.99),
-      event_delivery_after_answer_p50_ms: percentile(partners.afterAnswer, 0.5),
-      event_delivery_after_answer_p99_ms: percentile(partners.afterAnswer, 0.99),
-      events_per_s: partners.deliveriesPerSecond,
-      event_loop_delay: partnerDelays,
-      event_delivery_by_rate: byRate.map(({ rate, phase, delays }) => ({
-        payments_per_s: rate,
-        p50_ms: percentile(phase.latencies, 0.5),
-        p99_ms: percentile(phase.latencies, 0.99),
-        after_answer_p99_ms: percentile(phase.afterAnswer, 0.99),
-        loop_delay: delays,
-      })),
-      event_saturated_payments_per_s: Math.round(saturated.payments / seconds),
-      event_saturated_p50_ms: percentile(saturated.latencies, 0.5),
-      event_saturated_p99_ms: percentile(saturated.latencies, 0.99),
-      event_saturated_events_per_s: saturated.deliveriesPerSecond,
-      event_broadcast_rate_per_s: broadcastRate,
-      event_broadcast_p50_ms: percentile(broadcast.latencies, 0.5),
-      event_broadcast_p99_ms: percentile(broadcast.latencies, 0.99),
-      event_broadcast_events_per_s: broadcast.deliveriesPerSecond,
-      event_failed_payments: [...byRate.map((r) => r.phase), saturated, broadcast].reduce(
-        (sum, phase) => sum + phase.failedPayments,
-        0,
-      ),
-      event_subscriber_errors: partnerErrors + broadcastErrors,
-      event_all_delivered: [...byRate.map((r) => r.phase), saturated, broadcast].every(
-        (phase) => phase.complete,
-      ),
-    };
-    mkdirSync('bench/results', { recursive: true });
-    const previous = existsSync(RESULTS)
-      ? (JSON.parse(readFileSync(RESULTS, 'utf8')) as Record<string, unknown>)
-      : {};
-    writeFileSync(RESULTS, `${JSON.stringify({ ...previous, ...result }, null, 2)}\n`);
-    const rows: [string, string][] = [
-      ['subscribers (graphql-ws connections)', String(subscriberCount)],
-      [
-        `partners: p50 / p99 commit -> receipt at ${paymentRate} payments/s (ms)`,
-        `${result.event_delivery_p50_ms} / ${result.event_delivery_p99_ms}`,
-      ],
-      [
-        '  the same from the payment answer, a lower bound (ms)',
-        `${result.event_delivery_after_answer_p50_ms} / ${result.event_delivery_after_answer_p99_ms}`,
-      ],
-      ['partners: events/s delivered', String(result.events_per_s)],
-      ...byRate.flatMap(({ rate, phase, delays }): [string, string][] => [
-        [
-          `partners at ${rate} payments/s: p50 / p99, p99 from the answer (ms)`,
-          `${percentile(phase.latencies, 0.5)} / ${percentile(phase.latencies, 0.99)}, ${percentile(phase.afterAnswer, 0.99)}`,
-        ],
-        [
-          '  event-loop delay p99 / max, gateway and subscribers (ms)',
-          `${delays.gateway_p99_ms} / ${delays.gateway_max_ms}, ${delays.client_p99_ms} / ${delays.client_max_ms}`,
-        ],
-      ]),
-      [
-        `saturated (${connections} paying clients): payments/s, p50 / p99 (ms)`,
-        `${result.event_saturated_payments_per_s}, ${result.event_saturated_p50_ms} / ${result.event_saturated_p99_ms}`,
-      ],
-      [
-        `broadcast: p50 / p99 at ${broadcastRate} payments/s x ${subscriberCount} (ms)`,
-        `${result.event_broadcast_p50_ms} / ${result.event_broadcast_p99_ms}`,
-      ],
-      [
-        'every event received / failed payments / subscriber errors',
-        `${result.event_all_delivered} / ${result.event_failed_payments} / ${result.event_subscriber_errors}`,
-      ],
-    ];
-    const width = Math.max(...rows.map(([k]) => k.length));
-    process.stdout.write(
-      `\n${rows.map(([k, v]) => `${k.padEnd(width)}  ${v}`).join('\n')}\n\nmerged into ${RESULTS}\n`,
-    );
-    const clean = result.event_failed_payments === 0 && result.event_subscriber_errors === 0;
-    return result.event_all_delivered && clean ? 0 : 1;
-  } finally {
-    await Promise.all(subscribers.map((s) => s.client.dispose()));
-    child.kill('SIGTERM');
-    await new Promise((resolve) => child.once('exit', resolve));
-    await database.drop();
-  }
+  });
 }
 
-main().then(
-  (code) => process.exit(code),
-  (error: unknown) => {
-    process.stderr.write(`${(error as Error).stack}\n`);
-    process.exit(1);
-  },
-);
+runBench(main);

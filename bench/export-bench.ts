@@ -1,8 +1,6 @@
-import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { createInterface } from 'node:readline';
 import pg from 'pg';
-import { createIsolatedDatabase } from '../core/testing/isolated-database.ts';
+import { runBench, withBenchGateway } from './bench-gateway.ts';
 import { fundedWallet, graphql, merchantWithKey } from './setup-helpers.ts';
 
 /**
@@ -88,19 +86,9 @@ async function seedCopies(sql: pg.Client, templateId: string, copies: number): P
 }
 
 async function main(): Promise<number> {
-  const database = await createIsolatedDatabase(serverUrl);
-  const child = spawn(process.execPath, ['bench/gateway-server.ts'], {
-    env: { ...process.env, BENCH_DATABASE_URL: database.url },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  try {
-    const line = await new Promise<string>((resolve, reject) => {
-      createInterface({ input: child.stdout! }).once('line', resolve);
-      child.once('exit', (code) => reject(new Error(`the gateway exited (${code}) before it was ready`)));
-    });
-    const { url, operatorKey } = JSON.parse(line) as { url: string; operatorKey: string };
+  return withBenchGateway(serverUrl, async ({ url, operatorKey, databaseUrl, pid }) => {
     const origin = new URL(url).origin;
-    const rssAtReady = peakRssMb(child.pid!);
+    const rssAtReady = peakRssMb(pid);
     const { merchantId, key } = await merchantWithKey(url, operatorKey, 'Export shop');
     const customerRef = 'export-bench-customer';
     const { customerId, walletId } = await fundedWallet(url, key, customerRef);
@@ -110,7 +98,7 @@ async function main(): Promise<number> {
     if (paid.createPayment.__typename !== 'Payment') throw new Error('the template payment failed');
 
     process.stderr.write(`seeding ${paymentCount} payments...\n`);
-    const sql = new pg.Client({ connectionString: database.url });
+    const sql = new pg.Client({ connectionString: databaseUrl });
     await sql.connect();
     const seedStarted = performance.now();
     await seedCopies(sql, paid.createPayment.id, paymentCount - 1);
@@ -123,11 +111,11 @@ async function main(): Promise<number> {
     ).rows[0].n as number;
     process.stderr.write(`seeded ${seeded} payments in ${Math.round(performance.now() - seedStarted)} ms\n`);
     await sql.end();
-    const rssBefore = peakRssMb(child.pid!);
+    const rssBefore = peakRssMb(pid);
 
     process.stderr.write('exporting...\n');
     const started = performance.now();
-    const cpuBefore = cpuSeconds(child.pid!);
+    const cpuBefore = cpuSeconds(pid);
     const { benchCreateExport: id } = await graphql<{ benchCreateExport: string }>(
       url,
       operatorKey,
@@ -151,7 +139,7 @@ async function main(): Promise<number> {
     }
     if (exported.status !== 'ready') throw new Error('the export failed: see the gateway log');
     const builtSeconds = (performance.now() - started) / 1000;
-    const peakBuilt = peakRssMb(child.pid!);
+    const peakBuilt = peakRssMb(pid);
     let downloaded = 0;
     // Each section of export.json ends with its count: read on the fly, keeping only a short tail.
     const counts: number[] = [];
@@ -173,8 +161,8 @@ async function main(): Promise<number> {
       }
     }
     const seconds = (performance.now() - started) / 1000;
-    const peak = peakRssMb(child.pid!);
-    const cpu = Math.round((cpuSeconds(child.pid!) - cpuBefore) * 100) / 100;
+    const peak = peakRssMb(pid);
+    const cpu = Math.round((cpuSeconds(pid) - cpuBefore) * 100) / 100;
     const files = exported.files.map((f) => `${f.name} ${(f.bytes / 1e6).toFixed(1)} MB`).join(', ');
     const paymentsCount = Math.max(0, ...counts);
     const result = {
@@ -202,17 +190,7 @@ async function main(): Promise<number> {
         '\nwrote bench/results/latest.json\n',
     );
     return paymentsCount >= paymentCount && seconds <= 10 && peak <= 256 ? 0 : 1;
-  } finally {
-    child.kill('SIGTERM');
-    await new Promise((resolve) => child.once('exit', resolve));
-    await database.drop();
-  }
+  });
 }
 
-main().then(
-  (code) => process.exit(code),
-  (error: unknown) => {
-    process.stderr.write(`${(error as Error).stack}\n`);
-    process.exit(1);
-  },
-);
+runBench(main);

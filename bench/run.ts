@@ -1,10 +1,8 @@
-import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { createInterface } from 'node:readline';
 import autocannon, { type Result } from 'autocannon';
 import pg from 'pg';
-import { createIsolatedDatabase } from '../core/testing/isolated-database.ts';
+import { runBench, withBenchGateway } from './bench-gateway.ts';
 import { CpuMeter, type CpuUse, postmasterPid } from './cpu-meter.ts';
 import { fundedWallet, graphql, inParallel, merchantWithKey } from './setup-helpers.ts';
 
@@ -176,20 +174,9 @@ async function rawSql(
   return { count, tps: count / seconds, p50: at(0.5), p99: at(0.99) };
 }
 
-async function main() {
-  const database = await createIsolatedDatabase(serverUrl);
-  const nodeArgs = process.env.BENCH_GATEWAY_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
-  const child = spawn(process.execPath, [...nodeArgs, 'bench/gateway-server.ts'], {
-    env: { ...process.env, BENCH_DATABASE_URL: database.url },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  try {
-    const line = await new Promise<string>((resolve, reject) => {
-      createInterface({ input: child.stdout! }).once('line', resolve);
-      child.once('exit', (code) => reject(new Error(`the gateway exited (${code}) before it was ready`)));
-    });
-    const { url, operatorKey } = JSON.parse(line) as { url: string; operatorKey: string };
-    const sql = new pg.Client({ connectionString: database.url });
+async function main(): Promise<number> {
+  return withBenchGateway(serverUrl, async ({ url, operatorKey, databaseUrl, pid }) => {
+    const sql = new pg.Client({ connectionString: databaseUrl });
     await sql.connect();
     const durability: Record<string, string> = {};
     for (const name of ['fsync', 'synchronous_commit', 'full_page_writes']) {
@@ -202,7 +189,7 @@ async function main() {
     const postmaster = postmasterPid(
       (await sql.query('select pg_backend_pid() as pid')).rows[0].pid as number,
     );
-    const cpu = postmaster ? new CpuMeter(child.pid!, postmaster) : undefined;
+    const cpu = postmaster ? new CpuMeter(pid, postmaster) : undefined;
     const cpuUse: Record<string, CpuUse> = {};
     const measured = async <T>(phase: string, run: () => Promise<T>, count: (result: T) => number) => {
       const start = cpu?.snapshot();
@@ -222,13 +209,13 @@ async function main() {
     process.stderr.write(`raw SQL (${seconds}s)...\n`);
     const raw = await measured(
       'raw_sql',
-      () => rawSql(database.url, merchantId, wallets, connections, 1),
+      () => rawSql(databaseUrl, merchantId, wallets, connections, 1),
       (r) => r.count,
     );
     process.stderr.write(`raw SQL in batches of ${RAW_BATCH} (${seconds}s)...\n`);
     const rawBatched = await measured(
       'raw_sql_batched',
-      () => rawSql(database.url, merchantId, wallets, RAW_BATCH_CLIENTS, RAW_BATCH),
+      () => rawSql(databaseUrl, merchantId, wallets, RAW_BATCH_CLIENTS, RAW_BATCH),
       (r) => r.count,
     );
     const before = Number((await sql.query('select count(*) from payment_intent')).rows[0].count);
@@ -314,17 +301,7 @@ async function main() {
       `\n${rows.map(([k, v]) => `${k.padEnd(width)}  ${v}`).join('\n')}\n\nwrote bench/results/latest.json\n`,
     );
     return result.ledger_ok ? 0 : 1;
-  } finally {
-    child.kill('SIGTERM');
-    await new Promise((resolve) => child.once('exit', resolve));
-    await database.drop();
-  }
+  });
 }
 
-main().then(
-  (code) => process.exit(code),
-  (error: unknown) => {
-    process.stderr.write(`${(error as Error).stack}\n`);
-    process.exit(1);
-  },
-);
+runBench(main);
