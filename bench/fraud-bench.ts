@@ -1,11 +1,13 @@
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { createInterface } from 'node:readline';
 import autocannon, { type Result } from 'autocannon';
 import { generate } from 'otplib';
 import pg from 'pg';
 import { createIsolatedDatabase } from '../core/testing/isolated-database.ts';
+import { CpuMeter, type CpuUse, postmasterPid } from './cpu-meter.ts';
 import { fundedWallet, graphql, inParallel, merchantWithKey } from './setup-helpers.ts';
 
 /**
@@ -200,14 +202,27 @@ async function main() {
     await payments(url, on.key, onWallets, 3);
     process.stderr.write(`hello (${seconds}s)...\n`);
     const helloResult = await hello(url);
+    // CPU per payment by side: the gateway process's own, and the whole PostgreSQL server's
+    // (other databases' work on a shared server falls in it too).
+    const postmaster = postmasterPid(
+      (await sql.query('select pg_backend_pid() as pid')).rows[0].pid as number,
+    );
+    const cpu = postmaster ? new CpuMeter(child.pid!, postmaster) : undefined;
+    const cpuUse: { off: CpuUse[]; on: CpuUse[] } = { off: [], on: [] };
+    const measured = async (side: 'off' | 'on', run: () => Promise<Result>) => {
+      const start = cpu?.snapshot();
+      const result = await run();
+      if (cpu && start) cpuUse[side].push(cpu.since(start, result.requests.total));
+      return result;
+    };
     // Off, on, off, on: a busy machine's drift falls on both sides.
     const runs: { off: Result[]; on: Result[] } = { off: [], on: [] };
     const startedAt = new Date();
     for (let round = 0; round < 2; round++) {
       process.stderr.write(`payments, fraud off (${seconds / 2}s)...\n`);
-      runs.off.push(await payments(url, off.key, offWallets, seconds / 2));
+      runs.off.push(await measured('off', () => payments(url, off.key, offWallets, seconds / 2)));
       process.stderr.write(`payments, fraud on (${seconds / 2}s)...\n`);
-      runs.on.push(await payments(url, on.key, onWallets, seconds / 2));
+      runs.on.push(await measured('on', () => payments(url, on.key, onWallets, seconds / 2)));
     }
     const decisions = (
       await sql.query(
@@ -224,8 +239,18 @@ async function main() {
       p99_ms: Math.max(...results.map((r) => r.latency.p99)),
       errors: results.reduce((s, r) => s + r.errors + r.non2xx + r.timeouts, 0),
     });
-    const offSummary = summary(runs.off);
-    const onSummary = summary(runs.on);
+    /** The mean over a side's runs of the CPU milliseconds per payment. */
+    const cpuOf = (uses: CpuUse[]) => {
+      const mean = (pick: (u: CpuUse) => number) =>
+        Math.round((uses.reduce((s, u) => s + pick(u), 0) / Math.max(1, uses.length)) * 100) / 100;
+      return {
+        gateway_cpu_ms: mean((u) => u.gateway_ms),
+        database_cpu_ms: mean((u) => u.database_ms),
+        machine_busy: mean((u) => u.machine_busy),
+      };
+    };
+    const offSummary = { ...summary(runs.off), ...cpuOf(cpuUse.off) };
+    const onSummary = { ...summary(runs.on), ...cpuOf(cpuUse.on) };
     const fraudBench = {
       command: 'npm run bench:fraud',
       at: new Date().toISOString(),
@@ -267,6 +292,13 @@ async function main() {
       ['p50 latency (ms), off / on', `${offSummary.p50_ms} / ${onSummary.p50_ms}`],
       ['p99 latency (ms), off / on', `${offSummary.p99_ms} / ${onSummary.p99_ms}`],
       ['fraud overhead p99 (ms) (target <= 2)', String(overheadP99)],
+      ['CPU ms per payment, gateway off / on', `${offSummary.gateway_cpu_ms} / ${onSummary.gateway_cpu_ms}`],
+      [
+        'CPU ms per payment, PostgreSQL off / on',
+        `${offSummary.database_cpu_ms} / ${onSummary.database_cpu_ms} (whole server)`,
+      ],
+      ['machine busy, off / on', `${offSummary.machine_busy} / ${onSummary.machine_busy}`],
+      ['load average (1 min) at the end', String(loadavg()[0])],
       ['hello rps', String(fraudBench.hello_rps)],
       ['payments with fraud on / hello (target >= 0.4)', String(fraudBench.on_vs_hello)],
       ['decisions during the run', JSON.stringify(fraudBench.decisions_during_run)],
