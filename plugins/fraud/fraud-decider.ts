@@ -4,7 +4,7 @@ import { query, type RequestContext } from '../../core/plugin-api.ts';
 import { type AuthorizeVerdict, type BeforeAuthorizeInput, Customer } from '../payments/api.ts';
 import type { FraudRuleService } from './fraud-rule.service.ts';
 import { decide, type RulesVerdict } from './fraud-rules.ts';
-import type { PgFeatureStore } from './pg-feature-store.ts';
+import { PgFeatureStore } from './pg-feature-store.ts';
 import { type AttemptFacts, riskFeatures, storedFeatures } from './risk-features.ts';
 import { combine, type RiskModel, scoreModel } from './risk-model.ts';
 
@@ -16,18 +16,30 @@ import { combine, type RiskModel, scoreModel } from './risk-model.ts';
 const GATEWAY_WIDE = 'gateway';
 
 /**
- * The fraud plugin's answer to `payment.beforeAuthorize`: records the attempt and computes its
- * velocity features (one statement, PgFeatureStore), runs the rules in Radar's order and the
- * model, combines them (`combine`), stores the decision with the attempt and emits `fraud.decided` (a second statement, with the event).
+ * The fraud plugin's answer to `payment.beforeAuthorize`, in one transaction: records the attempt
+ * and computes its velocity features (`fraud_record_attempt`, PgFeatureStore), runs the rules in
+ * Radar's order and the model, combines them (`combine`), stores the decision with the attempt and
+ * emits `fraud.decided`. One commit, so an attempt is never stored without its decision; the keys'
+ * advisory locks are held until it, so the next attempt sharing a key counts this one.
+ *
+ * An allowed attempt commits without waiting for its WAL flush (`synchronous_commit` off for this
+ * transaction only): the payment it lets through commits after it, synchronously, and PostgreSQL
+ * flushes WAL in order, so once the payment is acknowledged its decision and event are on disk too.
+ * A refusal (block, challenge) has no such later commit, and a review is not yet written either,
+ * so those commit synchronously: a refused caller's answer is never ahead of the stored decision.
+ * Not covered: an allowed attempt whose payment then fails without writing anything is flushed by
+ * the next commit of any session or the WAL writer (wal_writer_delay, 200 ms by default), so a
+ * server crash within that time can lose its decision and event; its payment never existed.
  */
 export class FraudDecider {
-  readonly #store: PgFeatureStore;
+  /** Categories as good as cash (the plugin's option), passed to the store. */
+  readonly #cashCategories: readonly string[];
   readonly #rules: FraudRuleService;
   /** Null: rules alone (the plugin's `model` option is off). */
   readonly #model: RiskModel | null;
 
-  constructor(store: PgFeatureStore, rules: FraudRuleService, model: RiskModel | null) {
-    this.#store = store;
+  constructor(cashCategories: readonly string[], rules: FraudRuleService, model: RiskModel | null) {
+    this.#cashCategories = cashCategories;
     this.#rules = rules;
     this.#model = model;
   }
@@ -35,17 +47,19 @@ export class FraudDecider {
   async decide(input: BeforeAuthorizeInput): Promise<AuthorizeVerdict> {
     const { ctx } = input;
     const facts = await this.#facts(input);
-    const recorded = await this.#store.record(facts);
-    const features = riskFeatures(facts, recorded);
-    const rules = await this.#rules.compiled(ctx.em, recorded.rulesVersion);
-    const model = this.#model ? scoreModel(this.#model, features) : null;
-    const automated = combine(decide(rules, input.merchantId, features), model);
     const verdict = await ctx.em.fork().transactional(async (tx) => {
+      const recorded = await new PgFeatureStore(tx, this.#cashCategories).record(facts);
+      const features = riskFeatures(facts, recorded);
+      const rules = await this.#rules.compiled(tx, recorded.rulesVersion);
+      const model = this.#model ? scoreModel(this.#model, features) : null;
+      const automated = combine(decide(rules, input.merchantId, features), model);
       const verdict = automated.decision === 'allow' ? automated : await overridden(tx, facts, automated);
+      // set_config in the same round trip as the decision: local to this transaction.
       await query(
         tx,
         `update fraud_attempt set decision = ?, score = ?, reasons = ?::jsonb, matched_rules = ?::jsonb,
-           features = ?::jsonb, decided_at = clock_timestamp() where id = ?`,
+           features = ?::jsonb, decided_at = clock_timestamp() where id = ?
+         returning set_config('synchronous_commit', ?, true)`,
         [
           verdict.decision,
           verdict.score,
@@ -53,6 +67,7 @@ export class FraudDecider {
           JSON.stringify(verdict.matched),
           JSON.stringify(storedFeatures(features)),
           facts.id,
+          verdict.decision === 'allow' ? 'off' : 'on',
         ],
       );
       await ctx.services.events.publish(tx, {

@@ -17,7 +17,6 @@ import { FraudRuleVersionSchema } from './fraud-rule-version.entity.ts';
 import type { FraudServices } from './fraud-services.ts';
 import { Migration0001FraudTables } from './migrations/0001-fraud-tables.ts';
 import { Migration0002FraudReviews } from './migrations/0002-fraud-reviews.ts';
-import { PgFeatureStore } from './pg-feature-store.ts';
 import { loadRiskModel } from './risk-model.ts';
 import './global-types.ts';
 
@@ -52,10 +51,12 @@ export const fraudPlugin = definePlugin({
   enablement: { perMerchant: true, default: 'off' },
   setup: (plugin) => {
     const rules = new FraudRuleService(plugin.log);
-    // Its own entity manager, outside any request's transaction: each record commits at once.
-    const store = new PgFeatureStore(plugin.orm.em.fork(), plugin.options.cashEquivalentCategories);
     const model = loadRiskModel();
-    const decider = new FraudDecider(store, rules, plugin.options.model === 'on' ? model : null);
+    const decider = new FraudDecider(
+      plugin.options.cashEquivalentCategories,
+      rules,
+      plugin.options.model === 'on' ? model : null,
+    );
     const profiles = new FraudProfiles();
     const reviews = new FraudReviewService();
     const services: FraudServices = { decider, rules, profiles, reviews };

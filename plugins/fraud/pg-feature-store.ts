@@ -40,7 +40,10 @@ export class PgFeatureStore implements FeatureStore {
   readonly #em: EntityManager;
   readonly #cashCategories: readonly string[];
 
-  /** `em` outside any transaction: the statement commits, and releases its locks, on its own. */
+  /**
+   * `em` in a transaction (FraudDecider's): the keys' locks are held until it commits, with the
+   * decision. Outside one, the statement commits, and releases its locks, on its own.
+   */
   constructor(em: EntityManager, cashCategories: readonly string[]) {
     this.#em = em;
     this.#cashCategories = cashCategories;
