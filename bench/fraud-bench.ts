@@ -135,7 +135,9 @@ async function seedAttempts(sql: pg.Client, merchantId: string, customers: strin
       [merchantId, customers, from, to],
     );
   }
-  await sql.query('analyze fraud_attempt');
+  // What autovacuum does to a table after a bulk of inserts: statistics, and the visibility map
+  // that lets the windows' scans stay in the keys' indexes (migration 0003).
+  await sql.query('vacuum (analyze) fraud_attempt');
   return (performance.now() - started) / 1000;
 }
 

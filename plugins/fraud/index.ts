@@ -17,6 +17,7 @@ import { FraudRuleVersionSchema } from './fraud-rule-version.entity.ts';
 import type { FraudServices } from './fraud-services.ts';
 import { Migration0001FraudTables } from './migrations/0001-fraud-tables.ts';
 import { Migration0002FraudReviews } from './migrations/0002-fraud-reviews.ts';
+import { Migration0003CoveringKeyIndexes } from './migrations/0003-covering-key-indexes.ts';
 import { loadRiskModel } from './risk-model.ts';
 import './global-types.ts';
 
@@ -46,6 +47,7 @@ export const fraudPlugin = definePlugin({
   migrations: [
     { name: '0001-fraud-tables', class: Migration0001FraudTables },
     { name: '0002-fraud-reviews', class: Migration0002FraudReviews },
+    { name: '0003-covering-key-indexes', class: Migration0003CoveringKeyIndexes },
   ],
   dataMap: fraudDataMap,
   enablement: { perMerchant: true, default: 'off' },
