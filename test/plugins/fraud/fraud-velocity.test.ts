@@ -47,3 +47,38 @@ test('twelve attempts at once from one device: exactly three get through a limit
   );
   expect(counts.map((r) => Number(r.n))).toEqual(Array.from({ length: 12 }, (_, i) => i + 1));
 });
+
+test('an attempt is stored with its decision, in one commit: no reader ever sees one undecided', async () => {
+  const shop = await fraudMerchant(t, 'digital_content', 'Watched shop');
+  const buyers = await Promise.all(Array.from({ length: 12 }, () => customer(shop.client)));
+  const em = t.gateway.database.orm.em.fork();
+  let paying = true;
+  const undecided: number[] = [];
+  // Reads on their own connection while the payments are decided (one after another on PGlite).
+  const watching = (async () => {
+    while (paying) {
+      const [row] = await query<{ n: number }>(
+        em,
+        'select count(*)::int as n from fraud_attempt where merchant_id = ? and decision is null',
+        [shop.merchantId],
+      );
+      undecided.push(Number(row!.n));
+      // Leaves the (single, on PGlite) connection to the payments between reads.
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+  })();
+  const answers = await Promise.all(
+    buyers.map((buyer, i) => pay(shop.client, card(buyer, 1_000 + i, { deviceId: 'watched-phone' }))),
+  );
+  paying = false;
+  await watching;
+  expect(answers.filter((a) => a.status === 'captured')).toHaveLength(12);
+  expect(undecided.length).toBeGreaterThan(0);
+  expect(undecided.every((n) => n === 0)).toBe(true);
+  const [stored] = await query<{ n: number }>(
+    em,
+    'select count(*)::int as n from fraud_attempt where merchant_id = ? and decision is not null',
+    [shop.merchantId],
+  );
+  expect(Number(stored!.n)).toBe(12);
+});
