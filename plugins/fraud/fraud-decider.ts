@@ -22,14 +22,9 @@ const GATEWAY_WIDE = 'gateway';
  * emits `fraud.decided`. One commit, so an attempt is never stored without its decision; the keys'
  * advisory locks are held until it, so the next attempt sharing a key counts this one.
  *
- * An allowed attempt commits without waiting for its WAL flush (`synchronous_commit` off for this
- * transaction only): the payment it lets through commits after it, synchronously, and PostgreSQL
- * flushes WAL in order, so once the payment is acknowledged its decision and event are on disk too.
- * A refusal (block, challenge) has no such later commit, and a review is not yet written either,
- * so those commit synchronously: a refused caller's answer is never ahead of the stored decision.
- * Not covered: an allowed attempt whose payment then fails without writing anything is flushed by
- * the next commit of any session or the WAL writer (wal_writer_delay, 200 ms by default), so a
- * server crash within that time can lose its decision and event; its payment never existed.
+ * The commit is synchronous, whatever the decision: an allowed attempt whose payment then fails
+ * writes nothing after it, and its decision and `fraud.decided` event must survive a crash too
+ * (an asynchronous commit for allowed attempts was measured: no CPU gain, BENCHMARKS.md).
  */
 export class FraudDecider {
   /** Categories as good as cash (the plugin's option), passed to the store. */
@@ -54,12 +49,10 @@ export class FraudDecider {
       const model = this.#model ? scoreModel(this.#model, features) : null;
       const automated = combine(decide(rules, input.merchantId, features), model);
       const verdict = automated.decision === 'allow' ? automated : await overridden(tx, facts, automated);
-      // set_config in the same round trip as the decision: local to this transaction.
       await query(
         tx,
         `update fraud_attempt set decision = ?, score = ?, reasons = ?::jsonb, matched_rules = ?::jsonb,
-           features = ?::jsonb, decided_at = clock_timestamp() where id = ?
-         returning set_config('synchronous_commit', ?, true)`,
+           features = ?::jsonb, decided_at = clock_timestamp() where id = ?`,
         [
           verdict.decision,
           verdict.score,
@@ -67,7 +60,6 @@ export class FraudDecider {
           JSON.stringify(verdict.matched),
           JSON.stringify(storedFeatures(features)),
           facts.id,
-          verdict.decision === 'allow' ? 'off' : 'on',
         ],
       );
       await ctx.services.events.publish(tx, {
