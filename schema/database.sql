@@ -326,14 +326,14 @@ CREATE TABLE public.fraud_attempt (
     decided_at timestamp with time zone,
     CONSTRAINT fraud_attempt_pkey PRIMARY KEY (id)
 );
-CREATE INDEX fraud_attempt_customer_index ON public.fraud_attempt USING btree (customer_id, created_at);
-CREATE INDEX fraud_attempt_device_index ON public.fraud_attempt USING btree (device_index, created_at) WHERE (device_index IS NOT NULL);
+CREATE INDEX fraud_attempt_customer_index ON public.fraud_attempt USING btree (customer_id, created_at) INCLUDE (amount, currency, cash_equivalent, device_index, recipient_index);
+CREATE INDEX fraud_attempt_device_index ON public.fraud_attempt USING btree (device_index, created_at) INCLUDE (amount, currency, cash_equivalent, customer_id, recipient_index) WHERE (device_index IS NOT NULL);
 CREATE INDEX fraud_attempt_held_index ON public.fraud_attempt USING btree (merchant_id, created_at) WHERE (decision = 'review'::text);
-CREATE INDEX fraud_attempt_instrument_index ON public.fraud_attempt USING btree (instrument_index, created_at) WHERE (instrument_index IS NOT NULL);
-CREATE INDEX fraud_attempt_ip_index ON public.fraud_attempt USING btree (ip_index, created_at) WHERE (ip_index IS NOT NULL);
+CREATE INDEX fraud_attempt_instrument_index ON public.fraud_attempt USING btree (instrument_index, created_at) INCLUDE (amount, currency, cash_equivalent, customer_id, device_index, recipient_index) WHERE (instrument_index IS NOT NULL);
+CREATE INDEX fraud_attempt_ip_index ON public.fraud_attempt USING btree (ip_index, created_at) INCLUDE (amount, currency, cash_equivalent, customer_id, device_index, recipient_index) WHERE (ip_index IS NOT NULL);
 CREATE INDEX fraud_attempt_merchant_index ON public.fraud_attempt USING btree (merchant_id, created_at);
 CREATE INDEX fraud_attempt_payment_index ON public.fraud_attempt USING btree (payment_id);
-CREATE INDEX fraud_attempt_recipient_index ON public.fraud_attempt USING btree (recipient_index, created_at) WHERE (recipient_index IS NOT NULL);
+CREATE INDEX fraud_attempt_recipient_index ON public.fraud_attempt USING btree (recipient_index, created_at) INCLUDE (amount, currency, cash_equivalent, customer_id, device_index) WHERE (recipient_index IS NOT NULL);
 
 CREATE TABLE public.fraud_merchant_profile (
     merchant_id uuid NOT NULL,

@@ -7,6 +7,8 @@ import { defineEntity, p } from '@mikro-orm/core';
  * by `fraud_record_attempt` (migration 0001) and completed by FraudDecider; a blocked attempt
  * has no payment, but keeps the id the payment would have had.
  */
+const AGGREGATED = ['amount', 'currency', 'cashEquivalent'] as const;
+
 const FraudAttemptSchema = defineEntity({
   name: 'FraudAttempt',
   tableName: 'fraud_attempt',
@@ -35,21 +37,34 @@ const FraudAttemptSchema = defineEntity({
     decidedAt: p.datetime().nullable(),
   },
   indexes: [
-    { name: 'fraud_attempt_customer_index', properties: ['customerId', 'createdAt'] },
+    // Each key's index carries what the velocity windows aggregate (fraud migration 0003): index-only scans.
+    {
+      name: 'fraud_attempt_customer_index',
+      properties: ['customerId', 'createdAt'],
+      include: [...AGGREGATED, 'deviceIndex', 'recipientIndex'],
+    },
     {
       name: 'fraud_attempt_device_index',
       properties: ['deviceIndex', 'createdAt'],
+      include: [...AGGREGATED, 'customerId', 'recipientIndex'],
       where: 'device_index is not null',
     },
-    { name: 'fraud_attempt_ip_index', properties: ['ipIndex', 'createdAt'], where: 'ip_index is not null' },
+    {
+      name: 'fraud_attempt_ip_index',
+      properties: ['ipIndex', 'createdAt'],
+      include: [...AGGREGATED, 'customerId', 'deviceIndex', 'recipientIndex'],
+      where: 'ip_index is not null',
+    },
     {
       name: 'fraud_attempt_instrument_index',
       properties: ['instrumentIndex', 'createdAt'],
+      include: [...AGGREGATED, 'customerId', 'deviceIndex', 'recipientIndex'],
       where: 'instrument_index is not null',
     },
     {
       name: 'fraud_attempt_recipient_index',
       properties: ['recipientIndex', 'createdAt'],
+      include: [...AGGREGATED, 'customerId', 'deviceIndex'],
       where: 'recipient_index is not null',
     },
     { name: 'fraud_attempt_payment_index', properties: ['paymentId'] },
