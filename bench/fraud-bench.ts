@@ -1,12 +1,10 @@
-import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
-import { createInterface } from 'node:readline';
 import autocannon, { type Result } from 'autocannon';
 import { generate } from 'otplib';
 import pg from 'pg';
-import { createIsolatedDatabase } from '../core/testing/isolated-database.ts';
+import { runBench, withBenchGateway } from './bench-gateway.ts';
 import { CpuMeter, type CpuUse, postmasterPid } from './cpu-meter.ts';
 import { fundedWallet, graphql, inParallel, merchantWithKey } from './setup-helpers.ts';
 
@@ -141,19 +139,9 @@ async function seedAttempts(sql: pg.Client, merchantId: string, customers: strin
   return (performance.now() - started) / 1000;
 }
 
-async function main() {
-  const database = await createIsolatedDatabase(serverUrl);
-  const child = spawn(process.execPath, ['bench/gateway-server.ts'], {
-    env: { ...process.env, BENCH_DATABASE_URL: database.url },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  try {
-    const line = await new Promise<string>((resolve, reject) => {
-      createInterface({ input: child.stdout! }).once('line', resolve);
-      child.once('exit', (code) => reject(new Error(`the gateway exited (${code}) before it was ready`)));
-    });
-    const { url, operatorKey } = JSON.parse(line) as { url: string; operatorKey: string };
-    const sql = new pg.Client({ connectionString: database.url });
+async function main(): Promise<number> {
+  return withBenchGateway(serverUrl, async ({ url, operatorKey, databaseUrl, pid }) => {
+    const sql = new pg.Client({ connectionString: databaseUrl });
     await sql.connect();
 
     process.stderr.write(`setting up two merchants with ${walletCount} funded wallets each...\n`);
@@ -209,7 +197,7 @@ async function main() {
     const postmaster = postmasterPid(
       (await sql.query('select pg_backend_pid() as pid')).rows[0].pid as number,
     );
-    const cpu = postmaster ? new CpuMeter(child.pid!, postmaster) : undefined;
+    const cpu = postmaster ? new CpuMeter(pid, postmaster) : undefined;
     const cpuUse: { off: CpuUse[]; on: CpuUse[] } = { off: [], on: [] };
     const measured = async (side: 'off' | 'on', run: () => Promise<Result>) => {
       const start = cpu?.snapshot();
@@ -311,17 +299,7 @@ async function main() {
       `\n${rows.map(([k, v]) => `${k.padEnd(width)}  ${v}`).join('\n')}\n\nmerged into bench/results/latest.json\n`,
     );
     return 0;
-  } finally {
-    child.kill('SIGTERM');
-    await new Promise((resolve) => child.once('exit', resolve));
-    await database.drop();
-  }
+  });
 }
 
-main().then(
-  (code) => process.exit(code),
-  (error: unknown) => {
-    process.stderr.write(`${(error as Error).stack}\n`);
-    process.exit(1);
-  },
-);
+runBench(main);
