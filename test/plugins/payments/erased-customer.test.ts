@@ -4,7 +4,7 @@ import type { TestGateway } from '../../../core/testing/create-test-gateway.ts';
 import type { HttpGraphQLClient } from '../../../core/testing/graphql-clients.ts';
 import { walletPlugin } from '../../../plugins/wallet/index.ts';
 import { createFakeAcquirer } from './fake-acquirer.ts';
-import { bootPayments, CREATE_PAYMENT, mutate } from './support.ts';
+import { bootPayments, CREATE_PAYMENT, fundedWallet, mutate } from './support.ts';
 
 /**
  * A customer whose data was erased (its subject key shredded) cannot be charged again, by a
@@ -39,31 +39,8 @@ async function counts() {
   return row;
 }
 
-async function walletCustomer(ref: string) {
-  const { createCustomer } = await shop.client.data<{ createCustomer: { id: string } }>(
-    'mutation($ref: String!) { createCustomer(input: { customerRef: $ref, jurisdiction: "KR" }) { ... on Customer { id } } }',
-    { ref },
-  );
-  const { createWallet } = await shop.client.data<{ createWallet: { id: string } }>(
-    'mutation($input: CreateWalletInput!) { createWallet(input: $input) { ... on Wallet { id } } }',
-    { input: { customerId: createCustomer.id, currency: 'KRW' } },
-  );
-  await shop.client.data(
-    'mutation($input: TopUpWalletInput!) { topUpWallet(input: $input) { __typename } }',
-    {
-      input: {
-        walletId: createWallet.id,
-        method: 'test-card',
-        sourceId: 'approve',
-        amount: { amount: '9000', currency: 'KRW' },
-      },
-    },
-  );
-  return { customerId: createCustomer.id, walletId: createWallet.id };
-}
-
 test('an erased customer is refused on both paths with a typed error, and nothing is written', async () => {
-  const { customerId, walletId } = await walletCustomer('erased-payer');
+  const { customerId, walletId } = await fundedWallet(shop.client, 9000n, 'erased-payer');
   const fromWallet = {
     customerId,
     method: 'wallet',
@@ -109,7 +86,7 @@ test('an erased customer is refused on both paths with a typed error, and nothin
 });
 
 test('another customer of the same merchant is still charged', async () => {
-  const { customerId, walletId } = await walletCustomer('kept-payer');
+  const { customerId, walletId } = await fundedWallet(shop.client, 9000n, 'kept-payer');
   const payment = await mutate(shop.client, CREATE_PAYMENT, {
     input: { customerId, method: 'wallet', sourceId: walletId, amount: { amount: '1000', currency: 'KRW' } },
   });

@@ -115,8 +115,12 @@ export interface WalletHolder {
 }
 
 /** A new customer of the client's merchant with a KRW wallet, topped up through the fake acquirer. */
-export async function fundedWallet(client: HttpGraphQLClient, balance: bigint): Promise<WalletHolder> {
-  const customerId = await createCustomer(client);
+export async function fundedWallet(
+  client: HttpGraphQLClient,
+  balance: bigint,
+  customerRef?: string,
+): Promise<WalletHolder> {
+  const customerId = await createCustomer(client, customerRef);
   const { createWallet } = await client.data<{ createWallet: { id: string } }>(
     'mutation($input: CreateWalletInput!) { createWallet(input: $input) { ... on Wallet { id } } }',
     { input: { customerId, currency: 'KRW' } },
