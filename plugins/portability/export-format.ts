@@ -32,9 +32,18 @@ const CAST = {
   object: (value: object) => toJson(value),
 };
 
-/** CSV rows (RFC 4180, via csv-stringify): nested values as JSON in their cell. */
+/**
+ * CSV rows (RFC 4180, via csv-stringify): nested values as JSON in their cell. A cell with a line
+ * break of any kind is quoted (`quoted_match`): csv-stringify quotes a CRLF on its own, not a bare
+ * LF or CR, which RFC 4180 allows only inside quotes.
+ */
 export function csvRows(rows: readonly unknown[][]): string {
-  return stringify(rows as unknown[][], { cast: CAST, eof: true, record_delimiter: 'windows' });
+  return stringify(rows as unknown[][], {
+    cast: CAST,
+    eof: true,
+    record_delimiter: 'windows',
+    quoted_match: /[\r\n]/,
+  });
 }
 
 /** The recipients of the entries that apply, each once, abroad ones with where and on what ground. */

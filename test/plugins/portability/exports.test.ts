@@ -111,7 +111,8 @@ describe('portability', () => {
     expect(await csv.text()).toBe(
       'at,page,amount,meta\r\n' +
         '2026-01-02T03:04:05.000Z,/pay,1250,"{""device"":""phone""}"\r\n' +
-        '2026-01-03T03:04:05.000Z,"/a ""quoted"", page",5,\r\n',
+        '2026-01-03T03:04:05.000Z,"/a ""quoted"", page",5,\r\n' +
+        '2026-01-04T03:04:05.000Z,"line one\nline two",1,\r\n',
     );
   });
 

@@ -33,6 +33,8 @@ export const scoringPlugin = definePlugin({
                 meta: { device: 'phone' },
               },
               { at: new Date('2026-01-03T03:04:05Z'), page: '/a "quoted", page', amount: 5n, meta: null },
+              // A bare line feed: strict RFC 4180 readers need the cell quoted.
+              { at: new Date('2026-01-04T03:04:05Z'), page: 'line one\nline two', amount: 1n, meta: null },
             ]),
           },
           {
