@@ -150,6 +150,7 @@ export type {
 export { type ApplyingPack, RegulationPackDisabled, type Regulations } from './privacy/regulations.ts';
 export { ResealingMigration, subjectKey } from './privacy/resealing-migration.ts';
 export { anonymousRecord, citedRule, type HeldUntil, retentionHold } from './privacy/retention-hold.ts';
+export { SHARED_SENSITIVE_TERMS } from './privacy/sensitive-terms.ts';
 export type {
   HeldRecordInput,
   HoldFacts,

@@ -1,4 +1,4 @@
-import type { HolidayCalendar, RegulationPack } from '../../core/plugin-api.ts';
+import { type HolidayCalendar, type RegulationPack, SHARED_SENSITIVE_TERMS } from '../../core/plugin-api.ts';
 
 /**
  * 11 CCR 7001: a business day is Monday to Friday except state holidays, counted where the
@@ -18,33 +18,7 @@ const SENSITIVE_TERMS: readonly string[] = [
   'cvc',
   'precise geolocation',
   'precise location',
-  'health',
-  'medical',
-  'diagnosis',
-  'disability',
-  'biometric',
-  'biometrics',
-  'fingerprint',
-  'fingerprints',
-  'face scan',
-  'facial',
-  'iris',
-  'genetic',
-  'dna',
-  'religion',
-  'religious',
-  'philosophical',
-  'belief',
-  'beliefs',
-  'political',
-  'trade union',
-  'union membership',
-  'sex life',
-  'sexual',
-  'racial',
-  'race',
-  'ethnic',
-  'ethnicity',
+  ...SHARED_SENSITIVE_TERMS.en,
 ];
 
 /**

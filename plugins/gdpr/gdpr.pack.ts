@@ -1,4 +1,9 @@
-import { type ChildRule, EEA_COUNTRIES, type RegulationPack } from '../../core/plugin-api.ts';
+import {
+  type ChildRule,
+  EEA_COUNTRIES,
+  type RegulationPack,
+  SHARED_SENSITIVE_TERMS,
+} from '../../core/plugin-api.ts';
 
 /**
  * A member state's own age for a child's consent to an information society service (GDPR
@@ -19,52 +24,8 @@ function nationalAge(country: string, below: number, law: string): ChildRule {
 
 /** How a notice item names an Art. 9(1) category (consent's notice check), in English and Korean. */
 const SPECIAL_CATEGORY_TERMS: readonly string[] = [
-  'health',
-  'medical',
-  'diagnosis',
-  'disability',
-  'biometric',
-  'biometrics',
-  'fingerprint',
-  'fingerprints',
-  'face scan',
-  'facial',
-  'iris',
-  'genetic',
-  'dna',
-  'religion',
-  'religious',
-  'philosophical',
-  'belief',
-  'beliefs',
-  'political',
-  'trade union',
-  'union membership',
-  'sex life',
-  'sexual',
-  'racial',
-  'race',
-  'ethnic',
-  'ethnicity',
-  '건강',
-  '의료',
-  '병력',
-  '장애',
-  '생체',
-  '지문',
-  '홍채',
-  '안면',
-  '얼굴',
-  '유전',
-  '종교',
-  '신념',
-  '사상',
-  '정치',
-  '노동조합',
-  '성생활',
-  '성적',
-  '인종',
-  '민족',
+  ...SHARED_SENSITIVE_TERMS.en,
+  ...SHARED_SENSITIVE_TERMS.ko,
 ];
 
 /** Sorted by country code; the README table follows this order. */
