@@ -121,11 +121,12 @@ export class RequestProcessor {
         { lockMode: LockMode.PESSIMISTIC_WRITE },
       );
       if (request.status !== 'processing') return;
-      request.status = 'refused';
+      const from = request.status;
+      request.status = next('giveUp', from);
       request.refusalReason = reason;
       request.claimedUntil = null;
       await recordChange(tx, this.#runtime.services, request, {
-        from: 'processing',
+        from,
         action: 'refuse',
         actor: ACTOR,
         note: reason,

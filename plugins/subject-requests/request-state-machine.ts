@@ -28,6 +28,9 @@ export const ACTIONS = {
   claim: { from: ['verified', 'processing'], to: 'processing' },
   complete: { from: ['processing'], to: 'completed' },
   refuse: { from: ['awaiting_verification', 'verified'], to: 'refused' },
+  // The processor refuses what it cannot carry out (a typed refusal, e.g. a correction for a
+  // customer without a profile); the subject's history calls it a refusal like any other.
+  giveUp: { from: ['processing'], to: 'refused' },
   cancel: { from: ['awaiting_verification', 'verified'], to: 'cancelled' },
 } as const satisfies Record<string, { from: readonly RequestStatus[]; to: RequestStatus }>;
 export type RequestAction = keyof typeof ACTIONS;
