@@ -38,7 +38,10 @@ try {
     });
   }
   const { consent } = t.gateway.services;
-  const ctx = { principal: { kind: 'merchant', merchantId, keyId: key } } as unknown as RequestContext;
+  const ctx = {
+    principal: { kind: 'merchant', merchantId, keyId: key },
+    em: t.gateway.database.em.fork(),
+  } as unknown as RequestContext;
   const ask = (i: number) =>
     consent.allows(
       ctx,

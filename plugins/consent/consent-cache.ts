@@ -1,3 +1,4 @@
+import type { EntityManager } from '@mikro-orm/core';
 import { ChangeFeed, type Logger, type MikroORM } from '../../core/plugin-api.ts';
 
 /** The channel a consent change is announced on; the payload is `{ merchantId, subjectId }`. */
@@ -21,10 +22,13 @@ interface Entry {
   readonly allowed: ReadonlySet<string>;
 }
 
-export type AllowedLoader = (subject: {
-  merchantId: string;
-  customerRef: string;
-}) => Promise<{ subjectId: string | null; allowed: ReadonlySet<string> }>;
+export type AllowedLoader = (
+  em: EntityManager,
+  subject: {
+    merchantId: string;
+    customerRef: string;
+  },
+) => Promise<{ subjectId: string | null; allowed: ReadonlySet<string> }>;
 
 /**
  * What each subject allows, per process, so `allows` costs a map lookup. An entry is dropped when
@@ -37,10 +41,12 @@ export class ConsentCache {
   /** Keys of entries by subject id, or by `merchant:<id>` for subjects without one yet. */
   readonly #keysBy = new Map<string, Set<string>>();
   readonly #feed: ChangeFeed;
+  readonly #orm: MikroORM;
   readonly #load: AllowedLoader;
   #epoch = 0;
 
   constructor(orm: MikroORM, log: Logger, load: AllowedLoader) {
+    this.#orm = orm;
     this.#load = load;
     this.#feed = new ChangeFeed({
       orm,
@@ -65,12 +71,22 @@ export class ConsentCache {
     return this.#feed.close();
   }
 
-  async allows(subject: { merchantId: string; customerRef: string }, purpose: string): Promise<boolean> {
+  /**
+   * `em` is the caller's. In a transaction, a miss is read through it and not kept: another
+   * connection could wait for what the transaction holds (embedded PGlite has only one, so it would
+   * wait forever), and what the transaction reads may still roll back.
+   */
+  async allows(
+    em: EntityManager,
+    subject: { merchantId: string; customerRef: string },
+    purpose: string,
+  ): Promise<boolean> {
     const key = `${subject.merchantId}\n${subject.customerRef}`;
     const hit = this.#entries.get(key);
     if (hit) return hit.allowed.has(purpose);
+    if (em.isInTransaction()) return (await this.#load(em, subject)).allowed.has(purpose);
     const epoch = this.#epoch;
-    const loaded = await this.#load(subject);
+    const loaded = await this.#load(this.#orm.em.fork(), subject);
     if (epoch === this.#epoch) this.#remember(key, subject.merchantId, loaded);
     return loaded.allowed.has(purpose);
   }

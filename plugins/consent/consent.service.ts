@@ -84,7 +84,7 @@ export class ConsentService {
   /** Whether the subject allows `purpose` now: answered from this process's cache. */
   allows(ctx: RequestContext, subject: DataSubject, purpose: string): Promise<boolean> {
     if (!canSeeMerchant(ctx.principal, subject.merchantId)) return Promise.resolve(false);
-    return this.#cache.allows(subject, purpose);
+    return this.#cache.allows(ctx.em, subject, purpose);
   }
 
   /** Loads what the subject allows for the cache: the fold of its receipts. */
@@ -188,7 +188,7 @@ export class ConsentService {
       ctx,
       subject.merchantId,
       customerId,
-      (purpose) => (no.has(purpose) ? Promise.resolve(false) : this.#cache.allows(subject, purpose)),
+      (purpose) => (no.has(purpose) ? Promise.resolve(false) : this.#cache.allows(ctx.em, subject, purpose)),
     );
   }
 

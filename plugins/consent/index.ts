@@ -95,8 +95,8 @@ export function consentPluginWith(facts: SubjectFactsReader) {
     setup: (plugin) => {
       const notices = new NoticeService(plugin.services.privacy.regulations);
       let service: ConsentService | undefined;
-      const cache = new ConsentCache(plugin.orm, plugin.log, (subject) =>
-        service!.loadAllowed(plugin.orm.em.fork(), subject),
+      const cache = new ConsentCache(plugin.orm, plugin.log, (em, subject) =>
+        service!.loadAllowed(em, subject),
       );
       service = new ConsentService(plugin.services, cache, facts, notices);
       const consent = service;

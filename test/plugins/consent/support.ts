@@ -208,6 +208,9 @@ export function allows(
   customerRef: string,
   purpose: string,
 ): Promise<boolean> {
-  const ctx = { principal: { kind: 'merchant', merchantId, keyId: 'test' } } as unknown as RequestContext;
+  const ctx = {
+    principal: { kind: 'merchant', merchantId, keyId: 'test' },
+    em: t.gateway.database.em.fork(),
+  } as unknown as RequestContext;
   return t.gateway.services.consent.allows(ctx, { merchantId, customerRef }, purpose);
 }

@@ -305,6 +305,57 @@ describe('correction', () => {
     );
     expect(customer.profile.countryOfResidence).toBe('BE');
   });
+
+  test('a correction the law no longer allows when it is carried out is refused with the reason; nothing is stored', async () => {
+    const { client: shop } = await shopWith('gia', 'FR');
+    const notice = await publishNotice(shop, {
+      language: 'en',
+      territories: ['FR'],
+      purposes: [
+        { id: 'payment', mandatory: true, items: ['payment record'] },
+        { id: 'marketing', mandatory: false, items: ['email'] },
+      ],
+    });
+    const granted = (marketing: boolean) =>
+      giveConsent(shop, {
+        customerRef: 'gia',
+        noticeId: notice.id,
+        decisions: [
+          { purpose: 'payment', granted: true },
+          { purpose: 'marketing', granted: marketing },
+        ],
+      });
+    await granted(true);
+    // Filed by the merchant while marketing allows an email: it waits for the subject's verification.
+    const filed = await fileRequest(shop, {
+      kind: 'correction',
+      customerRef: 'gia',
+      corrections: [{ field: 'email', value: 'gia@example.org' }],
+    });
+    expect(filed).toMatchObject({ status: 'awaiting_verification' });
+    // Before she verifies it, she refuses marketing: no purpose lets the merchant keep her email now.
+    await granted(false);
+    const gia = await customerSession(t, shop, 'gia');
+    const verified = await mutate(gia, 'verifySubjectRequest', filed.id);
+    expect(verified.data?.verifySubjectRequest).toMatchObject({
+      status: 'refused',
+      answer: null,
+      refusalReason: expect.stringContaining('marketing'),
+    });
+    const { customer } = await shop.data<{ customer: { profile: { email: string | null } } }>(
+      'query($id: ID!) { customer(id: $id) { ... on Customer { profile { email } } } }',
+      { id: filed.customerId },
+    );
+    expect(customer.profile.email).toBeNull();
+    // The refusal is audited like every move of the machine, and a pass does not take it up again.
+    const history = await query<{ action: string; from_status: string; to_status: string }>(
+      t.gateway.database.em.fork(),
+      'select action, from_status, to_status from subject_request_change where request_id = ?',
+      [filed.id],
+    );
+    expect(history).toContainEqual({ action: 'refuse', from_status: 'processing', to_status: 'refused' });
+    expect(await runPass(t.operator)).toMatchObject({ processed: 0 });
+  });
 });
 
 describe('restriction and opt-out go through consent', () => {
