@@ -83,7 +83,7 @@ export async function createGateway(config: GatewayConfig): Promise<Gateway> {
   let outage: DatabaseOutage | undefined;
   const log = createLogger(config.log, { absorb: (err, message) => outage?.absorb(err, message) ?? false });
   const plugins = resolvePlugins([...kernelPlugins(config), ...config.plugins]);
-  const database = new Database(config.database ?? {}, plugins, log);
+  const database = await Database.open(config.database ?? {}, plugins, log);
   outage = new DatabaseOutage(log, () => database.isReachable(), {
     port: databasePort(config.database?.url),
   });
