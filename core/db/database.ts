@@ -41,8 +41,8 @@ export class Database {
   /**
    * The database the config names. The embedded one's driver (@mikro-orm/pglite, which loads
    * PGlite's WebAssembly build) is imported only when it is the one used: a gateway on a
-   * PostgreSQL server never runs it, and importing it cost every such process about 3 MB of
-   * live heap (issue 12: what the heap holds after boot sets how far V8 lets it grow).
+   * PostgreSQL server never runs it, and importing it allocated about 3 MB during boot and kept
+   * 1 MB of it alive (issue 12: the boot's garbage and live heap set how far V8 grows the heap).
    */
   static async open(
     config: DatabaseConfig,
