@@ -1116,7 +1116,7 @@ AS $function$
         raise exception '% is append-only: a consent decision is a new receipt, a notice change a new version', tg_table_name;
       end $function$;
 
-CREATE OR REPLACE FUNCTION public.fraud_record_attempt(p jsonb)
+CREATE OR REPLACE FUNCTION public.fraud_attempt_windows(p jsonb)
  RETURNS TABLE(category text, cash_equivalent boolean, kind text, win text, n bigint, total text, same_amount bigint, customers bigint, devices bigint, recipients bigint, cash bigint, customer_since timestamp with time zone, rules_version bigint, recorded_at timestamp with time zone)
  LANGUAGE plpgsql
 AS $function$
@@ -1140,23 +1140,28 @@ begin
   end loop;
   -- After the locks: an earlier attempt sharing a key has committed, and this clock is not behind it.
   v_now := clock_timestamp();
-  insert into fraud_attempt (id, payment_id, merchant_id, customer_id, method, amount, currency, category,
-      cash_equivalent, device_index, ip_index, instrument_index, recipient_index, recipient_sealed, created_at)
-    values ((p ->> 'id')::uuid, (p ->> 'paymentId')::uuid, (p ->> 'merchantId')::uuid, v_customer, p ->> 'method',
-      v_amount, v_currency, v_category, v_cash, v_device, v_ip, v_instrument,
-      v_recipient, p ->> 'recipientSealed', v_now);
   return query
   with hits as (
-    select 'customer' as kind, h.* from fraud_attempt h
+    select 'customer' as kind, h.customer_id, h.device_index, h.recipient_index, h.amount, h.currency,
+      h.cash_equivalent, h.created_at from fraud_attempt h
       where h.customer_id = v_customer and h.created_at > v_now - interval '7 days'
-    union all select 'device', h.* from fraud_attempt h
+    union all select 'device', h.customer_id, h.device_index, h.recipient_index, h.amount, h.currency,
+      h.cash_equivalent, h.created_at from fraud_attempt h
       where v_device is not null and h.device_index = v_device and h.created_at > v_now - interval '7 days'
-    union all select 'ip', h.* from fraud_attempt h
+    union all select 'ip', h.customer_id, h.device_index, h.recipient_index, h.amount, h.currency,
+      h.cash_equivalent, h.created_at from fraud_attempt h
       where v_ip is not null and h.ip_index = v_ip and h.created_at > v_now - interval '7 days'
-    union all select 'instrument', h.* from fraud_attempt h
+    union all select 'instrument', h.customer_id, h.device_index, h.recipient_index, h.amount, h.currency,
+      h.cash_equivalent, h.created_at from fraud_attempt h
       where h.instrument_index = v_instrument and h.created_at > v_now - interval '7 days'
-    union all select 'recipient', h.* from fraud_attempt h
+    union all select 'recipient', h.customer_id, h.device_index, h.recipient_index, h.amount, h.currency,
+      h.cash_equivalent, h.created_at from fraud_attempt h
       where v_recipient is not null and h.recipient_index = v_recipient and h.created_at > v_now - interval '7 days'
+    -- The attempt itself, not stored yet: one row for each key it has, in every window.
+    union all select me.kind, v_customer, v_device, v_recipient, v_amount, v_currency, v_cash, v_now
+      from (values ('customer', v_customer::text), ('device', v_device), ('ip', v_ip),
+        ('instrument', v_instrument), ('recipient', v_recipient)) me (kind, key)
+      where me.key is not null
   ), windows (win, since) as (values ('10m', v_now - interval '10 minutes'), ('1h', v_now - interval '1 hour'),
       ('24h', v_now - interval '24 hours'), ('7d', v_now - interval '7 days'))
   select v_category, v_cash, h.kind, w.win, count(*), coalesce(sum(h.amount) filter (where h.currency = v_currency), 0)::text,

@@ -4,8 +4,8 @@ import { defineEntity, p } from '@mikro-orm/core';
  * One payment attempt the fraud plugin decided on: its risk context (personal values only as
  * keyed indexes, the recipient also sealed under the payer's key), the decision, and the
  * features it was made on (for the reviewer, the subject's explanation and backtests). Written
- * by `fraud_record_attempt` (migration 0001) and completed by FraudDecider; a blocked attempt
- * has no payment, but keeps the id the payment would have had.
+ * once, decision included, by FraudDecider (PgFeatureStore.store, migration 0004); a blocked
+ * attempt has no payment, but keeps the id the payment would have had.
  */
 const AGGREGATED = ['amount', 'currency', 'cashEquivalent'] as const;
 

@@ -5,7 +5,7 @@ import { type AuthorizeVerdict, type BeforeAuthorizeInput, Customer } from '../p
 import type { FraudRuleService } from './fraud-rule.service.ts';
 import { decide, type RulesVerdict } from './fraud-rules.ts';
 import { PgFeatureStore } from './pg-feature-store.ts';
-import { type AttemptFacts, riskFeatures, storedFeatures } from './risk-features.ts';
+import { type AttemptFacts, riskFeatures } from './risk-features.ts';
 import { combine, type RiskModel, scoreModel } from './risk-model.ts';
 
 /**
@@ -16,11 +16,12 @@ import { combine, type RiskModel, scoreModel } from './risk-model.ts';
 const GATEWAY_WIDE = 'gateway';
 
 /**
- * The fraud plugin's answer to `payment.beforeAuthorize`, in one transaction: records the attempt
- * and computes its velocity features (`fraud_record_attempt`, PgFeatureStore), runs the rules in
- * Radar's order and the model, combines them (`combine`), stores the decision with the attempt and
- * emits `fraud.decided`. One commit, so an attempt is never stored without its decision; the keys'
- * advisory locks are held until it, so the next attempt sharing a key counts this one.
+ * The fraud plugin's answer to `payment.beforeAuthorize`, in one transaction: counts the
+ * attempt's velocity windows under its keys' locks (`fraud_attempt_windows`, PgFeatureStore), runs
+ * the rules in Radar's order and the model, combines them (`combine`), stores the attempt with its
+ * decision (one insert: the row is written once, migration 0004) and emits `fraud.decided`. One
+ * commit, so an attempt is never stored without its decision; the keys' advisory locks are held
+ * until it, so the next attempt sharing a key counts this one.
  *
  * The commit is synchronous, whatever the decision: an allowed attempt whose payment then fails
  * writes nothing after it, and its decision and `fraud.decided` event must survive a crash too
@@ -43,25 +44,14 @@ export class FraudDecider {
     const { ctx } = input;
     const facts = await this.#facts(input);
     const verdict = await ctx.em.fork().transactional(async (tx) => {
-      const recorded = await new PgFeatureStore(tx, this.#cashCategories).record(facts);
+      const store = new PgFeatureStore(tx, this.#cashCategories);
+      const recorded = await store.windows(facts);
       const features = riskFeatures(facts, recorded);
       const rules = await this.#rules.compiled(tx, recorded.rulesVersion);
       const model = this.#model ? scoreModel(this.#model, features) : null;
       const automated = combine(decide(rules, input.merchantId, features), model);
       const verdict = automated.decision === 'allow' ? automated : await overridden(tx, facts, automated);
-      await query(
-        tx,
-        `update fraud_attempt set decision = ?, score = ?, reasons = ?::jsonb, matched_rules = ?::jsonb,
-           features = ?::jsonb, decided_at = clock_timestamp() where id = ?`,
-        [
-          verdict.decision,
-          verdict.score,
-          JSON.stringify(verdict.reasons),
-          JSON.stringify(verdict.matched),
-          JSON.stringify(storedFeatures(features)),
-          facts.id,
-        ],
-      );
+      await store.store(facts, recorded, verdict, features);
       await ctx.services.events.publish(tx, {
         type: 'fraud.decided',
         merchantId: input.merchantId,

@@ -44,7 +44,7 @@ const perWindow = () => WINDOW_NAMES.map(() => 0);
 
 /**
  * A FeatureStore in process memory, for one process reading attempts in time order (an offline
- * replay): the same aggregates as `fraud_record_attempt`, so `riskFeatures` and the rules give
+ * replay): the same aggregates as `fraud_attempt_windows`, so `riskFeatures` and the rules give
  * what the live gateway gives (test/plugins/fraud/feature-stores-agree.test.ts).
  *
  * Running totals, not recounts: each key keeps its totals per window (KeyTotals), an attempt is

@@ -18,6 +18,7 @@ import type { FraudServices } from './fraud-services.ts';
 import { Migration0001FraudTables } from './migrations/0001-fraud-tables.ts';
 import { Migration0002FraudReviews } from './migrations/0002-fraud-reviews.ts';
 import { Migration0003CoveringKeyIndexes } from './migrations/0003-covering-key-indexes.ts';
+import { Migration0004AttemptWrittenOnce } from './migrations/0004-attempt-written-once.ts';
 import { loadRiskModel } from './risk-model.ts';
 import './global-types.ts';
 
@@ -48,6 +49,7 @@ export const fraudPlugin = definePlugin({
     { name: '0001-fraud-tables', class: Migration0001FraudTables },
     { name: '0002-fraud-reviews', class: Migration0002FraudReviews },
     { name: '0003-covering-key-indexes', class: Migration0003CoveringKeyIndexes },
+    { name: '0004-attempt-written-once', class: Migration0004AttemptWrittenOnce },
   ],
   dataMap: fraudDataMap,
   enablement: { perMerchant: true, default: 'off' },

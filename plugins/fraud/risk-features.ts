@@ -64,6 +64,8 @@ export interface RecordedAttempt {
  * Where attempts are kept and counted. `record` stores the attempt and answers the aggregates of
  * every stored attempt sharing one of its keys, itself included, as one atomic step: two
  * attempts sharing a key are recorded one after the other, never both before either counts.
+ * The live store (PgFeatureStore) does the same in two steps of one transaction, so that the
+ * attempt is stored once, with its decision: the windows under the keys' locks, then the row.
  */
 export interface FeatureStore {
   record(attempt: AttemptFacts): Promise<RecordedAttempt>;

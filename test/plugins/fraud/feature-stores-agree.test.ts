@@ -81,7 +81,7 @@ function factsOf(a: Attempt, run: string): AttemptFacts {
   };
 }
 
-/** The past attempts straight into the live store's table, as fraud_record_attempt inserts them. */
+/** The past attempts straight into the live store's table, as PgFeatureStore.store inserts them. */
 async function insertPast(past: readonly { facts: AttemptFacts; at: Date }[]): Promise<void> {
   if (past.length === 0) return;
   const rows = past.map(({ facts, at }) => {
@@ -143,10 +143,21 @@ test('for any attempts over more than a week, then any attempts now, both stores
           await memory.record(facts);
         }
         await insertPast(past);
-        const live = new PgFeatureStore(t.gateway.database.orm.em.fork(), CASH);
         for (const a of nowArb) {
           const facts = factsOf(a, run);
-          const fromLive = await live.record(facts);
+          const fromLive = await t.gateway.database.orm.em.fork().transactional(async (tx) => {
+            // As FraudDecider does: the windows, then the attempt stored with a decision.
+            const live = new PgFeatureStore(tx, CASH);
+            const recorded = await live.windows(facts);
+            const features = riskFeatures(facts, recorded);
+            await live.store(
+              facts,
+              recorded,
+              { decision: 'allow', score: 0, reasons: [], matched: [] },
+              features,
+            );
+            return recorded;
+          });
           now = fromLive.at;
           const fromMemory = await memory.record(facts);
           expect(storedFeatures(riskFeatures(facts, fromMemory))).toEqual(

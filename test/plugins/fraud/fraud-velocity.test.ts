@@ -5,7 +5,7 @@ import { bootFraudGateway, card, customer, fraudMerchant, type Paid, pay } from 
 
 /**
  * Velocity counts under concurrency: attempts sharing a key are counted one after the other
- * (advisory locks in fraud_record_attempt), so a limit of N lets exactly N through however many
+ * (advisory locks in fraud_attempt_windows), so a limit of N lets exactly N through however many
  * arrive at once. On PostgreSQL (DATABASE_URL) the requests run on several connections.
  */
 let t: TestGateway;
