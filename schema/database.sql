@@ -1195,16 +1195,18 @@ AS $function$
       from unnest(p_ids, p_types, p_merchant_ids, p_payloads) as e(id, type, merchant_id, payload);
   end $function$;
 
-CREATE OR REPLACE FUNCTION public.gateway_event_sequence(p_limit integer)
- RETURNS integer
+CREATE OR REPLACE FUNCTION public.gateway_event_sequence_pass(p_limit integer)
+ RETURNS TABLE(sequenced integer, head bigint, deliveries integer)
  LANGUAGE plpgsql
 AS $function$
   declare
     v_head bigint;
     v_count integer;
+    v_deliveries integer;
   begin
     if not exists (select 1 from gateway_event where position is null) then
-      return 0;
+      return query select 0, h.position, 0 from event_log_head h where h.id = 1;
+      return;
     end if;
     select position into v_head from event_log_head where id = 1 for update;
     with pending as (
@@ -1214,7 +1216,8 @@ AS $function$
     update gateway_event e set position = v_head + pending.n from pending where e.id = pending.id;
     get diagnostics v_count = row_count;
     if v_count = 0 then
-      return 0;
+      return query select 0, v_head, 0;
+      return;
     end if;
     insert into webhook_delivery (id, endpoint_id, event_id, state, attempts, next_attempt_at, created_at)
     select gen_random_uuid(), w.id, e.id, 'pending', 0, clock_timestamp(), clock_timestamp()
@@ -1224,9 +1227,10 @@ AS $function$
     where e.position > v_head and e.position <= v_head + v_count
     order by e.position, w.id
     on conflict do nothing;
+    get diagnostics v_deliveries = row_count;
     update event_log_head set position = v_head + v_count where id = 1;
     perform pg_notify('gateway_events', '');
-    return v_count;
+    return query select v_count, v_head + v_count, v_deliveries;
   end $function$;
 
 CREATE OR REPLACE FUNCTION public.gateway_event_type_matches(p_type text, p_patterns text[])

@@ -102,17 +102,21 @@ export class EventFanOut {
 
   async #pumpOnce(): Promise<void> {
     let sequenced = 0;
+    let deliveries = 0;
+    let head = 0n;
     for (let n = SEQUENCE_BATCH; n === SEQUENCE_BATCH; ) {
-      n = await this.log.sequence(this.em(), SEQUENCE_BATCH);
+      const pass = await this.log.sequence(this.em(), SEQUENCE_BATCH);
+      n = pass.sequenced;
       sequenced += n;
+      deliveries += pass.deliveries;
+      head = pass.head;
     }
-    if (sequenced > 0) {
-      this.bus.announce();
-      this.dispatcher.wake();
-    }
+    if (sequenced > 0) this.bus.announce();
+    // Only a pass that made deliveries has any for the dispatcher; retries come on its own timer.
+    if (deliveries > 0) this.dispatcher.wake();
     if (sequenced > 0 || this.#readWanted) {
       this.#readWanted = false;
-      await this.tail.read(this.em());
+      await this.tail.read(this.em(), head);
     }
   }
 

@@ -26,6 +26,15 @@ export interface LogHead {
   readonly purgedThrough: bigint;
 }
 
+/** What one sequencer pass did. */
+export interface SequencePass {
+  readonly sequenced: number;
+  /** The last position handed out when the pass ended. */
+  readonly head: bigint;
+  /** Webhook deliveries it made for the events it sequenced. */
+  readonly deliveries: number;
+}
+
 interface EventRow {
   id: string;
   cursor: string;
@@ -73,13 +82,21 @@ export class EventLog {
   }
 
   /**
-   * One sequencer pass (gateway_event_sequence, migration 0003): positions for up to `limit`
-   * committed, unsequenced events, and their webhook deliveries, in one round trip. Returns how
-   * many it sequenced.
+   * One sequencer pass (gateway_event_sequence_pass, migration 0008): positions for up to
+   * `limit` committed, unsequenced events, and their webhook deliveries, in one round trip.
+   * Answers how many it sequenced, the head it leaves, and how many deliveries it made.
    */
-  async sequence(em: EntityManager, limit: number): Promise<number> {
-    const [row] = await query<{ n: number }>(em, 'select gateway_event_sequence(?) as n', [limit]);
-    return Number(row!.n);
+  async sequence(em: EntityManager, limit: number): Promise<SequencePass> {
+    const [row] = await query<{ sequenced: number; head: string; deliveries: number }>(
+      em,
+      'select sequenced, head::text as head, deliveries from gateway_event_sequence_pass(?)',
+      [limit],
+    );
+    return {
+      sequenced: Number(row!.sequenced),
+      head: BigInt(row!.head),
+      deliveries: Number(row!.deliveries),
+    };
   }
 
   async head(em: EntityManager): Promise<LogHead> {

@@ -38,17 +38,16 @@ export class EventTail {
     return this.#queues.size;
   }
 
-  /** Reads everything sequenced past the head and pushes it out. Never runs concurrently with itself. */
-  async read(em: EntityManager): Promise<void> {
+  /**
+   * Reads everything sequenced past the head and pushes it out. Never runs concurrently with
+   * itself. `known` is the log's head as the caller's sequencer pass just left it.
+   */
+  async read(em: EntityManager, known: bigint): Promise<void> {
     if (this.#queues.size === 0) {
       // Nobody to hand events to: move the head without reading them. A subscriber that comes
-      // later catches up from the log itself, up to at least this head, before it listens here;
-      // one that came during the await makes this read the events after all.
-      const { position } = await this.#log.head(em);
-      if (this.#queues.size === 0) {
-        if (position > this.#head) this.#head = position;
-        return;
-      }
+      // later catches up from the log itself, up to at least this head, before it listens here.
+      if (known > this.#head) this.#head = known;
+      return;
     }
     for (;;) {
       const events = await this.#log.readAfter(em, this.#head, this.#pageSize);

@@ -17,6 +17,7 @@ import { Migration0004NotifyPerBatch } from './migrations/0004-notify-per-batch.
 import { Migration0005PublishAll } from './migrations/0005-publish-all.ts';
 import { Migration0006WebhookPayloadQuery } from './migrations/0006-webhook-payload-query.ts';
 import { Migration0007WebhookDefaults } from './migrations/0007-webhook-defaults.ts';
+import { Migration0008SequencePassAnswers } from './migrations/0008-sequence-pass-answers.ts';
 import { WebhookAttemptSchema } from './webhook-attempt.entity.ts';
 import { WebhookDeliverySchema } from './webhook-delivery.entity.ts';
 import { WebhookEndpointSchema } from './webhook-endpoint.entity.ts';
@@ -52,6 +53,7 @@ export const eventsPlugin = definePlugin({
     { name: '0005-publish-all', class: Migration0005PublishAll },
     { name: '0006-webhook-payload-query', class: Migration0006WebhookPayloadQuery },
     { name: '0007-webhook-defaults', class: Migration0007WebhookDefaults },
+    { name: '0008-sequence-pass-answers', class: Migration0008SequencePassAnswers },
   ],
   dataMap: {
     EventLogHead: {

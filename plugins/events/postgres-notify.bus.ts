@@ -4,7 +4,7 @@ import { NOTIFY_CHANNEL } from './migrations/0003-event-functions.ts';
 
 /**
  * PostgreSQL LISTEN/NOTIFY: the sequencer pass that numbers new events sends one NOTIFY
- * (gateway_event_sequence, migration 0004), delivered to every listening process when the pass
+ * (gateway_event_sequence_pass, migrations 0004 and 0008), delivered to every listening process when the pass
  * commits. After every (re)connect the process wakes once, since notifications sent while it
  * was away are lost.
  */
