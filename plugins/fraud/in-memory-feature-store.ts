@@ -1,6 +1,5 @@
 import {
   type AttemptFacts,
-  type FeatureStore,
   KEY_KINDS,
   type KeyKind,
   type RecordedAttempt,
@@ -43,7 +42,7 @@ const LONGEST = SPANS_MS.length - 1;
 const perWindow = () => WINDOW_NAMES.map(() => 0);
 
 /**
- * A FeatureStore in process memory, for one process reading attempts in time order (an offline
+ * A feature store in process memory, for one process reading attempts in time order (an offline
  * replay): the same aggregates as `fraud_attempt_windows`, so `riskFeatures` and the rules give
  * what the live gateway gives (test/plugins/fraud/feature-stores-agree.test.ts).
  *
@@ -62,7 +61,7 @@ const perWindow = () => WINDOW_NAMES.map(() => 0);
  * last 7 days of attempts (with one entry per key and distinct value), however long the input.
  * Never the live store: the gateway's processes must share their counts.
  */
-export class InMemoryFeatureStore implements FeatureStore {
+export class InMemoryFeatureStore {
   readonly #options: InMemoryFeatureStoreOptions;
   readonly #cash: ReadonlySet<string>;
   /** Per key kind, the totals of each key by its value. */
@@ -76,6 +75,11 @@ export class InMemoryFeatureStore implements FeatureStore {
     this.#cash = new Set(options.cashCategories);
   }
 
+  /**
+   * Stores the attempt and answers the aggregates of every stored attempt sharing one of its
+   * keys, itself included, as one step: attempts are recorded one after the other, never two
+   * before either counts (the live store's keys' locks give the same order).
+   */
   async record(attempt: AttemptFacts): Promise<RecordedAttempt> {
     const at = this.#options.now();
     const now = at.getTime();

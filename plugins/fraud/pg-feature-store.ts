@@ -40,7 +40,7 @@ export interface PgRecordedAttempt extends RecordedAttempt {
  * (`fraud_attempt_windows`); `store` inserts the attempt with its decision. The locks are held
  * until the transaction commits, so the counts are right across gateway processes and under
  * concurrency: an attempt sharing a key waits for the earlier one's row. Together they answer
- * what `FeatureStore.record` answers (test/plugins/fraud/feature-stores-agree.test.ts).
+ * what InMemoryFeatureStore's `record` answers (test/plugins/fraud/feature-stores-agree.test.ts).
  */
 export class PgFeatureStore {
   readonly #em: EntityManager;

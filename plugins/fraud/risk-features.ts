@@ -1,6 +1,6 @@
 /**
- * Velocity features: pure code over what a FeatureStore answers, so that the live gateway
- * (PgFeatureStore) and an offline replay (an in-memory store over a file of attempts) compute
+ * Velocity features: pure code over what a feature store answers, so that the live gateway
+ * (PgFeatureStore) and an offline replay (InMemoryFeatureStore over a file of attempts) compute
  * the same features from the same aggregates. Nothing here reads a clock or a database.
  */
 
@@ -58,17 +58,6 @@ export interface RecordedAttempt {
   readonly customerSince: Date | null;
   /** When the attempt was recorded: the features' "now". */
   readonly at: Date;
-}
-
-/**
- * Where attempts are kept and counted. `record` stores the attempt and answers the aggregates of
- * every stored attempt sharing one of its keys, itself included, as one atomic step: two
- * attempts sharing a key are recorded one after the other, never both before either counts.
- * The live store (PgFeatureStore) does the same in two steps of one transaction, so that the
- * attempt is stored once, with its decision: the windows under the keys' locks, then the row.
- */
-export interface FeatureStore {
-  record(attempt: AttemptFacts): Promise<RecordedAttempt>;
 }
 
 /** Per key kind, `<metric>_<window>` as CEL `int`s; the metrics are FEATURE_METRICS. */
